@@ -1,0 +1,75 @@
+# Observatoire des pratiques coopératives — everyday commands. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv needs Python >= 3.12: take the newest pyenv one if there is one, else let uv find one.
+PYENV_PYTHON := $(shell ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1)
+ifneq ($(PYENV_PYTHON),)
+export UV_PYTHON ?= $(PYENV_PYTHON)
+endif
+BOOTSTRAP_PYTHON := $(shell command -v python3 || command -v python)
+UV := $(BOOTSTRAP_PYTHON) -m uv
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/observatoire
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: help env npm run db resetdb test test-sqlite test-postgres lint messages bench
+
+help:
+	@echo "make run    — environnement, base SQLite, démo, serveur sur http://127.0.0.1:8000"
+	@echo "make test   — toute la suite (SQLite, puis PostgreSQL si disponible)"
+	@echo "make lint   — ruff, mypy, migrations à jour"
+	@echo "make bench  — banc d'essai à grande échelle (long, hors CI)"
+	@echo "make resetdb — repartir d'une base de démonstration neuve"
+
+env: .venv/.synced
+
+.venv/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(BOOTSTRAP_PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+npm: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+db: env
+	$(DEV_ENV) $(MANAGE) migrate --no-input
+	$(DEV_ENV) $(MANAGE) createcachetable
+	$(DEV_ENV) $(MANAGE) loaddemo
+
+run: db
+	@echo "Observatoire : http://127.0.0.1:8000"
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+resetdb: env
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	$(MAKE) db
+
+test: env npm
+	$(MAKE) test-sqlite
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(POSTGRES_URL:/observatoire=/postgres)', connect_timeout=3).close()" 2>/dev/null; then \
+		$(MAKE) test-postgres; \
+	else echo "PostgreSQL injoignable ($(POSTGRES_URL)) : suite PostgreSQL non lancée."; fi
+
+test-sqlite: env npm
+	DATABASE_URL=sqlite:///db-test.sqlite3 $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: env npm
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: env
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	DJANGO_DEBUG=1 $(PY) -m mypy observatoire
+
+messages: env
+	DJANGO_DEBUG=1 $(MANAGE) makemessages -l fr -l en --no-obsolete --add-location file
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages
+
+bench: env
+	bash bench/run.sh

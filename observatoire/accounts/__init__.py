@@ -1,0 +1,1 @@
+"""People, their cooperative or organisation, and their role."""

@@ -1,0 +1,1 @@
+"""Helpers without models: environment, text normalisation, identifiers."""

@@ -1,0 +1,130 @@
+"""French text normalisation for search: folding, tokens, stems, excerpts with highlights.
+
+Documents and queries go through the same functions, so what is indexed on SQLite (FTS5) and on
+PostgreSQL (tsvector with the 'simple' configuration) is the same list of stems: the databases
+only match tokens we computed, which is why both give the same results.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+WORD_RE = re.compile(r"[0-9a-zA-Z\u00C0-\u024F]+")
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+# Words too common to help find a practice. Kept short on purpose: "ca" (CA, conseil
+# d'administration) and "ag" are abbreviations of the movement, not stop words.
+STOP_WORDS = frozenset(
+    """
+    a au aux avec ce ces cet cette d dans de des du elle en et eux il ils j je l la le les leur
+    leurs lui m ma mais me meme mes moi mon n ne nos notre nous on ou par pas pour qu que qui s
+    sa se ses si son sur t ta te tes toi ton tu un une vos votre vous y est sont ete etre avoir
+    ont plus tout tous toute toutes aussi comme chez entre sans sous comment quel quelle quels
+    quelles pourquoi quand
+    """.split()
+)
+
+_stemmer = Stemmer.Stemmer("french")
+
+
+def fold(text: str) -> str:
+    """Lower case, ligatures opened, accents removed: « Évènement » → « evenement »."""
+    decomposed = unicodedata.normalize("NFD", text.translate(LIGATURES).lower())
+    return "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order (stop words included)."""
+    return WORD_RE.findall(fold(text))
+
+
+@lru_cache(maxsize=65536)
+def stem(folded_word: str) -> str:
+    """Stem one folded word.
+
+    Snowball's French stemmer is run on unaccented words so that « evenement » typed without
+    accents meets « événement »; two endings it leaves apart once accents are gone are joined
+    first (associée/associé, élus/élu).
+    """
+    word = folded_word
+    if len(word) > 4 and word.endswith("ees"):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("ee"):
+        word = word[:-1]
+    stemmed = _stemmer.stemWord(word)
+    if len(stemmed) > 2 and stemmed.endswith("s") and not stemmed.endswith("ss"):
+        stemmed = stemmed[:-1]
+    return stemmed
+
+
+def stems(text: str) -> list[str]:
+    """The stems of the meaningful words of a text, in order."""
+    return [stem(word) for word in words(text) if word not in STOP_WORDS]
+
+
+def index_text(text: str) -> str:
+    """The text as a space-separated string of stems, as stored for the search index."""
+    return " ".join(stems(text))
+
+
+def highlight_excerpt(text: str, wanted: set[str], *, length: int = 240) -> SafeString:
+    """An excerpt of ``text`` around its first wanted stem, with matches wrapped in <mark>."""
+    if not text:
+        return mark_safe("")
+    matches = [m for m in WORD_RE.finditer(text) if stem(fold(m.group())) in wanted]
+    start = 0
+    if matches:
+        start = max(0, matches[0].start() - length // 3)
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+    end = min(len(text), start + length)
+    while end < len(text) and not text[end - 1].isspace():
+        end += 1
+    pieces: list[str] = ["… " if start > 0 else ""]
+    cursor = start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
+        pieces.append(escape(text[cursor : match.start()]))
+        pieces.append(f"<mark>{escape(match.group())}</mark>")
+        cursor = match.end()
+    pieces.append(escape(text[cursor:end].rstrip()))
+    if end < len(text):
+        pieces.append(" …")
+    return mark_safe("".join(pieces))
+
+
+def highlight(text: str, wanted: set[str]) -> SafeString:
+    """The whole (short) text, escaped, with wanted stems wrapped in <mark>."""
+    pieces: list[str] = []
+    cursor = 0
+    for match in WORD_RE.finditer(text):
+        if stem(fold(match.group())) in wanted:
+            pieces.append(escape(text[cursor : match.start()]))
+            pieces.append(f"<mark>{escape(match.group())}</mark>")
+            cursor = match.end()
+    pieces.append(escape(text[cursor:]))
+    return mark_safe("".join(pieces))
+
+
+def edit_distance(first: str, second: str, limit: int = 3) -> int:
+    """Damerau–Levenshtein distance (adjacent swaps count as one), stopping past ``limit``."""
+    if abs(len(first) - len(second)) > limit:
+        return limit + 1
+    previous_previous: list[int] = []
+    previous = list(range(len(second) + 1))
+    for i, char_a in enumerate(first, 1):
+        current = [i] + [0] * len(second)
+        for j, char_b in enumerate(second, 1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == second[j - 2] and first[i - 2] == char_b:
+                current[j] = min(current[j], previous_previous[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous_previous, previous = previous, current
+    return previous[-1]

@@ -1,0 +1,1 @@
+"""The network: Confédération, Unions régionales, fédérations, territories and cooperatives."""

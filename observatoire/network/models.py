@@ -1,0 +1,191 @@
+"""The network as data: organisations of the movement, territories and cooperatives.
+
+The Confédération, the 13 Unions régionales and the 3 fédérations are rows loaded from fixtures
+(network/fixtures/network.json) that staff edit in the admin; nothing branches on their names.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from observatoire.lib.identifiers import normalise_siren, validate_siren
+
+
+class Organisation(models.Model):
+    """A body of the movement whose permanents animate and moderate."""
+
+    class Kind(models.TextChoices):
+        CONFEDERATION = "confederation", _("Confédération")
+        UNION = "union", _("Union régionale")
+        FEDERATION = "federation", _("Fédération")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    short_name = models.CharField(_("nom court"), max_length=80)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    website = models.URLField(_("site web"), blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation du Mouvement")
+        verbose_name_plural = _("organisations du Mouvement")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Region(models.Model):
+    """An administrative région (code INSEE)."""
+
+    code = models.CharField(_("code INSEE"), max_length=3, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+
+    class Meta:
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Departement(models.Model):
+    """A département; its Union régionale is the territory it belongs to in the movement."""
+
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements",
+                               verbose_name=_("région"))
+    union = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="departements",
+                              limit_choices_to={"kind": Organisation.Kind.UNION},
+                              verbose_name=_("Union régionale"))
+
+    class Meta:
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Sector(models.Model):
+    """A section of the French activity nomenclature (NAF rév. 2, sections A to U)."""
+
+    code = models.CharField(_("section"), max_length=1, unique=True)
+    name = models.CharField(_("intitulé"), max_length=200)
+    first_division = models.PositiveSmallIntegerField(_("première division"))
+    last_division = models.PositiveSmallIntegerField(_("dernière division"))
+
+    class Meta:
+        verbose_name = _("secteur d'activité")
+        verbose_name_plural = _("secteurs d'activité")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def for_naf_code(cls, naf_code: str) -> "Sector | None":
+        """The section of a NAF code, found from its division (its first two digits)."""
+        try:
+            division = int(naf_code[:2])
+        except ValueError:
+            return None
+        return cls.objects.filter(first_division__lte=division, last_division__gte=division).first()
+
+
+class CooperativeQuerySet(models.QuerySet):
+    def with_card(self) -> "CooperativeQuerySet":
+        """What a cooperative card shows, fetched with the cooperative."""
+        return self.select_related("union", "federation", "departement", "sector")
+
+
+naf_validator = RegexValidator(
+    r"^\d{2}\.\d{2}[A-Z]$", _("Un code NAF s'écrit comme 62.01Z (deux chiffres, un point, "
+                             "deux chiffres, une lettre).")
+)
+
+
+class Cooperative(models.Model):
+    """A Scop, a Scic or a CAE of the network."""
+
+    class Family(models.TextChoices):
+        SCOP = "scop", _("Scop")
+        SCIC = "scic", _("Scic")
+        CAE = "cae", _("CAE")
+
+    class CompanyForm(models.TextChoices):
+        SA = "sa", _("SA")
+        SARL = "sarl", _("SARL")
+        SAS = "sas", _("SAS")
+
+    class Headcount(models.TextChoices):
+        # INSEE headcount bands, grouped as the movement reports them.
+        FROM_0_TO_4 = "0-4", _("moins de 5 salariés")
+        FROM_5_TO_9 = "5-9", _("5 à 9 salariés")
+        FROM_10_TO_19 = "10-19", _("10 à 19 salariés")
+        FROM_20_TO_49 = "20-49", _("20 à 49 salariés")
+        FROM_50_TO_99 = "50-99", _("50 à 99 salariés")
+        FROM_100_TO_249 = "100-249", _("100 à 249 salariés")
+        FROM_250 = "250+", _("250 salariés et plus")
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=220, unique=True)
+    family = models.CharField(_("statut coopératif"), max_length=4, choices=Family.choices)
+    company_form = models.CharField(_("forme de société"), max_length=4,
+                                    choices=CompanyForm.choices)
+    siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
+    union = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cooperatives",
+                              limit_choices_to={"kind": Organisation.Kind.UNION},
+                              verbose_name=_("Union régionale"))
+    federation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="federated_cooperatives",
+                                   limit_choices_to={"kind": Organisation.Kind.FEDERATION},
+                                   verbose_name=_("fédération"))
+    commune = models.CharField(_("commune"), max_length=120)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT,
+                                    related_name="cooperatives", verbose_name=_("département"))
+    naf_code = models.CharField(_("code NAF"), max_length=6, validators=[naf_validator])
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="cooperatives",
+                               verbose_name=_("secteur"))
+    headcount = models.CharField(_("effectif"), max_length=8, choices=Headcount.choices)
+    founded_year = models.PositiveSmallIntegerField(
+        _("année de création"), validators=[MinValueValidator(1830), MaxValueValidator(2100)]
+    )
+    website = models.URLField(_("site web"), blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+
+    objects = CooperativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coopérative")
+        verbose_name_plural = _("coopératives")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["union", "family"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:cooperative_detail", kwargs={"slug": self.slug})
+
+    @property
+    def legal_form_label(self) -> str:
+        return f"{self.get_family_display()} {self.get_company_form_display()}"
+
+    def clean(self) -> None:
+        self.siren = normalise_siren(self.siren or "")
+        self.naf_code = (self.naf_code or "").strip().upper()
+        if self.naf_code and not self.sector_id:
+            sector = Sector.for_naf_code(self.naf_code)
+            if sector is None:
+                raise ValidationError({"naf_code": _("Ce code NAF ne correspond à aucune "
+                                                     "section de la nomenclature.")})
+            self.sector = sector
+        if self.departement_id and not self.union_id:
+            self.union_id = self.departement.union_id
+

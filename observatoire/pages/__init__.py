@@ -1,0 +1,1 @@
+"""Home, about and other static pages."""

@@ -1,0 +1,1 @@
+"""The Observatory of cooperative practices."""

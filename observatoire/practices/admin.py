@@ -1,0 +1,70 @@
+"""Admin of the Observatory: categories, themes, synonyms, and practices."""
+
+from django.contrib import admin
+
+from observatoire.practices.models import (
+    Attachment,
+    Category,
+    Practice,
+    PracticeLink,
+    Synonym,
+    Tag,
+    Theme,
+)
+from observatoire.practices.search import forget_synonyms
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "position"]
+    list_filter = ["category"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "expansion"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        forget_synonyms()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        forget_synonyms()
+
+
+class LinkInline(admin.TabularInline):
+    model = PracticeLink
+    extra = 0
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "status", "visibility", "published_at"]
+    list_filter = ["status", "visibility", "category"]
+    search_fields = ["title"]
+    autocomplete_fields = ["cooperatives", "tags"]
+    filter_horizontal = ["themes"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [LinkInline, AttachmentInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        form.instance.reindex()

@@ -1,0 +1,219 @@
+"""The practice list: reading filters from the URL, searching, counting facets, paginating.
+
+Everything the list shows comes from the URL, so that any view of the list can be shared, and
+unknown or malformed values are dropped with a notice instead of failing.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from observatoire.lib.text import highlight, highlight_excerpt
+from observatoire.practices import search
+from observatoire.practices.facets import FACETS, choice_labels
+from observatoire.practices.models import Practice
+
+SORTS = {
+    "pertinence": (_("Pertinence"), ["-title_hit", "-relevance", "-published_at", "-pk"]),
+    "recentes": (_("Les plus récentes"), ["-published_at", "-pk"]),
+    "anciennes": (_("Les plus anciennes"), ["published_at", "pk"]),
+    "titre": (_("Titre (A à Z)"), ["sort_title", "pk"]),
+}
+MAX_VALUES_PER_FACET = 20
+EXCERPT_FIELDS = ["summary", "context", "actions", "setup_steps", "results", "difficulties"]
+
+
+@dataclass
+class FacetChoice:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass
+class FacetView:
+    param: str
+    label: Any
+    choices: list[FacetChoice]
+
+    @property
+    def has_selection(self) -> bool:
+        return any(choice.selected for choice in self.choices)
+
+
+@dataclass
+class Listing:
+    params: QueryDict
+    query: search.ParsedQuery
+    filters: dict[str, list[str]]
+    sort: str
+    page: Page
+    facets: list[FacetView]
+    ignored: list[str] = field(default_factory=list)
+    matched_some_words_only: bool = False
+
+    @property
+    def active_filters(self) -> list[FacetChoice]:
+        return [choice for facet in self.facets for choice in facet.choices if choice.selected]
+
+    @property
+    def sorts(self) -> list[tuple[str, Any, str, bool]]:
+        options = []
+        for key, (label, _order) in SORTS.items():
+            if key == "pertinence" and self.query.is_empty:
+                continue
+            options.append((key, label, url_with(self.params, tri=key), key == self.sort))
+        return options
+
+    @property
+    def suggestion_url(self) -> str:
+        return url_with(self.params, q=self.query.suggestion)
+
+    @property
+    def previous_url(self) -> str:
+        if not self.page.has_previous():
+            return ""
+        return url_with(self.params, page=str(self.page.previous_page_number()))
+
+    @property
+    def next_url(self) -> str:
+        if not self.page.has_next():
+            return ""
+        return url_with(self.params, page=str(self.page.next_page_number()))
+
+    @property
+    def search_keep(self) -> list[tuple[str, str]]:
+        """Filters and sort kept as hidden fields when the search box is submitted again."""
+        return [(key, value) for key, values in self.params.lists() for value in values
+                if key not in {"q", "page"}]
+
+
+def url_with(params: QueryDict, **changes: str | None) -> str:
+    """The list's URL with some parameters changed; any change but the page's resets it."""
+    updated = params.copy()
+    if "page" not in changes:
+        updated.pop("page", None)
+    for key, value in changes.items():
+        updated.pop(key, None)
+        if value:
+            updated[key] = value
+    encoded = updated.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def toggled(params: QueryDict, param: str, value: str) -> str:
+    updated = params.copy()
+    updated.pop("page", None)
+    values = updated.getlist(param)
+    updated.setlist(param, [v for v in values if v != value] if value in values
+                    else values + [value])
+    encoded = updated.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def read_filters(params: QueryDict, labels: dict[str, dict[str, str]]
+                 ) -> tuple[dict[str, list[str]], list[str]]:
+    filters: dict[str, list[str]] = {}
+    ignored: list[str] = []
+    for facet in FACETS:
+        values = []
+        for value in params.getlist(facet.param)[:MAX_VALUES_PER_FACET]:
+            value = value.strip()
+            if facet.param == "annee":
+                valid = value.isdigit() and len(value) == 4
+            else:
+                valid = value in labels.get(facet.param, {})
+            if valid and value not in values:
+                values.append(value)
+            elif not valid:
+                ignored.append(f"{facet.label} : {value[:40]}")
+        if values:
+            filters[facet.param] = values
+    return filters, ignored
+
+
+def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None = None
+                  ) -> Listing:
+    params = request.GET.copy()
+    labels = choice_labels()
+    filters, ignored = read_filters(params, labels)
+    for param, values in (fixed or {}).items():
+        filters[param] = values
+    query = search.parse(params.get("q", ""), settings.SEARCH_QUERY_MAX_LENGTH)
+
+    results = base_queryset
+    some_words_only = False
+    if not query.is_empty:
+        matched = search.apply(results, query)
+        if len(query.groups) > 1 and not _filtered(matched, filters).exists():
+            matched = search.apply(results, query, match_all=False)
+            some_words_only = True
+        results = matched
+    results = _filtered(results, filters)
+
+    sort = params.get("tri", "")
+    if sort not in SORTS or (sort == "pertinence" and query.is_empty):
+        sort = "recentes" if query.is_empty else "pertinence"
+    results = results.order_by(*SORTS[sort][1])
+
+    paginator = Paginator(results.for_list(), settings.PRACTICES_PER_PAGE)
+    page = paginator.get_page(params.get("page"))
+    _decorate(page, query)
+    facets = _facet_views(results, params, filters, labels, fixed or {})
+    return Listing(params=params, query=query, filters=filters, sort=sort, page=page,
+                   facets=facets, ignored=ignored, matched_some_words_only=some_words_only)
+
+
+def _filtered(queryset, filters: dict[str, list[str]]):
+    for facet in FACETS:
+        if facet.param in filters:
+            queryset = facet.filter(queryset, filters[facet.param])
+    return queryset
+
+
+def _decorate(page: Page, query: search.ParsedQuery) -> None:
+    """Give each practice of the page its highlighted title and excerpt."""
+    wanted = query.wanted_stems
+    for practice in page.object_list:
+        practice.title_html = highlight(practice.title, wanted)
+        text = practice.summary
+        if wanted:
+            for field_name in EXCERPT_FIELDS:
+                candidate = getattr(practice, field_name)
+                if highlight_excerpt(candidate, wanted).count("<mark>"):
+                    text = candidate
+                    break
+        practice.excerpt_html = highlight_excerpt(text, wanted, length=260)
+
+
+def _facet_views(results, params: QueryDict, filters: dict[str, list[str]],
+                 labels: dict[str, dict[str, str]], fixed: dict[str, list[str]]
+                 ) -> list[FacetView]:
+    views = []
+    unordered = results.order_by()
+    for facet in FACETS:
+        if facet.param in fixed:
+            continue
+        counts = facet.counts(unordered)
+        selected = filters.get(facet.param, [])
+        facet_labels = labels.get(facet.param, {})
+        values = list(counts) + [value for value in selected if value not in counts]
+        if facet.param == "annee":
+            values.sort(reverse=True)
+        else:
+            order = list(facet_labels)
+            values.sort(key=lambda v: order.index(v) if v in order else len(order))
+        choices = [
+            FacetChoice(value=value, label=facet_labels.get(value, value),
+                        count=counts.get(value, 0), selected=value in selected,
+                        url=toggled(params, facet.param, value))
+            for value in values
+        ]
+        views.append(FacetView(param=facet.param, label=facet.label, choices=choices))
+    return views

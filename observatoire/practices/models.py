@@ -1,0 +1,285 @@
+"""Practices, their categories, themes and tags, and the search vocabulary.
+
+The four categories are fixed by the Observatory but kept as rows (fixtures) so that their
+descriptions can be edited; themes and synonyms are edited by staff in the admin.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from observatoire.lib.text import fold, index_text
+from observatoire.network.models import Cooperative
+
+RESERVED_SLUGS = {"soumettre", "categories", "themes", "mes-contributions", "flux"}
+
+
+class Category(models.Model):
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    description = models.TextField(_("description"))
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("catégorie")
+        verbose_name_plural = _("catégories")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:category_detail", kwargs={"slug": self.slug})
+
+
+class Theme(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="themes",
+                                 verbose_name=_("catégorie"))
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+        ordering = ["category__position", "position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:theme_detail", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("nom"), max_length=60, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("mot-clé")
+        verbose_name_plural = _("mots-clés")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:60]
+        super().save(*args, **kwargs)
+
+
+class PracticeQuerySet(models.QuerySet):
+    def published(self) -> "PracticeQuerySet":
+        return self.filter(status=Practice.Status.PUBLISHED)
+
+    def visible_to(self, user) -> "PracticeQuerySet":
+        """Members-only practices exist only for signed-in people of the movement."""
+        if user.is_authenticated and user.is_member:
+            return self
+        return self.filter(visibility=Practice.Visibility.PUBLIC)
+
+    def discoverable_by(self, user) -> "PracticeQuerySet":
+        return self.published().visible_to(user)
+
+    def for_list(self) -> "PracticeQuerySet":
+        """What a practice card shows, without one query per card."""
+        return self.select_related("category").prefetch_related(
+            models.Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
+            "themes",
+        )
+
+    def related_to(self, practice: "Practice") -> "PracticeQuerySet":
+        """Practices sharing a theme (or failing that the category), most shared first."""
+        theme_ids = [theme.pk for theme in practice.themes.all()]
+        return (
+            self.exclude(pk=practice.pk)
+            .filter(Q(themes__in=theme_ids) | Q(category_id=practice.category_id))
+            .annotate(shared=models.Count("themes", filter=Q(themes__in=theme_ids)))
+            .order_by("-shared", "-published_at", "-pk")
+        )
+
+
+class Practice(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        SUBMITTED = "submitted", _("soumise")
+        IN_REVIEW = "in_review", _("en cours de relecture")
+        CHANGES_REQUESTED = "changes_requested", _("modifications demandées")
+        PUBLISHED = "published", _("publiée")
+        DECLINED = "declined", _("refusée")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("publique")
+        MEMBERS = "members", _("réservée aux membres")
+
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=220, unique=True)
+    summary = models.TextField(_("en bref"), max_length=600,
+                               help_text=_("Deux ou trois phrases qui donnent envie de lire."))
+    context = models.TextField(_("contexte : le problème de départ"), blank=True)
+    actions = models.TextField(_("ce qui a été fait"), blank=True)
+    setup_steps = models.TextField(_("comment la mettre en place : les étapes"), blank=True)
+    setup_duration = models.CharField(_("temps nécessaire"), max_length=200, blank=True)
+    setup_cost = models.CharField(_("coût"), max_length=200, blank=True)
+    setup_people = models.CharField(_("personnes impliquées"), max_length=300, blank=True)
+    results = models.TextField(_("résultats et impact"), blank=True)
+    difficulties = models.TextField(_("difficultés et conseils"), blank=True)
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="practices",
+                                 verbose_name=_("catégorie"))
+    themes = models.ManyToManyField(Theme, related_name="practices", blank=True,
+                                    verbose_name=_("thèmes"))
+    tags = models.ManyToManyField(Tag, related_name="practices", blank=True,
+                                  verbose_name=_("mots-clés"))
+    cooperatives = models.ManyToManyField(Cooperative, related_name="practices",
+                                          verbose_name=_("coopératives qui la portent"))
+
+    contact_name = models.CharField(_("contact : nom"), max_length=150, blank=True)
+    contact_role = models.CharField(_("contact : fonction"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact : adresse électronique"), blank=True)
+    started_year = models.PositiveSmallIntegerField(_("année de mise en place"), null=True,
+                                                    blank=True)
+
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices,
+                              default=Status.DRAFT, db_index=True)
+    visibility = models.CharField(_("visibilité"), max_length=10, choices=Visibility.choices,
+                                  default=Visibility.PUBLIC)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="practices", verbose_name=_("auteur·rice"))
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+
+    # Normalised copies for sorting and searching, kept by save() and reindex().
+    published_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    sort_title = models.CharField(max_length=200, editable=False, default="")
+    search_title = models.TextField(editable=False, default="")
+    search_body = models.TextField(editable=False, default="")
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pratique")
+        verbose_name_plural = _("pratiques")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "visibility", "-published_at"]),
+            models.Index(fields=["status", "published_year"]),
+            models.Index(fields=["status", "sort_title"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    def save(self, *args, **kwargs) -> None:
+        self.sort_title = fold(self.title)[:200]
+        self.published_year = self.published_at.year if self.published_at else None
+        self.search_title = index_text(self.title)
+        super().save(*args, **kwargs)
+
+    def body_text(self) -> str:
+        """Everything but the title that search should find, related objects included."""
+        parts = [self.summary, self.context, self.actions, self.setup_steps,
+                 self.setup_duration, self.setup_cost, self.setup_people, self.results,
+                 self.difficulties, self.category.name]
+        parts += [theme.name for theme in self.themes.all()]
+        parts += [tag.name for tag in self.tags.all()]
+        for cooperative in self.cooperatives.all():
+            parts += [cooperative.name, cooperative.commune]
+        return "\n".join(parts)
+
+    def reindex(self) -> None:
+        """Refresh the search index once the related themes, tags and cooperatives are set."""
+        from observatoire.practices.search import remember_words
+
+        self.search_title = index_text(self.title)
+        self.search_body = index_text(self.body_text())
+        Practice.objects.filter(pk=self.pk).update(search_title=self.search_title,
+                                                   search_body=self.search_body)
+        remember_words(f"{self.title}\n{self.body_text()}")
+
+    @staticmethod
+    def unique_slug(title: str) -> str:
+        base = slugify(title)[:200] or "pratique"
+        if base in RESERVED_SLUGS:
+            base = f"{base}-pratique"
+        slug, counter = base, 2
+        while Practice.objects.filter(slug=slug).exists():
+            slug, counter = f"{base}-{counter}", counter + 1
+        return slug
+
+
+class PracticeLink(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(_("intitulé"), max_length=200)
+    url = models.URLField(_("adresse"), max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("lien")
+        verbose_name_plural = _("liens")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attachment(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("intitulé"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to="pratiques/%Y/%m/")
+    content_type = models.CharField(max_length=100, editable=False, default="")
+    size = models.PositiveIntegerField(editable=False, default=0)
+
+    class Meta:
+        verbose_name = _("document joint")
+        verbose_name_plural = _("documents joints")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Synonym(models.Model):
+    """An abbreviation of the movement and what it stands for, used both ways by search."""
+
+    term = models.CharField(_("abréviation"), max_length=40, unique=True,
+                            help_text=_("Par exemple : AG"))
+    expansion = models.CharField(_("forme longue"), max_length=200,
+                                 help_text=_("Par exemple : assemblée générale"))
+
+    class Meta:
+        verbose_name = _("synonyme de recherche")
+        verbose_name_plural = _("synonymes de recherche")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.expansion}"
+
+
+class Word(models.Model):
+    """A word seen in indexed practices: the vocabulary for « Vouliez-vous dire … ? »."""
+
+    word = models.CharField(max_length=60, unique=True)
+    stem = models.CharField(max_length=60)
+    length = models.PositiveSmallIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("mot du vocabulaire")
+        verbose_name_plural = _("vocabulaire de recherche")
+
+    def __str__(self) -> str:
+        return self.word

@@ -1,0 +1,14 @@
+"""URLs of the Observatory, in French."""
+
+from django.urls import path
+
+from observatoire.practices import views
+
+app_name = "practices"
+urlpatterns = [
+    path("", views.practice_list, name="list"),
+    path("categories/", views.category_list, name="category_list"),
+    path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
+    path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),
+    path("<slug:slug>/", views.practice_detail, name="detail"),
+]

@@ -1,0 +1,23 @@
+"""Root URLs. Paths are French; the admin stays under /admin/."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("observatoire.pages.urls")),
+    path("", include("observatoire.accounts.urls")),
+    path("pratiques/", include("observatoire.practices.urls")),
+    path("cooperatives/", include("observatoire.network.urls")),
+    path("langue/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "observatoire.pages.views.bad_request"
+handler403 = "observatoire.pages.views.permission_denied"
+handler404 = "observatoire.pages.views.page_not_found"
+handler500 = "observatoire.pages.views.server_error"
