@@ -14,6 +14,11 @@ urlpatterns = [
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+if settings.BENCH_FLOOR:
+    # The benchmark's floor: a page of the same size without database (bench/README.md).
+    from observatoire.pages.floor import floor
+
+    urlpatterns.append(path("banc/plancher/", floor, name="bench_floor"))
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
