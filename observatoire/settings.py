@@ -156,11 +156,22 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-MAILERS = {
-    "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+# Email: the console in development, SMTP in production (EMAIL_HOST and friends).
+EMAIL_BACKEND_PATH = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": {}}}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 587),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", True),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
     }
-}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "observatoire@les-scop.coop")
 
 # Personal data stays out of logs: only warnings and errors, no request bodies.

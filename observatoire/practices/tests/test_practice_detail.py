@@ -1,0 +1,77 @@
+"""A practice's page: content, cooperative card, related practices, who may see it."""
+
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from observatoire.practices.models import Practice, PracticeLink
+from observatoire.practices.tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_shows_sections_cooperative_card_and_resources(client):
+    practice = make_practice(title="Le bilan carbone en AG", context="Le contexte de départ.",
+                             actions="Ce que nous avons fait.", results="Moins 20 % d'émissions.",
+                             setup_duration="Trois mois", themes=["transition-ecologique"])
+    PracticeLink.objects.create(practice=practice, title="Guide de l'ADEME",
+                                url="https://www.example.org/guide")
+    cooperative = practice.cooperatives.get()
+    html = unescape(client.get(practice.get_absolute_url()).content.decode())
+    for text in ["Le bilan carbone en AG", "Le contexte de départ.", "Ce que nous avons fait.",
+                 "Moins 20 % d'émissions.", "Trois mois", "Guide de l'ADEME",
+                 cooperative.name, "Scop SARL", "Transition écologique"]:
+        assert text in html, text
+
+
+def test_related_practices_share_a_theme(client):
+    practice = make_practice(title="Source", themes=["gouvernance"])
+    make_practice(title="Voisine", themes=["gouvernance"])
+    make_practice(title="Lointaine", themes=["parite-egalite"], category="un-vecu")
+    response = client.get(practice.get_absolute_url())
+    related = [p.title for p in response.context["related"]]
+    assert related[0] == "Voisine"
+    assert "Source" not in related
+
+
+def test_members_only_practice_is_404_for_visitors(client):
+    practice = make_practice(visibility=Practice.Visibility.MEMBERS)
+    response = client.get(practice.get_absolute_url())
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["member", "coop_admin", "permanent", "moderator",
+                                  "administrator"])
+def test_members_only_practice_is_shown_to_signed_in_roles(client_as, request, role):
+    practice = make_practice(visibility=Practice.Visibility.MEMBERS)
+    response = client_as(request.getfixturevalue(role)).get(practice.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("status", [s for s in Practice.Status if s != Practice.Status.PUBLISHED])
+def test_unpublished_practice_is_404(client, member, client_as, status):
+    practice = make_practice(status=status)
+    assert client_as(member).get(practice.get_absolute_url()).status_code == 404
+
+
+def test_contact_email_only_for_signed_in_people(client, client_as, member):
+    practice = make_practice(contact_name="Inès", contact_email="ines@exemple.coop")
+    assert "ines@exemple.coop" not in client.get(practice.get_absolute_url()).content.decode()
+    html = client_as(member).get(practice.get_absolute_url()).content.decode()
+    assert "ines@exemple.coop" in html
+
+
+def test_query_count_is_constant(client):
+    small = make_practice(themes=["gouvernance"])
+    with CaptureQueriesContext(connection) as few:
+        client.get(small.get_absolute_url())
+    big = make_practice(themes=["gouvernance", "parite-egalite", "transition-ecologique"])
+    for number in range(6):
+        PracticeLink.objects.create(practice=big, title=f"Lien {number}",
+                                    url=f"https://example.org/{number}")
+        make_practice(themes=["gouvernance"])
+    with CaptureQueriesContext(connection) as many:
+        client.get(big.get_absolute_url())
+    assert len(few) == len(many)

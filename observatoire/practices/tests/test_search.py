@@ -1,0 +1,108 @@
+"""French search: accents, case, stemming, synonyms, typos, highlights, ranking, facets."""
+
+import pytest
+from django.urls import reverse
+
+from observatoire.lib.text import fold, stem
+from observatoire.practices.models import Practice, Synonym
+from observatoire.practices.search import parse
+from observatoire.practices.tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("practices:list")
+
+
+def search(client, q: str, **params) -> list[str]:
+    response = client.get(LIST, {"q": q, **params})
+    assert response.status_code == 200
+    return [practice.title for practice in response.context["listing"].page.object_list]
+
+
+@pytest.mark.parametrize("words", [
+    ("coopérative", "coopératives", "coopératif", "cooperatifs", "COOPÉRATIVE"),
+    ("administrateur", "administratrice", "administrateurs"),
+    ("évènement", "événement", "evenement", "Evenements"),
+    ("associé", "associée", "associés", "associes"),
+])
+def test_word_forms_share_a_stem(words):
+    assert len({stem(fold(word)) for word in words}) == 1
+
+
+def test_accents_and_case_do_not_matter(client):
+    make_practice(title="Un évènement annuel entre coopératives")
+    for q in ["evenement", "ÉVÉNEMENT", "événements", "cooperatives", "COOPERATIF"]:
+        assert search(client, q) == ["Un évènement annuel entre coopératives"], q
+
+
+def test_inflections_match(client):
+    make_practice(title="Former les administratrices", summary="Une formation sur mesure.")
+    assert search(client, "administrateur") == ["Former les administratrices"]
+    assert search(client, "formations") == ["Former les administratrices"]
+
+
+def test_abbreviation_finds_long_form_and_back(client):
+    make_practice(title="Préparer l'assemblée générale en ateliers")
+    make_practice(title="Une AG en plein air")
+    assert sorted(search(client, "AG")) == ["Préparer l'assemblée générale en ateliers",
+                                            "Une AG en plein air"]
+    assert sorted(search(client, "assemblee generale")) == [
+        "Préparer l'assemblée générale en ateliers", "Une AG en plein air"]
+
+
+def test_synonyms_are_editable(client):
+    make_practice(title="Le comité de pilotage trimestriel")
+    assert search(client, "copil") == []
+    Synonym.objects.create(term="COPIL", expansion="comité de pilotage")
+    from observatoire.practices.search import forget_synonyms
+
+    forget_synonyms()
+    assert search(client, "copil") == ["Le comité de pilotage trimestriel"]
+
+
+def test_typo_is_corrected_and_suggested(client):
+    make_practice(title="La gouvernance partagée")
+    response = client.get(LIST, {"q": "gouvernence"})
+    listing = response.context["listing"]
+    assert listing.query.suggestion == "gouvernance"
+    assert [p.title for p in listing.page.object_list] == ["La gouvernance partagée"]
+    html = response.content.decode()
+    assert "Vouliez-vous dire" in html and "q=gouvernance" in html
+
+
+def test_known_words_get_no_suggestion():
+    make_practice(title="La gouvernance partagée")
+    assert parse("gouvernance partagee").suggestion == ""
+
+
+def test_title_matches_rank_above_body_matches(client):
+    make_practice(title="Un atelier mensuel", summary="On y parle de parité et de gouvernance "
+                  "et encore de gouvernance, gouvernance, gouvernance.")
+    make_practice(title="La gouvernance en cercles", summary="Des cercles.")
+    assert search(client, "gouvernance") == ["La gouvernance en cercles", "Un atelier mensuel"]
+
+
+def test_excerpts_highlight_matches(client):
+    make_practice(title="Accueil", summary="Chaque nouvel associé reçoit un livret d'accueil.")
+    html = client.get(LIST, {"q": "associes"}).content.decode()
+    assert "<mark>associé</mark>" in html
+
+
+def test_search_combines_with_facets(client):
+    make_practice(title="Gouvernance A", themes=["gouvernance"])
+    make_practice(title="Gouvernance B", themes=["parite-egalite"])
+    assert search(client, "gouvernance", theme="parite-egalite") == ["Gouvernance B"]
+
+
+def test_all_words_are_required_before_falling_back_to_any(client):
+    make_practice(title="Parité au conseil d'administration")
+    make_practice(title="Parité des salaires")
+    assert search(client, "parite salaires") == ["Parité des salaires"]
+    response = client.get(LIST, {"q": "salaires conseil"})
+    assert response.context["listing"].matched_some_words_only
+    assert len(response.context["listing"].page.object_list) == 2
+
+
+def test_search_never_shows_hidden_practices(client):
+    make_practice(title="Gouvernance réservée", visibility=Practice.Visibility.MEMBERS)
+    make_practice(title="Gouvernance en brouillon", status=Practice.Status.DRAFT)
+    assert search(client, "gouvernance") == []
