@@ -77,4 +77,6 @@ def database_from_url(url: str, base_dir: str) -> dict:
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }
-    raise ImproperlyConfigured(f"DATABASE_URL non reconnue : {parsed.scheme!r} (sqlite ou postgres).")
+    raise ImproperlyConfigured(
+        f"DATABASE_URL non reconnue : {parsed.scheme!r} (sqlite ou postgres attendu)."
+    )

@@ -25,7 +25,7 @@ STOP_WORDS = frozenset(
     sa se ses si son sur t ta te tes toi ton tu un une vos votre vous y est sont ete etre avoir
     ont plus tout tous toute toutes aussi comme chez entre sans sous comment quel quelle quels
     quelles pourquoi quand
-    """.split()
+    """.split()  # noqa: SIM905 (a list would be longer to read)
 )
 
 _stemmer = Stemmer.Stemmer("french")

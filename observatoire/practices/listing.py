@@ -4,18 +4,20 @@ Everything the list shows comes from the URL, so that any view of the list can b
 unknown or malformed values are dropped with a notice instead of failing.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from observatoire.lib.cache import listing_version
 from observatoire.lib.text import highlight, highlight_excerpt
 from observatoire.practices import search
 from observatoire.practices.facets import FACETS, choice_labels
-from observatoire.practices.models import Practice
 
 SORTS = {
     "pertinence": (_("Pertinence"), ["-title_hit", "-relevance", "-published_at", "-pk"]),
@@ -24,6 +26,8 @@ SORTS = {
     "titre": (_("Titre (A à Z)"), ["sort_title", "pk"]),
 }
 MAX_VALUES_PER_FACET = 20
+# Counts are cached until a practice changes (search.forget_listings) or for this long.
+LISTING_CACHE_SECONDS = 600
 EXCERPT_FIELDS = ["summary", "context", "actions", "setup_steps", "results", "difficulties"]
 
 
@@ -147,11 +151,14 @@ def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None 
         filters[param] = values
     query = search.parse(params.get("q", ""), settings.SEARCH_QUERY_MAX_LENGTH)
 
+    cache_key = _cache_key(request.user, filters, query)
+    cached = cache.get(cache_key)
     results = base_queryset
-    some_words_only = False
+    some_words_only = bool(cached and cached["some_words_only"])
     if not query.is_empty:
-        matched = search.apply(results, query)
-        if len(query.groups) > 1 and not _filtered(matched, filters).exists():
+        matched = search.apply(results, query, match_all=not some_words_only)
+        if (cached is None and len(query.groups) > 1
+                and not _filtered(matched, filters).exists()):
             matched = search.apply(results, query, match_all=False)
             some_words_only = True
         results = matched
@@ -163,9 +170,16 @@ def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None 
     results = results.order_by(*SORTS[sort][1])
 
     paginator = Paginator(results.for_list(), settings.PRACTICES_PER_PAGE)
+    if cached is None:
+        unordered = results.order_by()
+        cached = {"count": unordered.count(), "some_words_only": some_words_only,
+                  "facets": {facet.param: facet.counts(unordered) for facet in FACETS
+                             if facet.param not in (fixed or {})}}
+        cache.set(cache_key, cached, LISTING_CACHE_SECONDS)
+    paginator.count = cached["count"]  # type: ignore[misc]
     page = paginator.get_page(params.get("page"))
     _decorate(page, query)
-    facets = _facet_views(results, params, filters, labels, fixed or {})
+    facets = _facet_views(cached["facets"], params, filters, labels)
     return Listing(params=params, query=query, filters=filters, sort=sort, page=page,
                    facets=facets, ignored=ignored, matched_some_words_only=some_words_only)
 
@@ -192,15 +206,22 @@ def _decorate(page: Page, query: search.ParsedQuery) -> None:
         practice.excerpt_html = highlight_excerpt(text, wanted, length=260)
 
 
-def _facet_views(results, params: QueryDict, filters: dict[str, list[str]],
-                 labels: dict[str, dict[str, str]], fixed: dict[str, list[str]]
+def _cache_key(user, filters: dict[str, list[str]], query: search.ParsedQuery) -> str:
+    """Counts depend on who looks (members see more), the filters, the query and the data."""
+    scope = "members" if user.is_authenticated and user.is_member else "public"
+    signature = repr((scope, sorted(filters.items()), query.groups))
+    digest = hashlib.sha256(signature.encode()).hexdigest()[:32]
+    return f"listing:{listing_version()}:{digest}"
+
+
+def _facet_views(all_counts: dict[str, dict[str, int]], params: QueryDict,
+                 filters: dict[str, list[str]], labels: dict[str, dict[str, str]]
                  ) -> list[FacetView]:
     views = []
-    unordered = results.order_by()
     for facet in FACETS:
-        if facet.param in fixed:
+        if facet.param not in all_counts:
             continue
-        counts = facet.counts(unordered)
+        counts = all_counts[facet.param]
         selected = filters.get(facet.param, [])
         facet_labels = labels.get(facet.param, {})
         values = list(counts) + [value for value in selected if value not in counts]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from observatoire.lib.cache import forget_listings
 from observatoire.lib.text import fold, index_text
 from observatoire.network.models import Cooperative
 
@@ -177,18 +178,25 @@ class Practice(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("practices:detail", kwargs={"slug": self.slug})
-
-    @property
-    def is_public(self) -> bool:
-        return self.visibility == self.Visibility.PUBLIC
-
     def save(self, *args, **kwargs) -> None:
         self.sort_title = fold(self.title)[:200]
         self.published_year = self.published_at.year if self.published_at else None
         self.search_title = index_text(self.title)
         super().save(*args, **kwargs)
+        # Not a normalisation, but every change of a practice must reach the cached counts.
+        forget_listings()
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_listings()
+        return result
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
 
     def body_text(self) -> str:
         """Everything but the title that search should find, related objects included."""
@@ -210,6 +218,7 @@ class Practice(models.Model):
         Practice.objects.filter(pk=self.pk).update(search_title=self.search_title,
                                                    search_body=self.search_body)
         remember_words(f"{self.title}\n{self.body_text()}")
+        forget_listings()
 
     @staticmethod
     def unique_slug(title: str) -> str:

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Value, When
 
+from observatoire.lib.cache import forget_listings
 from observatoire.lib.text import STOP_WORDS, edit_distance, fold, stem, words
 
 MAX_QUERY_WORDS = 12
@@ -59,6 +60,7 @@ def synonyms() -> list[tuple[str, tuple[str, ...]]]:
 
 def forget_synonyms() -> None:
     cache.delete(SYNONYMS_CACHE_KEY)
+    forget_listings()
 
 
 def remember_words(text: str) -> None:

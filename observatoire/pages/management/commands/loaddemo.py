@@ -23,7 +23,7 @@ class Command(BaseCommand):
         report = import_practices(DEMO_FILE.read_bytes())
         self.stdout.write(f"Pratiques de démonstration : {report.practices_created} créées, "
                           f"{report.practices_updated} mises à jour.")
-        for email, name, role in self.accounts():
+        for email, _name, role in self.accounts():
             self.stdout.write(f"  {role.label:<36} {email:<36} {DEMO_PASSWORD}")
 
     def accounts(self) -> list[tuple[str, str, Role]]:
@@ -39,7 +39,9 @@ class Command(BaseCommand):
             ("administrateur@demo.coop", "Claude Administrateur", Role.ADMINISTRATOR,
              {"is_staff": True, "is_superuser": True}),
         ]
-        self.stdout.write(self.style.SUCCESS("Comptes de démonstration (rôle, adresse, mot de passe) :"))
+        self.stdout.write(
+            self.style.SUCCESS("Comptes de démonstration (rôle, adresse, mot de passe) :")
+        )
         self.stdout.write(f"  {'visiteur·euse':<36} {'(sans compte)':<36}")
         for email, name, role, extra in people:
             user, _created = User.objects.update_or_create(
