@@ -126,7 +126,7 @@ class Importer:
             problems.append(("founded_year", f"année invalide « {year} »"))
         federation = None
         if record.get("federation"):
-            federation = self.federations.get(record["federation"])
+            federation = self.federations.get(str(record["federation"]))
             if federation is None:
                 problems.append(("federation", f"fédération inconnue « {record['federation']} »"))
         website = _text(record, "website", required=False, max_length=200, problems=problems)
@@ -134,8 +134,11 @@ class Importer:
             problems.append(("website", "adresse web invalide"))
         for key, message in problems:
             self.error(where, name, key, message)
+        slug = record.get("slug") or slugify(name)[:200]
+        if not isinstance(slug, str) or slugify(slug) != slug:
+            self.error(where, name, "slug", "identifiant invalide")
         return {
-            "siren": siren, "name": name, "slug": record.get("slug") or slugify(name)[:200],
+            "siren": siren, "name": name, "slug": slug,
             "family": record.get("family"), "company_form": record.get("company_form"),
             "headcount": record.get("headcount"), "departement": departement,
             "union": departement.union if departement else None, "commune":
@@ -163,7 +166,7 @@ class Importer:
         title = _text(record, "title", required=True, max_length=200, problems=problems)
         texts = {key: _text(record, key, required=key == "summary", max_length=limit,
                             problems=problems) for key, limit in PRACTICE_TEXT_FIELDS.items()}
-        category = self.categories.get(record.get("category"))
+        category = self.categories.get(str(record.get("category")))
         if category is None:
             problems.append(("category", f"catégorie inconnue « {record.get('category')} »"))
         themes = self._strings(record, "themes", problems)
@@ -191,8 +194,9 @@ class Importer:
                                          or not 1830 <= started_year <= 2100):
             problems.append(("started_year", f"année invalide « {started_year} »"))
         contact = record.get("contact") or {}
-        if not isinstance(contact, dict):
-            problems.append(("contact", "doit être un objet {name, role, email}"))
+        if not isinstance(contact, dict) or not all(
+                isinstance(contact.get(key, ""), str) for key in ("name", "role", "email")):
+            problems.append(("contact", "doit être un objet {name, role, email} de textes"))
             contact = {}
         if contact.get("email"):
             try:
@@ -206,10 +210,14 @@ class Importer:
         for position, link in enumerate(links):
             if not isinstance(link, dict) or not _is_url(str(link.get("url", ""))):
                 problems.append((f"links[{position}]", "adresse web invalide"))
+        slug = record.get("slug") or ""
+        if not isinstance(slug, str) or (slug and slugify(slug) != slug):
+            problems.append(("slug", "identifiant invalide (lettres minuscules, chiffres, tirets)"))
+            slug = ""
         for key, message in problems:
             self.error(where, title, key, message)
         return {
-            "title": title, "slug": record.get("slug") or "", **texts, "category": category,
+            "title": title, "slug": slug, **texts, "category": category,
             "themes": themes, "tags": tags, "cooperatives": cooperatives, "status": status,
             "visibility": visibility, "published_at": published_at,
             "started_year": started_year, "contact": contact, "links": links,

@@ -106,3 +106,29 @@ def test_command_dry_run_writes_nothing(tmp_path):
 def test_command_missing_file(tmp_path):
     with pytest.raises(CommandError, match="introuvable"):
         call_command("importpractices", str(tmp_path / "absent.json"))
+
+
+@pytest.mark.parametrize("field, value", [
+    ("category", ["un-vecu"]), ("category", {"a": 1}), ("themes", "gouvernance"),
+    ("tags", [1, 2]), ("cooperatives", "732829320"), ("contact", {"name": ["x"]}),
+    ("links", [{"url": "javascript:alert(1)"}]), ("slug", ["x"]), ("slug", "Pas Un Slug"),
+    ("status", ["published"]), ("visibility", "secret"), ("started_year", "2020"),
+    ("published_at", "2024-13-45"), ("summary", 42), ("title", None),
+])
+def test_wrong_types_are_reported_not_crashing(field, value):
+    with pytest.raises(ImportFailed) as failure:
+        import_practices(document(practices=[{**PRACTICE, field: value}]))
+    assert field in "\n".join(failure.value.errors)
+    assert Practice.objects.count() == 0
+
+
+@pytest.mark.parametrize("field, value", [
+    ("federation", ["x"]), ("family", ["scop"]), ("departement", {"x": 1}),
+    ("founded_year", "2008"), ("founded_year", 3000), ("website", "pas une adresse"),
+    ("naf_code", None), ("name", ""),
+])
+def test_wrong_cooperative_fields_are_reported(field, value):
+    with pytest.raises(ImportFailed) as failure:
+        import_practices(document(cooperatives=[{**COOPERATIVE, field: value}]))
+    assert field in "\n".join(failure.value.errors)
+    assert Cooperative.objects.count() == 0
