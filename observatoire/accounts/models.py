@@ -25,7 +25,7 @@ COOPERATIVE_ROLES = {Role.MEMBER, Role.COOPERATIVE_ADMIN}
 STAFF_ROLES = {Role.PERMANENT, Role.MODERATOR}
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":

@@ -5,12 +5,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
 
 from observatoire.network.models import Cooperative
 from observatoire.practices.listing import build_listing
 from observatoire.practices.models import Category, Practice, Theme
 
 RELATED_COUNT = 4
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 def get_practice_for(user, slug: str) -> Practice:
@@ -26,7 +31,7 @@ def get_practice_for(user, slug: str) -> Practice:
 
 
 @require_GET
-def practice_list(request: HttpRequest) -> HttpResponse:
+def practice_list(request: HtmxHttpRequest) -> HttpResponse:
     listing = build_listing(request, Practice.objects.discoverable_by(request.user))
     template = "practices/practice_list.html"
     if request.htmx:

@@ -23,9 +23,11 @@ def make_cooperative(**fields) -> Cooperative:
         "founded_year": 2010,
     }
     defaults.update(fields)
+    sector = Sector.for_naf_code(naf_code)
+    assert sector is not None, naf_code
     return Cooperative.objects.create(
         departement=departement, union=fields.get("union") or departement.union,
-        naf_code=naf_code, sector=Sector.for_naf_code(naf_code),
+        naf_code=naf_code, sector=sector,
         **{k: v for k, v in defaults.items() if k != "union"},
     )
 
