@@ -168,7 +168,11 @@ def _tsquery(groups: list[list[Alternative]], joiner: str) -> str:
 
 class SearchSQL(Func):
     """A piece of SQL whose {0}, {1}… are compiled expressions, so that table aliases stay
-    right when the queryset is nested (facet counts run it as a subquery)."""
+    right when the queryset is nested (facet counts run it as a subquery).
+
+    ``{vector}`` stands for the PostgreSQL search_vector column of the same table, which the
+    ORM does not know (migration practices 0003 adds it): it is found next to search_title.
+    """
 
     def __init__(self, template: str, *expressions, output_field):
         self.sql_template = template
@@ -180,12 +184,10 @@ class SearchSQL(Func):
             sql, expression_params = compiler.compile(expression)
             parts.append(sql)
             params.extend(expression_params)
-        return self.sql_template.format(*parts), params
+        vector = parts[0].replace('"search_title"', '"search_vector"')
+        return self.sql_template.format(*parts, vector=vector), params
 
 
-# Must stay the expression of the GIN index created by migration practices 0002.
-PG_VECTOR = ("(setweight(to_tsvector('simple'::regconfig, {0}), 'A') || "
-             "setweight(to_tsvector('simple'::regconfig, {1}), 'D'))")
 PG_TITLE_VECTOR = "to_tsvector('simple'::regconfig, {0})"
 FTS_IDS = f"{{0}} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {{1}})"
 FTS_RELEVANCE = (f"(SELECT -bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "
@@ -198,17 +200,16 @@ def apply(queryset, query: ParsedQuery, *, match_all: bool = True):
     Adds ``title_hit`` (1 when the title alone matches every word) and ``relevance`` (higher
     is better).
     """
-    title, body = F("search_title"), F("search_body")
+    title = F("search_title")
     if connections[queryset.db].vendor == "postgresql":
         tsquery = Value(_tsquery(query.groups, "&" if match_all else "|"))
         title_query = Value(_tsquery(query.groups, "&"))
-        vector = PG_VECTOR
-        matches = SearchSQL(f"{vector} @@ to_tsquery('simple'::regconfig, {{2}})",
-                            title, body, tsquery, output_field=BooleanField())
+        matches = SearchSQL("{vector} @@ to_tsquery('simple'::regconfig, {1})",
+                            title, tsquery, output_field=BooleanField())
         title_matches = SearchSQL(f"{PG_TITLE_VECTOR} @@ to_tsquery('simple'::regconfig, {{1}})",
                                   title, title_query, output_field=BooleanField())
-        relevance = SearchSQL(f"ts_rank({vector}, to_tsquery('simple'::regconfig, {{2}}))",
-                              title, body, tsquery, output_field=FloatField())
+        relevance = SearchSQL("ts_rank({vector}, to_tsquery('simple'::regconfig, {1}))",
+                              title, tsquery, output_field=FloatField())
     else:
         expression = Value(_fts5_expression(query.groups, "AND" if match_all else "OR"))
         title_expression = Value("search_title : (" + _fts5_expression(query.groups, "AND")
