@@ -38,7 +38,6 @@ node_modules/.installed: package.json package-lock.json
 
 db: env
 	$(DEV_ENV) $(MANAGE) migrate --no-input
-	$(DEV_ENV) $(MANAGE) createcachetable
 	$(DEV_ENV) $(MANAGE) loaddemo
 
 run: db
