@@ -1,5 +1,7 @@
 """Views of the network: a cooperative's page."""
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -12,6 +14,11 @@ from observatoire.practices.models import Practice
 def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cooperative = get_object_or_404(Cooperative.objects.with_card(), slug=slug)
     practices = (Practice.objects.discoverable_by(request.user)
-                 .filter(cooperatives=cooperative).select_related("category"))
-    return render(request, "network/cooperative_detail.html",
-                  {"cooperative": cooperative, "practices": practices})
+                 .filter(cooperatives=cooperative).select_related("category")
+                 .order_by("-published_at", "-pk"))
+    page = Paginator(practices, settings.PRACTICES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "network/cooperative_detail.html", {
+        "cooperative": cooperative, "page": page,
+        "previous_url": f"?page={page.previous_page_number()}" if page.has_previous() else "",
+        "next_url": f"?page={page.next_page_number()}" if page.has_next() else "",
+    })

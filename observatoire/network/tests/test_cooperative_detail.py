@@ -1,0 +1,32 @@
+"""A cooperative's page: its card and its practices, paginated, as the viewer may see them."""
+
+import pytest
+
+from observatoire.network.tests.factories import make_cooperative
+from observatoire.practices.models import Practice
+from observatoire.practices.tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_shows_card_and_visible_practices(client, client_as, member):
+    cooperative = make_cooperative(name="Scop des Tisserands")
+    make_practice(title="Publique", cooperatives=[cooperative])
+    make_practice(title="Réservée", cooperatives=[cooperative],
+                  visibility=Practice.Visibility.MEMBERS)
+    make_practice(title="Brouillon", cooperatives=[cooperative], status=Practice.Status.DRAFT)
+    html = client.get(cooperative.get_absolute_url()).content.decode()
+    assert "Scop des Tisserands" in html and "Publique" in html
+    assert "Réservée" not in html and "Brouillon" not in html
+    html = client_as(member).get(cooperative.get_absolute_url()).content.decode()
+    assert "Réservée" in html and "Brouillon" not in html
+
+
+def test_practices_are_paginated(client, settings):
+    settings.PRACTICES_PER_PAGE = 2
+    cooperative = make_cooperative()
+    for number in range(5):
+        make_practice(title=f"Pratique {number}", cooperatives=[cooperative])
+    response = client.get(cooperative.get_absolute_url(), {"page": 3})
+    assert len(response.context["page"].object_list) == 1
+    assert client.get(cooperative.get_absolute_url(), {"page": "abc"}).status_code == 200
