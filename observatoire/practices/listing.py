@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.lib.cache import listing_version
-from observatoire.lib.text import highlight, highlight_excerpt
+from observatoire.lib.text import fold, highlight, highlight_excerpt
 from observatoire.practices import search
 from observatoire.practices.facets import FACETS, choice_labels
 
@@ -26,6 +26,9 @@ SORTS = {
     "titre": (_("Titre (A à Z)"), ["sort_title", "pk"]),
 }
 MAX_VALUES_PER_FACET = 20
+# Facets shown in French alphabetical order (« Île-de-France » among the I); the others keep
+# the order staff gave them (categories, themes) or the nomenclature's (sectors, sizes).
+ALPHABETICAL_FACETS = {"ur", "region"}
 # Counts are cached until a practice changes (search.forget_listings) or for this long.
 LISTING_CACHE_SECONDS = 600
 EXCERPT_FIELDS = ["summary", "context", "actions", "setup_steps", "results", "difficulties"]
@@ -227,6 +230,8 @@ def _facet_views(all_counts: dict[str, dict[str, int]], params: QueryDict,
         values = list(counts) + [value for value in selected if value not in counts]
         if facet.param == "annee":
             values.sort(reverse=True)
+        elif facet.param in ALPHABETICAL_FACETS:
+            values.sort(key=lambda v: fold(facet_labels.get(v, v)))
         else:
             order = list(facet_labels)
             values.sort(key=lambda v: order.index(v) if v in order else len(order))

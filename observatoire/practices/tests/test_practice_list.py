@@ -139,3 +139,13 @@ def test_htmx_request_gets_only_the_list(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html and 'id="listing"' in html and "Gouvernance" in html
+
+
+def test_regions_are_in_french_alphabetical_order(client):
+    for code in ["75", "59", "2A", "14"]:
+        make_practice(cooperatives=[make_cooperative(departement=Departement.objects.get(
+            code=code))])
+    listing = client.get(LIST).context["listing"]
+    regions = next(f for f in listing.facets if f.param == "region")
+    assert [c.label for c in regions.choices] == ["Corse", "Hauts-de-France", "Île-de-France",
+                                                  "Normandie"]
