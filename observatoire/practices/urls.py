@@ -3,10 +3,12 @@
 from django.urls import path
 
 from observatoire.practices import views
+from observatoire.practices.feeds import LatestPracticesFeed
 
 app_name = "practices"
 urlpatterns = [
     path("", views.practice_list, name="list"),
+    path("flux/", LatestPracticesFeed(), name="feed"),
     path("categories/", views.category_list, name="category_list"),
     path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),

@@ -149,3 +149,13 @@ def test_regions_are_in_french_alphabetical_order(client):
     regions = next(f for f in listing.facets if f.param == "region")
     assert [c.label for c in regions.choices] == ["Corse", "Hauts-de-France", "Île-de-France",
                                                   "Normandie"]
+
+
+def test_atom_feed_lists_public_practices_only(client):
+    make_practice(title="Ouverte à tous")
+    make_practice(title="Entre membres", visibility=Practice.Visibility.MEMBERS)
+    response = client.get(reverse("practices:feed"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert "Ouverte à tous" in body and "Entre membres" not in body
