@@ -67,7 +67,7 @@ lint: env
 	DJANGO_DEBUG=1 $(PY) -m mypy observatoire
 
 messages: env
-	DJANGO_DEBUG=1 $(MANAGE) makemessages -l fr -l en --no-obsolete --add-location file -i .venv -i node_modules
+	DJANGO_DEBUG=1 $(MANAGE) makemessages -l fr -l en --no-obsolete --add-location file -i .venv -i node_modules -i bench
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages -l fr -l en -i .venv -i node_modules
 
 bench: env
