@@ -17,8 +17,14 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_deploy_check_passes_with_production_settings():
@@ -27,10 +33,14 @@ def test_deploy_check_passes_with_production_settings():
 
 
 def test_debug_is_off_unless_asked():
-    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG, "
-                    "settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, "
-                    "settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS > 0)",
-                    env=PRODUCTION_ENV)
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, "
+        "settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, "
+        "settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS > 0)",
+        env=PRODUCTION_ENV,
+    )
     assert result.stdout.splitlines()[-1].split() == ["False", "True", "True", "True", "True"]
 
 
@@ -59,3 +69,4 @@ def test_templates_have_no_inline_script_or_style():
         for line in text.splitlines():
             if "<script" in line:
                 assert "src=" in line, f"{template}: {line}"
+
