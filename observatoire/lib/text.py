@@ -61,6 +61,17 @@ def stem(folded_word: str) -> str:
     return stemmed
 
 
+@lru_cache(maxsize=65536)
+def word_stem(word: str) -> str:
+    """The stem of a word as written in a text (folded first)."""
+    return stem(fold(word))
+
+
+def mentions(text: str, wanted: set[str]) -> bool:
+    """Whether a text contains a word whose stem is wanted."""
+    return any(word_stem(match.group()) in wanted for match in WORD_RE.finditer(text))
+
+
 def stems(text: str) -> list[str]:
     """The stems of the meaningful words of a text, in order."""
     return [stem(word) for word in words(text) if word not in STOP_WORDS]
@@ -75,7 +86,7 @@ def highlight_excerpt(text: str, wanted: set[str], *, length: int = 240) -> Safe
     """An excerpt of ``text`` around its first wanted stem, with matches wrapped in <mark>."""
     if not text:
         return mark_safe("")
-    matches = [m for m in WORD_RE.finditer(text) if stem(fold(m.group())) in wanted]
+    matches = [m for m in WORD_RE.finditer(text) if word_stem(m.group()) in wanted]
     start = 0
     if matches:
         start = max(0, matches[0].start() - length // 3)
@@ -103,7 +114,7 @@ def highlight(text: str, wanted: set[str]) -> SafeString:
     pieces: list[str] = []
     cursor = 0
     for match in WORD_RE.finditer(text):
-        if stem(fold(match.group())) in wanted:
+        if word_stem(match.group()) in wanted:
             pieces.append(escape(text[cursor : match.start()]))
             pieces.append(f"<mark>{escape(match.group())}</mark>")
             cursor = match.end()

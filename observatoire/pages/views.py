@@ -1,10 +1,11 @@
 """Home page, about page, and the error pages in French."""
 
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from observatoire.lib.cache import cached_fragment
 from observatoire.practices.models import Category, Practice
 
 LATEST_COUNT = 6
@@ -12,12 +13,15 @@ LATEST_COUNT = 6
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    visible = Practice.objects.discoverable_by(request.user)
-    categories = Category.objects.annotate(
-        practice_count=Count("practices", filter=Q(practices__in=visible))
-    )
-    latest = visible.for_list().order_by("-published_at", "-pk")[:LATEST_COUNT]
-    return render(request, "pages/home.html", {"categories": categories, "latest": latest})
+    def render_sections() -> str:
+        visible = Practice.objects.discoverable_by(request.user)
+        categories = Category.objects.with_counts(visible)
+        latest = visible.for_list().order_by("-published_at", "-pk")[:LATEST_COUNT]
+        return render_to_string("pages/home_sections.html",
+                                {"categories": categories, "latest": latest}, request=request)
+
+    sections = cached_fragment(request, "home", (), render_sections)
+    return render(request, "pages/home.html", {"sections": sections})
 
 
 @require_GET

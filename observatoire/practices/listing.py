@@ -12,10 +12,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from observatoire.lib.cache import listing_version
-from observatoire.lib.text import fold, highlight, highlight_excerpt
+from observatoire.lib.cache import cached_fragment, listing_version, viewer_scope
+from observatoire.lib.text import fold, highlight, highlight_excerpt, mentions
 from observatoire.practices import search
 from observatoire.practices.facets import FACETS, choice_labels
 
@@ -94,12 +95,6 @@ class Listing:
             return ""
         return url_with(self.params, page=str(self.page.next_page_number()))
 
-    @property
-    def search_keep(self) -> list[tuple[str, str]]:
-        """Filters and sort kept as hidden fields when the search box is submitted again."""
-        return [(key, value) for key, values in self.params.lists() for value in values
-                if key not in {"q", "page"}]
-
 
 def url_with(params: QueryDict, **changes: str | None) -> str:
     """The list's URL with some parameters changed; any change but the page's resets it."""
@@ -143,6 +138,29 @@ def read_filters(params: QueryDict, labels: dict[str, dict[str, str]]
         if values:
             filters[facet.param] = values
     return filters, ignored
+
+
+def search_box(params: QueryDict) -> dict[str, Any]:
+    """What the search form shows again: the query and the filters kept as hidden fields."""
+    return {
+        "query_text": " ".join(params.get("q", "").split())[:settings.SEARCH_QUERY_MAX_LENGTH],
+        "search_keep": [(key, value) for key, values in params.lists() for value in values
+                        if key not in {"q", "page"}],
+    }
+
+
+def listing_html(request, base_queryset, *, fixed: dict[str, list[str]] | None = None
+                 ) -> str:
+    """The rendered list with its facets, cached until a practice changes.
+
+    At 50,000 practices rendering twenty cards and their facets costs more than the queries;
+    the HTML depends only on the URL, the language and whether the viewer is a member.
+    """
+    def render() -> str:
+        listing = build_listing(request, base_queryset, fixed=fixed)
+        return render_to_string("includes/listing.html", {"listing": listing}, request=request)
+
+    return cached_fragment(request, "listing", (request.GET.urlencode(), fixed), render)
 
 
 def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None = None
@@ -197,21 +215,18 @@ def _filtered(queryset, filters: dict[str, list[str]]):
 def _decorate(page: Page, query: search.ParsedQuery) -> None:
     """Give each practice of the page its highlighted title and excerpt."""
     wanted = query.wanted_stems
+    if not wanted:
+        return  # the card shows the plain title and summary
     for practice in page.object_list:
         practice.title_html = highlight(practice.title, wanted)
-        text = practice.summary
-        if wanted:
-            for field_name in EXCERPT_FIELDS:
-                candidate = getattr(practice, field_name)
-                if highlight_excerpt(candidate, wanted).count("<mark>"):
-                    text = candidate
-                    break
+        text = next((getattr(practice, name) for name in EXCERPT_FIELDS
+                     if mentions(getattr(practice, name), wanted)), practice.summary)
         practice.excerpt_html = highlight_excerpt(text, wanted, length=260)
 
 
 def _cache_key(user, filters: dict[str, list[str]], query: search.ParsedQuery) -> str:
     """Counts depend on who looks (members see more), the filters, the query and the data."""
-    scope = "members" if user.is_authenticated and user.is_member else "public"
+    scope = viewer_scope(user)
     signature = repr((scope, sorted(filters.items()), query.groups))
     digest = hashlib.sha256(signature.encode()).hexdigest()[:32]
     return f"listing:{listing_version()}:{digest}"

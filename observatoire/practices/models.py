@@ -6,7 +6,6 @@ descriptions can be edited; themes and synonyms are edited by staff in the admin
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,11 +18,36 @@ from observatoire.network.models import Cooperative
 RESERVED_SLUGS = {"soumettre", "categories", "themes", "mes-contributions", "flux"}
 
 
+class CategoryQuerySet(models.QuerySet):
+    def with_counts(self, practices) -> list["Category"]:
+        """Categories with ``practice_count``: one grouped count over the visible practices."""
+        counts = dict(practices.order_by().values_list("category_id").annotate(
+            n=models.Count("pk")))
+        categories = list(self)
+        for category in categories:
+            category.practice_count = counts.get(category.pk, 0)
+        return categories
+
+
+class ThemeQuerySet(models.QuerySet):
+    def with_counts(self, practices) -> list["Theme"]:
+        """Themes with ``practice_count``, counted on the link table of the visible practices."""
+        counts = dict(Practice.themes.through.objects.filter(
+            theme__in=self, practice__in=practices.order_by().values("pk"))
+            .order_by().values_list("theme_id").annotate(n=models.Count("practice_id")))
+        themes = list(self)
+        for theme in themes:
+            theme.practice_count = counts.get(theme.pk, 0)
+        return themes
+
+
 class Category(models.Model):
     name = models.CharField(_("nom"), max_length=100, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
     description = models.TextField(_("description"))
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("catégorie")
@@ -44,6 +68,8 @@ class Theme(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thème")
@@ -95,15 +121,21 @@ class PracticeQuerySet(models.QuerySet):
             "themes",
         )
 
-    def related_to(self, practice: "Practice") -> "PracticeQuerySet":
-        """Practices sharing a theme (or failing that the category), most shared first."""
+    def related_to(self, practice: "Practice", *, count: int) -> list["Practice"]:
+        """The newest practices sharing a theme, completed by the category's newest.
+
+        Two small queries walking the publication-date index, rather than counting shared
+        themes over every practice of the category, which took hundreds of milliseconds at
+        50,000 practices.
+        """
         theme_ids = [theme.pk for theme in practice.themes.all()]
-        return (
-            self.exclude(pk=practice.pk)
-            .filter(Q(themes__in=theme_ids) | Q(category_id=practice.category_id))
-            .annotate(shared=models.Count("themes", filter=Q(themes__in=theme_ids)))
-            .order_by("-shared", "-published_at", "-pk")
-        )
+        others = self.exclude(pk=practice.pk).select_related("category").order_by(
+            "-published_at", "-pk")
+        sharing = Practice.themes.through.objects.filter(theme_id__in=theme_ids)
+        related = list(others.filter(pk__in=sharing.values("practice_id"))[:count])
+        same_category = others.filter(category_id=practice.category_id).exclude(
+            pk__in=[other.pk for other in related])[:count]
+        return (related + list(same_category))[:count]
 
 
 class Practice(models.Model):

@@ -1,14 +1,16 @@
 """Views of the Observatory: the list with search and facets, categories, themes, a practice."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
+from observatoire.lib.cache import cached_fragment
 from observatoire.network.models import Cooperative
-from observatoire.practices.listing import build_listing
+from observatoire.practices.listing import listing_html, search_box
 from observatoire.practices.models import Category, Practice, Theme
 
 RELATED_COUNT = 4
@@ -32,47 +34,50 @@ def get_practice_for(user, slug: str) -> Practice:
 
 @require_GET
 def practice_list(request: HtmxHttpRequest) -> HttpResponse:
-    listing = build_listing(request, Practice.objects.discoverable_by(request.user))
-    template = "practices/practice_list.html"
+    html = listing_html(request, Practice.objects.discoverable_by(request.user))
     if request.htmx:
-        template += "#results"
-    return render(request, template, {"listing": listing})
+        return HttpResponse(html)
+    return render(request, "practices/practice_list.html",
+                  {"listing_html": html, **search_box(request.GET)})
 
 
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    listing = build_listing(request, Practice.objects.discoverable_by(request.user),
-                            fixed={"categorie": [category.slug]})
-    themes = category.themes.annotate(
-        practice_count=Count("practices", filter=Q(
-            practices__in=Practice.objects.discoverable_by(request.user)))
-    )
-    return render(request, "practices/category_detail.html",
-                  {"category": category, "themes": themes, "listing": listing})
+    html = listing_html(request, Practice.objects.discoverable_by(request.user),
+                        fixed={"categorie": [category.slug]})
+    themes = Theme.objects.filter(category=category).with_counts(
+        Practice.objects.discoverable_by(request.user))
+    return render(request, "practices/category_detail.html", {
+        "category": category, "themes": themes, "listing_html": html,
+        **search_box(request.GET)})
 
 
 @require_GET
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theme = get_object_or_404(Theme.objects.select_related("category"), slug=slug)
-    listing = build_listing(request, Practice.objects.discoverable_by(request.user),
-                            fixed={"theme": [theme.slug]})
-    return render(request, "practices/theme_detail.html", {"theme": theme, "listing": listing})
+    html = listing_html(request, Practice.objects.discoverable_by(request.user),
+                        fixed={"theme": [theme.slug]})
+    return render(request, "practices/theme_detail.html",
+                  {"theme": theme, "listing_html": html, **search_box(request.GET)})
 
 
 @require_GET
 def category_list(request: HttpRequest) -> HttpResponse:
     visible = Practice.objects.discoverable_by(request.user)
-    categories = Category.objects.annotate(
-        practice_count=Count("practices", filter=Q(practices__in=visible))
-    ).prefetch_related("themes")
+    categories = Category.objects.prefetch_related("themes").with_counts(visible)
     return render(request, "practices/category_list.html", {"categories": categories})
 
 
 @require_GET
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = get_practice_for(request.user, slug)
-    related = (Practice.objects.discoverable_by(request.user).related_to(practice)
-               .select_related("category")[:RELATED_COUNT])
-    return render(request, "practices/practice_detail.html",
-                  {"practice": practice, "related": related})
+    def render_practice() -> dict[str, str]:
+        practice = get_practice_for(request.user, slug)  # a 404 is not cached
+        related = Practice.objects.discoverable_by(request.user).related_to(
+            practice, count=RELATED_COUNT)
+        body = render_to_string("practices/practice_body.html",
+                                {"practice": practice, "related": related}, request=request)
+        return {"title": practice.title, "summary": practice.summary, "body": body}
+
+    page = cached_fragment(request, "practice", (slug,), render_practice)
+    return render(request, "practices/practice_detail.html", page)
