@@ -1,11 +1,13 @@
-"""The benchmark's floor: a page rendered from a template, without touching the database.
+"""The benchmark's floor: a page as large as the practice list, rendered without the database.
 
-Placeholder until the benchmark lands; see bench/.
+It goes through the same middleware stack as every page (sessions, CSRF, CSP…) but neither reads
+the session nor calls context processors: render_to_string without a request. bench/RESULTS.md
+compares each page's throughput with this one's (see bench/README.md).
 """
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 
 
 def floor(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/floor.html")
+    return HttpResponse(render_to_string("pages/floor.html"))
