@@ -177,10 +177,10 @@ def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None 
     results = base_queryset
     some_words_only = bool(cached and cached["some_words_only"])
     if not query.is_empty:
-        matched = search.apply(results, query, match_all=not some_words_only)
+        matched = search.matching(results, query, match_all=not some_words_only)
         if (cached is None and len(query.groups) > 1
                 and not _filtered(matched, filters).exists()):
-            matched = search.apply(results, query, match_all=False)
+            matched = search.matching(results, query, match_all=False)
             some_words_only = True
         results = matched
     results = _filtered(results, filters)
@@ -188,9 +188,13 @@ def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None 
     sort = params.get("tri", "")
     if sort not in SORTS or (sort == "pertinence" and query.is_empty):
         sort = "recentes" if query.is_empty else "pertinence"
-    results = results.order_by(*SORTS[sort][1])
+    page_results = results
+    if sort == "pertinence":
+        page_results = search.ranked(_filtered(base_queryset, filters), query,
+                                     match_all=not some_words_only)
+    page_results = page_results.order_by(*SORTS[sort][1])
 
-    paginator = Paginator(results.for_list(), settings.PRACTICES_PER_PAGE)
+    paginator = Paginator(page_results.for_list(), settings.PRACTICES_PER_PAGE)
     if cached is None:
         unordered = results.order_by()
         cached = {"count": unordered.count(), "some_words_only": some_words_only,

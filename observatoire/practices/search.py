@@ -190,36 +190,60 @@ class SearchSQL(Func):
 
 PG_TITLE_VECTOR = "to_tsvector('simple'::regconfig, {0})"
 FTS_IDS = f"{{0}} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {{1}})"
-FTS_RELEVANCE = (f"(SELECT -bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "
-                 f"WHERE {FTS_TABLE} MATCH {{1}} AND {FTS_TABLE}.rowid = {{0}})")
 
 
-def apply(queryset, query: ParsedQuery, *, match_all: bool = True):
-    """Filter ``queryset`` to the practices matching ``query``, annotated for ranking.
+def _tsqueries(query: ParsedQuery, match_all: bool) -> tuple[Value, Value]:
+    return (Value(_tsquery(query.groups, "&" if match_all else "|")),
+            Value(_tsquery(query.groups, "&")))
 
-    Adds ``title_hit`` (1 when the title alone matches every word) and ``relevance`` (higher
-    is better).
+
+def _fts5_expressions(query: ParsedQuery, match_all: bool) -> tuple[str, str]:
+    return (_fts5_expression(query.groups, "AND" if match_all else "OR"),
+            "search_title : (" + _fts5_expression(query.groups, "AND") + ")")
+
+
+def matching(queryset, query: ParsedQuery, *, match_all: bool = True):
+    """The practices of ``queryset`` that match ``query``: every group, or any with
+    ``match_all=False``. Cheap to nest: facet counts run it as a subquery."""
+    if connections[queryset.db].vendor == "postgresql":
+        tsquery, _title = _tsqueries(query, match_all)
+        return queryset.filter(SearchSQL("{vector} @@ to_tsquery('simple'::regconfig, {1})",
+                                         F("search_title"), tsquery,
+                                         output_field=BooleanField()))
+    expression, _title = _fts5_expressions(query, match_all)
+    return queryset.filter(SearchSQL(FTS_IDS, F("pk"), Value(expression),
+                                     output_field=BooleanField()))
+
+
+def ranked(queryset, query: ParsedQuery, *, match_all: bool = True):
+    """``matching()`` annotated for ordering by relevance: ``title_hit`` (1 when the title alone
+    matches every word) and ``relevance`` (the database's score, higher is better).
+
+    Only for the page's own query, never nested: on SQLite the score comes from joining the
+    FTS5 table, since a per-row subquery would run the full-text query once per practice.
     """
     title = F("search_title")
     if connections[queryset.db].vendor == "postgresql":
-        tsquery = Value(_tsquery(query.groups, "&" if match_all else "|"))
-        title_query = Value(_tsquery(query.groups, "&"))
-        matches = SearchSQL("{vector} @@ to_tsquery('simple'::regconfig, {1})",
-                            title, tsquery, output_field=BooleanField())
+        tsquery, title_query = _tsqueries(query, match_all)
         title_matches = SearchSQL(f"{PG_TITLE_VECTOR} @@ to_tsquery('simple'::regconfig, {{1}})",
                                   title, title_query, output_field=BooleanField())
         relevance = SearchSQL("ts_rank({vector}, to_tsquery('simple'::regconfig, {1}))",
                               title, tsquery, output_field=FloatField())
-    else:
-        expression = Value(_fts5_expression(query.groups, "AND" if match_all else "OR"))
-        title_expression = Value("search_title : (" + _fts5_expression(query.groups, "AND")
-                                 + ")")
-        matches = SearchSQL(FTS_IDS, F("pk"), expression, output_field=BooleanField())
-        title_matches = SearchSQL(FTS_IDS, F("pk"), title_expression,
-                                  output_field=BooleanField())
-        relevance = SearchSQL(FTS_RELEVANCE, F("pk"), expression, output_field=FloatField())
-    return queryset.filter(matches).annotate(
+        return matching(queryset, query, match_all=match_all).annotate(
+            title_hit=Case(When(title_matches, then=Value(1)), default=Value(0),
+                           output_field=IntegerField()),
+            relevance=relevance,
+        )
+    expression, title_expression = _fts5_expressions(query, match_all)
+    title_matches = SearchSQL(FTS_IDS, F("pk"), Value(title_expression),
+                              output_field=BooleanField())
+    return queryset.annotate(
         title_hit=Case(When(title_matches, then=Value(1)), default=Value(0),
                        output_field=IntegerField()),
-        relevance=relevance,
+    ).extra(
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = practices_practice.id", f"{FTS_TABLE} MATCH %s"],
+        params=[expression],
+        # bm25() is lower for better matches: negated so that higher is better everywhere.
+        select={"relevance": f"-bm25({FTS_TABLE}, 10.0, 1.0)"},
     )
