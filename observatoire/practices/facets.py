@@ -4,10 +4,11 @@ Within a facet, several values widen the list (OR); different facets narrow it (
 are those of the current results. Each facet costs one query whatever the page size.
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import BooleanField, Count, F, Func, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.network.models import Cooperative, Organisation, Region, Sector
@@ -15,6 +16,23 @@ from observatoire.practices.models import Category, Practice, Theme
 
 PracticeCooperative = Practice.cooperatives.through
 PracticeTheme = Practice.themes.through
+
+
+class IdIn(Func):
+    """``field`` is one of ``ids``, sent as a single parameter whatever their number (an array
+    on PostgreSQL, a JSON list read by json_each on SQLite) instead of one per id."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field, ids: list[int]):
+        self.ids = [int(value) for value in ids]
+        super().__init__(field)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        if connection.vendor == "postgresql":
+            return f"{sql} = ANY(%s)", [*params, self.ids]
+        return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
 
 
 @dataclass(frozen=True)
@@ -31,13 +49,18 @@ class Facet:
         matching = self.through.objects.filter(**{f"{self.value_path}__in": values})
         return queryset.filter(pk__in=matching.values(self.practice_path))
 
-    def counts(self, queryset: QuerySet) -> dict[str, int]:
+    def counts(self, ids: list[int]) -> dict[str, int]:
+        """Counts of each value among the practices ``ids`` (the current results).
+
+        The results' ids are read once and passed as one array: re-running the search in
+        every facet's subquery cost a full scan each for broad queries.
+        """
         if self.through is Practice:
-            rows = queryset.order_by().values(self.value_path).annotate(n=Count("pk"))
+            rows = (Practice.objects.filter(IdIn(F("pk"), ids)).order_by()
+                    .values(self.value_path).annotate(n=Count("pk")))
         else:
             rows = (
-                self.through.objects.filter(**{f"{self.practice_path}__in":
-                                               queryset.order_by().values("pk")})
+                self.through.objects.filter(IdIn(F(self.practice_path), ids))
                 .order_by().values(self.value_path)
                 .annotate(n=Count(self.practice_path, distinct=True))
             )

@@ -196,9 +196,9 @@ def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None 
 
     paginator = Paginator(page_results.for_list(), settings.PRACTICES_PER_PAGE)
     if cached is None:
-        unordered = results.order_by()
-        cached = {"count": unordered.count(), "some_words_only": some_words_only,
-                  "facets": {facet.param: facet.counts(unordered) for facet in FACETS
+        ids = list(results.order_by().values_list("pk", flat=True))
+        cached = {"count": len(ids), "some_words_only": some_words_only,
+                  "facets": {facet.param: facet.counts(ids) for facet in FACETS
                              if facet.param not in (fixed or {})}}
         cache.set(cache_key, cached, LISTING_CACHE_SECONDS)
     paginator.count = cached["count"]  # type: ignore[misc]
