@@ -52,6 +52,11 @@ def shown(value: float) -> str:
     return "—" if value == float("inf") else f"{value:.1f}"
 
 
+def cache_backend() -> str:
+    url = os.environ.get("REDIS_URL")
+    return f"Redis ({url})" if url else "base de données"
+
+
 def machine() -> list[str]:
     meminfo = Path("/proc/meminfo").read_text().splitlines()
     memory_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
@@ -131,6 +136,8 @@ def main(out: Path) -> None:
         "Ne pas modifier à la main : relancer le banc. Méthode : bench/README.md.",
         "",
         *machine(),
+        f"- Cache : {cache_backend()} ; après la première requête, les pages sont servies "
+        "depuis les fragments en cache (la colonne « Seule » montre une requête isolée)\n"
         f"- Serveur : gunicorn, {load['workers']} workers synchrones, DEBUG désactivé, "
         "tous les middlewares du site ; charge : wrk sur 127.0.0.1, même machine.",
         f"- Charge : `wrk -c {load['connections']} -t {load['threads']} -d {load['duration']}` "

@@ -28,6 +28,12 @@ export DJANGO_SECRET_KEY=bench-only-secret-key-not-for-production-0123456789abcd
 export DJANGO_HTTPS=0  # plain HTTP on the loopback, no TLS to terminate
 export DJANGO_ALLOWED_HOSTS=127.0.0.1
 export DJANGO_BENCH_FLOOR=1
+# Cache and sessions in Redis, as a production site configures them (README); the database
+# cache stays the default when no Redis answers.
+if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  export REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/1}
+  redis-cli -h 127.0.0.1 -p 6379 -n 1 flushdb >/dev/null
+fi
 
 SERVER_PID=""
 stop_server() {
