@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from observatoire.lib.cache import cached_fragment
@@ -29,16 +30,26 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/about.html")
 
 
+def error_page(request: HttpRequest, *, status: int, title: str, message: str
+               ) -> HttpResponse:
+    return render(request, "error.html", {"title": title, "message": message}, status=status)
+
+
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    return error_page(request, status=400, title=_("Requête incorrecte"), message=_(
+        "La demande n'a pas pu être comprise. Vérifiez l'adresse ou les filtres utilisés."))
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return error_page(request, status=403, title=_("Accès refusé"), message=_(
+        "Vous n'avez pas l'autorisation de voir cette page. Si vous pensez que c'est une "
+        "erreur, connectez-vous avec le bon compte."))
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return error_page(request, status=404, title=_("Page introuvable"), message=_(
+        "Cette page n'existe pas ou n'est pas accessible avec votre compte. Les pratiques "
+        "réservées aux membres demandent de se connecter."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -74,3 +74,9 @@ def test_unknown_pages_answer_a_french_404(client, path):
 def test_post_on_a_read_only_page_is_refused_cleanly(client):
     response = client.post(LIST)
     assert response.status_code == 405
+
+
+def test_bad_host_gets_a_french_400(client):
+    response = client.get("/", HTTP_HOST="pas-chez-nous.example")
+    assert response.status_code == 400
+    assert "Requête incorrecte" in response.content.decode()
