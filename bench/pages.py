@@ -33,7 +33,7 @@ def public():
 
 
 def matches(text: str) -> int:
-    return search.apply(public(), search.parse(text)).count()
+    return search.matching(public(), search.parse(text)).count()
 
 
 def urls() -> list[tuple[str, str, str]]:
