@@ -8,4 +8,5 @@ app_name = "pages"
 urlpatterns = [
     path("", views.home, name="home"),
     path("a-propos/", views.about, name="about"),
+    path("langue/<str:code>/", views.choose_language, name="language"),
 ]

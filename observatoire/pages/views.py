@@ -1,18 +1,21 @@
 """Home page, about page, and the error pages in French."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from observatoire.lib.cache import cached_fragment
+from observatoire.lib.cache import cache_page_for_visitors, cached_fragment
 from observatoire.practices.models import Category, Practice
 
 LATEST_COUNT = 6
 
 
 @require_GET
+@cache_page_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     def render_sections() -> str:
         visible = Practice.objects.discoverable_by(request.user)
@@ -26,8 +29,25 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_page_for_visitors
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/about.html")
+
+
+@require_GET
+def choose_language(request: HttpRequest, code: str) -> HttpResponse:
+    """Switch the interface language with a plain link (no form, so pages carry no
+    per-visitor token and can be cached whole for visitors)."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600,
+                        samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
 
 
 def error_page(request: HttpRequest, *, status: int, title: str, message: str

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
-from observatoire.lib.cache import cached_fragment
+from observatoire.lib.cache import cache_page_for_visitors, cached_fragment
 from observatoire.network.models import Cooperative
 from observatoire.practices.listing import listing_html, search_box
 from observatoire.practices.models import Category, Practice, Theme
@@ -33,6 +33,7 @@ def get_practice_for(user, slug: str) -> Practice:
 
 
 @require_GET
+@cache_page_for_visitors
 def practice_list(request: HtmxHttpRequest) -> HttpResponse:
     html = listing_html(request, Practice.objects.discoverable_by(request.user))
     if request.htmx:
@@ -42,6 +43,7 @@ def practice_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_page_for_visitors
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     html = listing_html(request, Practice.objects.discoverable_by(request.user),
@@ -54,6 +56,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_page_for_visitors
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theme = get_object_or_404(Theme.objects.select_related("category"), slug=slug)
     html = listing_html(request, Practice.objects.discoverable_by(request.user),
@@ -63,6 +66,7 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_page_for_visitors
 def category_list(request: HttpRequest) -> HttpResponse:
     visible = Practice.objects.discoverable_by(request.user)
     categories = Category.objects.prefetch_related("themes").with_counts(visible)
@@ -70,6 +74,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_page_for_visitors
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def render_practice() -> dict[str, str]:
         practice = get_practice_for(request.user, slug)  # a 404 is not cached
