@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/observatoire
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help env npm run db resetdb test test-sqlite test-postgres lint messages bench
+.PHONY: help env npm run db resetdb test test-sqlite test-postgres lint messages bench bench-uncached
 
 help:
 	@echo "make run    — environnement, base SQLite, démo, serveur sur http://127.0.0.1:8000"
@@ -72,3 +72,6 @@ messages: env
 
 bench: env
 	bash bench/run.sh
+
+bench-uncached: env
+	BENCH_CACHE=off bash bench/run.sh

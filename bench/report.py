@@ -53,6 +53,8 @@ def shown(value: float) -> str:
 
 
 def cache_backend() -> str:
+    if os.environ.get("DJANGO_CACHE") == "none":
+        return "aucun (chaque requête calculée en entier, `make bench-uncached`)"
     url = os.environ.get("REDIS_URL")
     return f"Redis ({url})" if url else "base de données"
 

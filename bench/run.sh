@@ -30,7 +30,12 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1
 export DJANGO_BENCH_FLOOR=1
 # Cache and sessions in Redis, as a production site configures them (README); the database
 # cache stays the default when no Redis answers.
-if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+# BENCH_CACHE=off measures the site with no cache at all, every request computed in full.
+RESULTS=bench/RESULTS.md
+if [[ "${BENCH_CACHE:-on}" == "off" ]]; then
+  export DJANGO_CACHE=none
+  RESULTS=bench/RESULTS-sans-cache.md
+elif redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   export REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/1}
   redis-cli -h 127.0.0.1 -p 6379 -n 1 flushdb >/dev/null
 fi
@@ -163,5 +168,5 @@ for db in $DATABASES; do
   stop_server
 done
 BENCH_CONNECTIONS=$CONNECTIONS BENCH_THREADS=$THREADS BENCH_DURATION=$DURATION \
-  BENCH_WARMUP=$WARMUP BENCH_WORKERS=$WORKERS $PY bench/report.py "$OUT" > bench/RESULTS.md
-echo "== bench/RESULTS.md écrit"
+  BENCH_WARMUP=$WARMUP BENCH_WORKERS=$WORKERS $PY bench/report.py "$OUT" > "$RESULTS"
+echo "== $RESULTS écrit"
