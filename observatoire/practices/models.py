@@ -114,9 +114,13 @@ class PracticeQuerySet(models.QuerySet):
     def discoverable_by(self, user) -> "PracticeQuerySet":
         return self.published().visible_to(user)
 
+    def without_index(self) -> "PracticeQuerySet":
+        """Leave out the stored search stems, as long as the text itself, that pages never show."""
+        return self.defer("search_title", "search_body")
+
     def for_list(self) -> "PracticeQuerySet":
         """What a practice card shows, without one query per card."""
-        return self.select_related("category").prefetch_related(
+        return self.without_index().select_related("category").prefetch_related(
             models.Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
             "themes",
         )
@@ -129,7 +133,7 @@ class PracticeQuerySet(models.QuerySet):
         50,000 practices.
         """
         theme_ids = [theme.pk for theme in practice.themes.all()]
-        others = self.exclude(pk=practice.pk).select_related("category").order_by(
+        others = self.exclude(pk=practice.pk).without_index().select_related("category").order_by(
             "-published_at", "-pk")
         sharing = Practice.themes.through.objects.filter(theme_id__in=theme_ids)
         related = list(others.filter(pk__in=sharing.values("practice_id"))[:count])

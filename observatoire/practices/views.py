@@ -22,7 +22,8 @@ class HtmxHttpRequest(HttpRequest):
 
 def get_practice_for(user, slug: str) -> Practice:
     """The practice if this person may see it; 404 otherwise, so its existence stays private."""
-    queryset = Practice.objects.discoverable_by(user).select_related("category").prefetch_related(
+    queryset = Practice.objects.discoverable_by(user).without_index().select_related(
+        "category").prefetch_related(
         Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
         "themes", "tags", "links", "attachments",
     )
