@@ -21,9 +21,19 @@ from observatoire.practices.management.commands.generatedata import GENERATED_SL
 from observatoire.practices.models import Practice  # noqa: E402
 
 # Rare trades of the generator's vocabulary: one of them is the narrow query.
-NARROW_CANDIDATES = ["ganterie", "horlogerie", "vannerie", "cordonnerie", "sellerie",
-                     "coutellerie", "tonnellerie", "poterie", "distillerie", "savonnerie",
-                     "chocolaterie"]
+NARROW_CANDIDATES = [
+    "ganterie",
+    "horlogerie",
+    "vannerie",
+    "cordonnerie",
+    "sellerie",
+    "coutellerie",
+    "tonnellerie",
+    "poterie",
+    "distillerie",
+    "savonnerie",
+    "chocolaterie",
+]
 BROAD_QUERY = "cooperative"
 NARROW_TARGET = 50  # about this many matching practices, out of tens of thousands
 
@@ -38,8 +48,7 @@ def matches(text: str) -> int:
 
 def urls() -> list[tuple[str, str, str]]:
     counts = {word: matches(word) for word in NARROW_CANDIDATES}
-    narrow = min((w for w in counts if counts[w] > 0),
-                 key=lambda w: abs(counts[w] - NARROW_TARGET))
+    narrow = min((w for w in counts if counts[w] > 0), key=lambda w: abs(counts[w] - NARROW_TARGET))
     detail = public().filter(slug__regex=GENERATED_SLUG).order_by("-published_at", "-pk").first()
     facets = public().filter(themes__slug="gouvernance", cooperatives__family="scop").distinct()
     # The floor is measured first and last: a difference shows the machine was busy meanwhile.

@@ -31,12 +31,16 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
 def explain(sql: str) -> str:
-    prefix = ("EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql"
-              else "EXPLAIN QUERY PLAN ")
+    prefix = (
+        "EXPLAIN (ANALYZE, BUFFERS) "
+        if connection.vendor == "postgresql"
+        else "EXPLAIN QUERY PLAN "
+    )
     with connection.cursor() as cursor:
         cursor.execute(prefix + sql)
-        return "\n".join("    " + " | ".join(str(cell) for cell in row)
-                         for row in cursor.fetchall())
+        return "\n".join(
+            "    " + " | ".join(str(cell) for cell in row) for row in cursor.fetchall()
+        )
 
 
 def main() -> None:
@@ -44,8 +48,11 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--top", type=int, default=5)
     parser.add_argument("--explain", action="store_true")
-    parser.add_argument("--cold", action="store_true",
-                        help="vider le cache avant la mesure (comptes et facettes recalculés)")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="vider le cache avant la mesure (comptes et facettes recalculés)",
+    )
     options = parser.parse_args()
     client = Client()
     client.get(options.path)
@@ -57,9 +64,11 @@ def main() -> None:
         total = time.perf_counter() - started
     queries = [(float(q["time"]), q["sql"]) for q in captured.captured_queries]
     sql_time = sum(duration for duration, _sql in queries)
-    print(f"{options.path} → {response.status_code}, {len(response.content)} octets, "
-          f"{total * 1000:.0f} ms dont {sql_time * 1000:.0f} ms de SQL en {len(queries)} requêtes")
-    for duration, sql in sorted(queries, reverse=True)[:options.top]:
+    print(
+        f"{options.path} → {response.status_code}, {len(response.content)} octets, "
+        f"{total * 1000:.0f} ms dont {sql_time * 1000:.0f} ms de SQL en {len(queries)} requêtes"
+    )
+    for duration, sql in sorted(queries, reverse=True)[: options.top]:
         print(f"  {duration * 1000:7.1f} ms  {sql[:600]}")
         if options.explain and sql.lstrip().upper().startswith("SELECT"):
             print(explain(sql))

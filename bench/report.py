@@ -63,14 +63,20 @@ def machine() -> list[str]:
     meminfo = Path("/proc/meminfo").read_text().splitlines()
     memory_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
+        platform.processor(),
+    )
     try:
         postgres = subprocess.run(
             ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "show server_version"],
-            capture_output=True, text=True, check=True).stdout.strip()
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         postgres = "?"
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], capture_output=True, text=True).stdout.strip()
 
@@ -95,9 +101,11 @@ def database_section(db: str, pages: dict[str, dict[str, str]], out: Path) -> li
     if marker.exists():
         wanted, seconds = marker.read_text().split("\n")[:2]
         lines += [f"Données : {wanted} ; génération : {seconds} s (dernière génération).", ""]
-    lines += ["| Page | Chemin | Résultats | Octets | Seule (ms) | req/s | p50 (ms) | p95 (ms) "
-              "| p99 (ms) | req/s ÷ plancher | Erreurs | Charge |",
-              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "| Page | Chemin | Résultats | Octets | Seule (ms) | req/s | p50 (ms) | p95 (ms) "
+        "| p99 (ms) | req/s ÷ plancher | Erreurs | Charge |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, label in PAGES.items():
         row = pages.get(name)
         if row is None:
@@ -111,26 +119,38 @@ def database_section(db: str, pages: dict[str, dict[str, str]], out: Path) -> li
             f"| {float(row['single_s']) * 1000:.0f} | {rate(row):.1f} "
             f"| {shown(ms(row, 'p50_us'))} | {shown(ms(row, 'p95_us'))} "
             f"| {shown(ms(row, 'p99_us'))} | {rate(row) / floor:.3f} | {errors} "
-            f"| {row.get('load', '')} |")
+            f"| {row.get('load', '')} |"
+        )
     lines += ["", "| Objectif | Mesure | Atteint ? |", "|---|---|---|"]
     for names, minimum in RATIO_TARGETS:
         for name in names:
             ratio = rate(pages[name]) / floor
-            lines.append(f"| {PAGES[name]} ≥ {minimum} × plancher | {ratio:.3f} × "
-                         f"| {'atteint' if ratio >= minimum else '**non atteint**'} |")
+            lines.append(
+                f"| {PAGES[name]} ≥ {minimum} × plancher | {ratio:.3f} × "
+                f"| {'atteint' if ratio >= minimum else '**non atteint**'} |"
+            )
     if db == "postgres":
         p95 = ms(pages["search_broad"], "p95_us")
-        lines.append(f"| Recherche large : p95 ≤ {BROAD_P95_MS:.0f} ms à 8 clients | "
-                     f"{shown(p95)} ms "
-                     f"| {'atteint' if p95 <= BROAD_P95_MS else '**non atteint**'} |")
+        lines.append(
+            f"| Recherche large : p95 ≤ {BROAD_P95_MS:.0f} ms à 8 clients | "
+            f"{shown(p95)} ms "
+            f"| {'atteint' if p95 <= BROAD_P95_MS else '**non atteint**'} |"
+        )
     return lines + [""]
 
 
 def main(out: Path) -> None:
     results = read_results(out / "results.txt")
-    load = {key: os.environ.get(f"BENCH_{key.upper()}", default) for key, default in
-            [("connections", "8"), ("threads", "2"), ("duration", "15s"), ("warmup", "3s"),
-             ("workers", str(2 * (os.cpu_count() or 1)))]}
+    load = {
+        key: os.environ.get(f"BENCH_{key.upper()}", default)
+        for key, default in [
+            ("connections", "8"),
+            ("threads", "2"),
+            ("duration", "15s"),
+            ("warmup", "3s"),
+            ("workers", str(2 * (os.cpu_count() or 1))),
+        ]
+    }
     lines = [
         "# Banc d'essai — résultats",
         "",

@@ -21,6 +21,19 @@ class UserAdmin(BaseUserAdmin):
         (_("Accès"), {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "role", "cooperative",
-                                                  "organisation", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "full_name",
+                    "role",
+                    "cooperative",
+                    "organisation",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )

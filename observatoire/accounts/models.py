@@ -45,14 +45,25 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("adresse électronique"), unique=True)
     full_name = models.CharField(_("nom complet"), max_length=150)
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
-    cooperative = models.ForeignKey(Cooperative, on_delete=models.SET_NULL, null=True,
-                                    blank=True, related_name="people",
-                                    verbose_name=_("coopérative"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="staff",
-                                     verbose_name=_("organisation du Mouvement"))
-    language = models.CharField(_("langue"), max_length=5, default="fr",
-                                choices=[("fr", "Français"), ("en", "English")])
+    cooperative = models.ForeignKey(
+        Cooperative,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("coopérative"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("organisation du Mouvement"),
+    )
+    language = models.CharField(
+        _("langue"), max_length=5, default="fr", choices=[("fr", "Français"), ("en", "English")]
+    )
     is_active = models.BooleanField(_("actif"), default=True)
     is_staff = models.BooleanField(_("accès à l'administration"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
@@ -76,9 +87,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.role in COOPERATIVE_ROLES and not self.cooperative_id:
             raise ValidationError({"cooperative": _("Un membre appartient à une coopérative.")})
         if self.role in STAFF_ROLES and not self.organisation_id:
-            raise ValidationError({"organisation": _(
-                "Un·e permanent·e ou modérateur·rice appartient à une Union régionale, une "
-                "fédération ou à la Confédération.")})
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Un·e permanent·e ou modérateur·rice appartient à une Union régionale, une "
+                        "fédération ou à la Confédération."
+                    )
+                }
+            )
 
     # Roles, checked on the server by views and querysets.
     @property

@@ -41,10 +41,15 @@ def cached_fragment(request, kind: str, parts: tuple, render: Callable[[], objec
     Only what is the same for everyone of a scope may be cached this way: no names, no forms.
     """
     signature = repr((kind, parts)).encode()
-    key = ":".join([
-        "fragment", listing_version(), translation.get_language() or "fr",
-        viewer_scope(request.user), hashlib.sha256(signature).hexdigest()[:32],
-    ])
+    key = ":".join(
+        [
+            "fragment",
+            listing_version(),
+            translation.get_language() or "fr",
+            viewer_scope(request.user),
+            hashlib.sha256(signature).hexdigest()[:32],
+        ]
+    )
     value = cache.get(key)
     if value is None:
         value = render()
@@ -59,23 +64,36 @@ def cache_page_for_visitors(view):
     (no name, no form token), so everyone with the same language sees the same bytes. Signed-in
     people always get a freshly rendered page (from cached fragments).
     """
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        personal = (settings.SESSION_COOKIE_NAME in request.COOKIES
-                    or "messages" in request.COOKIES or request.method != "GET")
+        personal = (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "messages" in request.COOKIES
+            or request.method != "GET"
+        )
         if personal:
             return view(request, *args, **kwargs)
         signature = repr((request.get_full_path(), request.headers.get("HX-Request"))).encode()
-        key = ":".join(["page", listing_version(), translation.get_language() or "fr",
-                        hashlib.sha256(signature).hexdigest()[:32]])
+        key = ":".join(
+            [
+                "page",
+                listing_version(),
+                translation.get_language() or "fr",
+                hashlib.sha256(signature).hexdigest()[:32],
+            ]
+        )
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         # A page that used the CSRF token carries a per-visitor secret: never shared.
-        if (response.status_code == 200 and not response.streaming
-                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")):
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
             cache.set(key, (response.content, response["Content-Type"]), FRAGMENT_SECONDS)
         return response
 

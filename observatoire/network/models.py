@@ -57,11 +57,16 @@ class Departement(models.Model):
 
     code = models.CharField(_("code"), max_length=3, unique=True)
     name = models.CharField(_("nom"), max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements",
-                               verbose_name=_("région"))
-    union = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="departements",
-                              limit_choices_to={"kind": Organisation.Kind.UNION},
-                              verbose_name=_("Union régionale"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departements", verbose_name=_("région")
+    )
+    union = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="departements",
+        limit_choices_to={"kind": Organisation.Kind.UNION},
+        verbose_name=_("Union régionale"),
+    )
 
     class Meta:
         verbose_name = _("département")
@@ -105,8 +110,8 @@ class CooperativeQuerySet(models.QuerySet):
 
 
 naf_validator = RegexValidator(
-    r"^\d{2}\.\d{2}[A-Z]$", _("Un code NAF s'écrit comme 62.01Z (deux chiffres, un point, "
-                             "deux chiffres, une lettre).")
+    r"^\d{2}\.\d{2}[A-Z]$",
+    _("Un code NAF s'écrit comme 62.01Z (deux chiffres, un point, deux chiffres, une lettre)."),
 )
 
 
@@ -136,22 +141,37 @@ class Cooperative(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=220, unique=True)
     family = models.CharField(_("statut coopératif"), max_length=4, choices=Family.choices)
-    company_form = models.CharField(_("forme de société"), max_length=4,
-                                    choices=CompanyForm.choices)
+    company_form = models.CharField(
+        _("forme de société"), max_length=4, choices=CompanyForm.choices
+    )
     siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
-    union = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cooperatives",
-                              limit_choices_to={"kind": Organisation.Kind.UNION},
-                              verbose_name=_("Union régionale"))
-    federation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="federated_cooperatives",
-                                   limit_choices_to={"kind": Organisation.Kind.FEDERATION},
-                                   verbose_name=_("fédération"))
+    union = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="cooperatives",
+        limit_choices_to={"kind": Organisation.Kind.UNION},
+        verbose_name=_("Union régionale"),
+    )
+    federation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="federated_cooperatives",
+        limit_choices_to={"kind": Organisation.Kind.FEDERATION},
+        verbose_name=_("fédération"),
+    )
     commune = models.CharField(_("commune"), max_length=120)
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT,
-                                    related_name="cooperatives", verbose_name=_("département"))
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="cooperatives",
+        verbose_name=_("département"),
+    )
     naf_code = models.CharField(_("code NAF"), max_length=6, validators=[naf_validator])
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="cooperatives",
-                               verbose_name=_("secteur"))
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="cooperatives", verbose_name=_("secteur")
+    )
     headcount = models.CharField(_("effectif"), max_length=8, choices=Headcount.choices)
     founded_year = models.PositiveSmallIntegerField(
         _("année de création"), validators=[MinValueValidator(1830), MaxValueValidator(2100)]
@@ -183,9 +203,13 @@ class Cooperative(models.Model):
         if self.naf_code and not self.sector_id:
             sector = Sector.for_naf_code(self.naf_code)
             if sector is None:
-                raise ValidationError({"naf_code": _("Ce code NAF ne correspond à aucune "
-                                                     "section de la nomenclature.")})
+                raise ValidationError(
+                    {
+                        "naf_code": _(
+                            "Ce code NAF ne correspond à aucune section de la nomenclature."
+                        )
+                    }
+                )
             self.sector = sector
         if self.departement_id and not self.union_id:
             self.union_id = self.departement.union_id
-

@@ -15,12 +15,20 @@ from observatoire.practices.models import Practice
 @cache_page_for_visitors
 def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cooperative = get_object_or_404(Cooperative.objects.with_card(), slug=slug)
-    practices = (Practice.objects.discoverable_by(request.user)
-                 .filter(cooperatives=cooperative).select_related("category")
-                 .order_by("-published_at", "-pk"))
+    practices = (
+        Practice.objects.discoverable_by(request.user)
+        .filter(cooperatives=cooperative)
+        .select_related("category")
+        .order_by("-published_at", "-pk")
+    )
     page = Paginator(practices, settings.PRACTICES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "network/cooperative_detail.html", {
-        "cooperative": cooperative, "page": page,
-        "previous_url": f"?page={page.previous_page_number()}" if page.has_previous() else "",
-        "next_url": f"?page={page.next_page_number()}" if page.has_next() else "",
-    })
+    return render(
+        request,
+        "network/cooperative_detail.html",
+        {
+            "cooperative": cooperative,
+            "page": page,
+            "previous_url": f"?page={page.previous_page_number()}" if page.has_previous() else "",
+            "next_url": f"?page={page.next_page_number()}" if page.has_next() else "",
+        },
+    )

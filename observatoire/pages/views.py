@@ -21,8 +21,11 @@ def home(request: HttpRequest) -> HttpResponse:
         visible = Practice.objects.discoverable_by(request.user)
         categories = Category.objects.with_counts(visible)
         latest = visible.for_list().order_by("-published_at", "-pk")[:LATEST_COUNT]
-        return render_to_string("pages/home_sections.html",
-                                {"categories": categories, "latest": latest}, request=request)
+        return render_to_string(
+            "pages/home_sections.html",
+            {"categories": categories, "latest": latest},
+            request=request,
+        )
 
     sections = cached_fragment(request, "home", (), render_sections)
     return render(request, "pages/home.html", {"sections": sections})
@@ -41,35 +44,58 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
     if code not in dict(settings.LANGUAGES):
         raise Http404
     target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = redirect(target)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600,
-                        samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
     return response
 
 
-def error_page(request: HttpRequest, *, status: int, title: str, message: str
-               ) -> HttpResponse:
+def error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
     return render(request, "error.html", {"title": title, "message": message}, status=status)
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return error_page(request, status=400, title=_("Requête incorrecte"), message=_(
-        "La demande n'a pas pu être comprise. Vérifiez l'adresse ou les filtres utilisés."))
+    return error_page(
+        request,
+        status=400,
+        title=_("Requête incorrecte"),
+        message=_(
+            "La demande n'a pas pu être comprise. Vérifiez l'adresse ou les filtres utilisés."
+        ),
+    )
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    return error_page(request, status=403, title=_("Accès refusé"), message=_(
-        "Vous n'avez pas l'autorisation de voir cette page. Si vous pensez que c'est une "
-        "erreur, connectez-vous avec le bon compte."))
+    return error_page(
+        request,
+        status=403,
+        title=_("Accès refusé"),
+        message=_(
+            "Vous n'avez pas l'autorisation de voir cette page. Si vous pensez que c'est une "
+            "erreur, connectez-vous avec le bon compte."
+        ),
+    )
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return error_page(request, status=404, title=_("Page introuvable"), message=_(
-        "Cette page n'existe pas ou n'est pas accessible avec votre compte. Les pratiques "
-        "réservées aux membres demandent de se connecter."))
+    return error_page(
+        request,
+        status=404,
+        title=_("Page introuvable"),
+        message=_(
+            "Cette page n'existe pas ou n'est pas accessible avec votre compte. Les pratiques "
+            "réservées aux membres demandent de se connecter."
+        ),
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

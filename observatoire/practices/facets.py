@@ -56,31 +56,48 @@ class Facet:
         every facet's subquery cost a full scan each for broad queries.
         """
         if self.through is Practice:
-            rows = (Practice.objects.filter(IdIn(F("pk"), ids)).order_by()
-                    .values(self.value_path).annotate(n=Count("pk")))
+            rows = (
+                Practice.objects.filter(IdIn(F("pk"), ids))
+                .order_by()
+                .values(self.value_path)
+                .annotate(n=Count("pk"))
+            )
         else:
             rows = (
                 self.through.objects.filter(IdIn(F(self.practice_path), ids))
-                .order_by().values(self.value_path)
+                .order_by()
+                .values(self.value_path)
                 .annotate(n=Count(self.practice_path, distinct=True))
             )
-        return {str(row[self.value_path]): row["n"] for row in rows
-                if row[self.value_path] is not None}
+        return {
+            str(row[self.value_path]): row["n"] for row in rows if row[self.value_path] is not None
+        }
 
 
 FACETS = [
     Facet("categorie", _("Catégorie"), Practice, "category__slug", "pk"),
     Facet("theme", _("Thème"), PracticeTheme, "theme__slug", "practice_id"),
-    Facet("forme", _("Statut coopératif"), PracticeCooperative, "cooperative__family",
-          "practice_id"),
-    Facet("effectif", _("Effectif"), PracticeCooperative, "cooperative__headcount",
-          "practice_id"),
-    Facet("secteur", _("Secteur d'activité"), PracticeCooperative, "cooperative__sector__code",
-          "practice_id"),
-    Facet("ur", _("Union régionale"), PracticeCooperative, "cooperative__union__slug",
-          "practice_id"),
-    Facet("region", _("Région"), PracticeCooperative,
-          "cooperative__departement__region__code", "practice_id"),
+    Facet(
+        "forme", _("Statut coopératif"), PracticeCooperative, "cooperative__family", "practice_id"
+    ),
+    Facet("effectif", _("Effectif"), PracticeCooperative, "cooperative__headcount", "practice_id"),
+    Facet(
+        "secteur",
+        _("Secteur d'activité"),
+        PracticeCooperative,
+        "cooperative__sector__code",
+        "practice_id",
+    ),
+    Facet(
+        "ur", _("Union régionale"), PracticeCooperative, "cooperative__union__slug", "practice_id"
+    ),
+    Facet(
+        "region",
+        _("Région"),
+        PracticeCooperative,
+        "cooperative__departement__region__code",
+        "practice_id",
+    ),
     Facet("annee", _("Année de publication"), Practice, "published_year", "pk"),
 ]
 FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
@@ -98,7 +115,10 @@ def choice_labels() -> dict[str, dict[str, str]]:
         "forme": {value: str(label) for value, label in Cooperative.Family.choices},
         "effectif": {value: str(label) for value, label in Cooperative.Headcount.choices},
         "secteur": dict(Sector.objects.values_list("code", "name")),
-        "ur": dict(Organisation.objects.filter(kind=Organisation.Kind.UNION)
-                   .values_list("slug", "short_name")),
+        "ur": dict(
+            Organisation.objects.filter(kind=Organisation.Kind.UNION).values_list(
+                "slug", "short_name"
+            )
+        ),
         "region": dict(Region.objects.values_list("code", "name")),
     }

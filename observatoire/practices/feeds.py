@@ -18,8 +18,12 @@ class LatestPracticesFeed(Feed):
 
     def items(self):
         # Public only: a feed is read without signing in.
-        return (Practice.objects.published().filter(visibility=Practice.Visibility.PUBLIC)
-                .select_related("category").order_by("-published_at", "-pk")[:FEED_SIZE])
+        return (
+            Practice.objects.published()
+            .filter(visibility=Practice.Visibility.PUBLIC)
+            .select_related("category")
+            .order_by("-published_at", "-pk")[:FEED_SIZE]
+        )
 
     def item_title(self, item: Practice) -> str:
         return item.title

@@ -20,8 +20,14 @@ from observatoire.network.models import Cooperative, Departement, Organisation, 
 from observatoire.practices.models import Category, Practice, PracticeLink, Tag, Theme
 
 PRACTICE_TEXT_FIELDS = {
-    "summary": 600, "context": None, "actions": None, "setup_steps": None,
-    "setup_duration": 200, "setup_cost": 200, "setup_people": 300, "results": None,
+    "summary": 600,
+    "context": None,
+    "actions": None,
+    "setup_steps": None,
+    "setup_duration": 200,
+    "setup_cost": 200,
+    "setup_people": 300,
+    "results": None,
     "difficulties": None,
 }
 
@@ -41,8 +47,14 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
 
 
-def _text(record: dict, key: str, *, required: bool, max_length: int | None,
-          problems: list[tuple[str, str]]) -> str:
+def _text(
+    record: dict,
+    key: str,
+    *,
+    required: bool,
+    max_length: int | None,
+    problems: list[tuple[str, str]],
+) -> str:
     value = record.get(key, "")
     if value is None:
         value = ""
@@ -62,8 +74,9 @@ class Importer:
         self.data = data
         self.errors: list[str] = []
         self.departements = {d.code: d for d in Departement.objects.all()}
-        self.federations = {o.slug: o for o in
-                            Organisation.objects.filter(kind=Organisation.Kind.FEDERATION)}
+        self.federations = {
+            o.slug: o for o in Organisation.objects.filter(kind=Organisation.Kind.FEDERATION)
+        }
         self.categories = {c.slug: c for c in Category.objects.all()}
         self.themes = {t.slug: t for t in Theme.objects.all()}
         self.sectors = list(Sector.objects.all())
@@ -75,8 +88,12 @@ class Importer:
 
     def validate(self) -> tuple[list[dict], list[dict]]:
         if not isinstance(self.data, dict):
-            raise ImportFailed(["Le fichier doit contenir un objet JSON avec les listes "
-                                "« cooperatives » et « practices »."])
+            raise ImportFailed(
+                [
+                    "Le fichier doit contenir un objet JSON avec les listes "
+                    "« cooperatives » et « practices »."
+                ]
+            )
         unknown = set(self.data) - {"cooperatives", "practices"}
         if unknown:
             self.errors.append(f"Clés inconnues au premier niveau : {', '.join(sorted(unknown))}.")
@@ -108,12 +125,16 @@ class Importer:
             validate_siren(siren)
         except ValidationError as error:
             problems.append(("siren", " ".join(error.messages).rstrip(".")))
-        choices = {"family": Cooperative.Family.values, "company_form":
-                   Cooperative.CompanyForm.values, "headcount": Cooperative.Headcount.values}
+        choices = {
+            "family": Cooperative.Family.values,
+            "company_form": Cooperative.CompanyForm.values,
+            "headcount": Cooperative.Headcount.values,
+        }
         for key, allowed in choices.items():
             if record.get(key) not in allowed:
-                problems.append((key, f"« {record.get(key)} » inconnu (attendu : "
-                                      f"{', '.join(allowed)})"))
+                problems.append(
+                    (key, f"« {record.get(key)} » inconnu (attendu : {', '.join(allowed)})")
+                )
         departement = self.departements.get(str(record.get("departement", "")))
         if departement is None:
             problems.append(("departement", f"département inconnu « {record.get('departement')} »"))
@@ -138,24 +159,37 @@ class Importer:
         if not isinstance(slug, str) or slugify(slug) != slug:
             self.error(where, name, "slug", "identifiant invalide")
         return {
-            "siren": siren, "name": name, "slug": slug,
-            "family": record.get("family"), "company_form": record.get("company_form"),
-            "headcount": record.get("headcount"), "departement": departement,
-            "union": departement.union if departement else None, "commune":
-            _text(record, "commune", required=True, max_length=120, problems=[]),
-            "naf_code": naf_code, "sector": sector, "founded_year": year,
-            "federation": federation, "website": website,
-            "description": _text(record, "description", required=False, max_length=None,
-                                 problems=[]),
+            "siren": siren,
+            "name": name,
+            "slug": slug,
+            "family": record.get("family"),
+            "company_form": record.get("company_form"),
+            "headcount": record.get("headcount"),
+            "departement": departement,
+            "union": departement.union if departement else None,
+            "commune": _text(record, "commune", required=True, max_length=120, problems=[]),
+            "naf_code": naf_code,
+            "sector": sector,
+            "founded_year": year,
+            "federation": federation,
+            "website": website,
+            "description": _text(
+                record, "description", required=False, max_length=None, problems=[]
+            ),
         }
 
     def _sector(self, naf_code: str) -> Sector | None:
-        if len(naf_code) != 6 or not (naf_code[:2].isdigit() and naf_code[2] == "."
-                                      and naf_code[3:5].isdigit() and naf_code[5].isalpha()):
+        if len(naf_code) != 6 or not (
+            naf_code[:2].isdigit()
+            and naf_code[2] == "."
+            and naf_code[3:5].isdigit()
+            and naf_code[5].isalpha()
+        ):
             return None
         division = int(naf_code[:2])
-        return next((s for s in self.sectors
-                     if s.first_division <= division <= s.last_division), None)
+        return next(
+            (s for s in self.sectors if s.first_division <= division <= s.last_division), None
+        )
 
     def _practice(self, index: int, record: Any, sirens: set[str]) -> dict:
         where = f"practices[{index}]"
@@ -164,8 +198,10 @@ class Importer:
             return {}
         problems: list[tuple[str, str]] = []
         title = _text(record, "title", required=True, max_length=200, problems=problems)
-        texts = {key: _text(record, key, required=key == "summary", max_length=limit,
-                            problems=problems) for key, limit in PRACTICE_TEXT_FIELDS.items()}
+        texts = {
+            key: _text(record, key, required=key == "summary", max_length=limit, problems=problems)
+            for key, limit in PRACTICE_TEXT_FIELDS.items()
+        }
         category = self.categories.get(str(record.get("category")))
         if category is None:
             problems.append(("category", f"catégorie inconnue « {record.get('category')} »"))
@@ -190,12 +226,14 @@ class Importer:
         if status == Practice.Status.PUBLISHED and published_at is None:
             published_at = timezone.now()
         started_year = record.get("started_year")
-        if started_year is not None and (not isinstance(started_year, int)
-                                         or not 1830 <= started_year <= 2100):
+        if started_year is not None and (
+            not isinstance(started_year, int) or not 1830 <= started_year <= 2100
+        ):
             problems.append(("started_year", f"année invalide « {started_year} »"))
         contact = record.get("contact") or {}
         if not isinstance(contact, dict) or not all(
-                isinstance(contact.get(key, ""), str) for key in ("name", "role", "email")):
+            isinstance(contact.get(key, ""), str) for key in ("name", "role", "email")
+        ):
             problems.append(("contact", "doit être un objet {name, role, email} de textes"))
             contact = {}
         if contact.get("email"):
@@ -217,10 +255,19 @@ class Importer:
         for key, message in problems:
             self.error(where, title, key, message)
         return {
-            "title": title, "slug": slug, **texts, "category": category,
-            "themes": themes, "tags": tags, "cooperatives": cooperatives, "status": status,
-            "visibility": visibility, "published_at": published_at,
-            "started_year": started_year, "contact": contact, "links": links,
+            "title": title,
+            "slug": slug,
+            **texts,
+            "category": category,
+            "themes": themes,
+            "tags": tags,
+            "cooperatives": cooperatives,
+            "status": status,
+            "visibility": visibility,
+            "published_at": published_at,
+            "started_year": started_year,
+            "contact": contact,
+            "links": links,
         }
 
     def _strings(self, record: dict, key: str, problems: list[tuple[str, str]]) -> list[str]:
@@ -247,8 +294,12 @@ class Importer:
         for data in cooperatives:
             siren = data.pop("siren")
             cooperative, created = Cooperative.objects.update_or_create(
-                siren=siren, defaults={**data, "slug": _free_slug(Cooperative, data["slug"],
-                                                                    exclude_siren=siren)})
+                siren=siren,
+                defaults={
+                    **data,
+                    "slug": _free_slug(Cooperative, data["slug"], exclude_siren=siren),
+                },
+            )
             by_siren[siren] = cooperative
             report.cooperatives_created += created
             report.cooperatives_updated += not created
@@ -260,11 +311,23 @@ class Importer:
 
     def _write_practice(self, data: dict, by_siren: dict[str, Cooperative]) -> bool:
         contact = data.pop("contact")
-        fields = {key: data[key] for key in [*PRACTICE_TEXT_FIELDS, "title", "category",
-                                             "status", "visibility", "published_at",
-                                             "started_year"]}
-        fields.update(contact_name=contact.get("name", ""), contact_role=contact.get("role", ""),
-                      contact_email=contact.get("email", ""))
+        fields = {
+            key: data[key]
+            for key in [
+                *PRACTICE_TEXT_FIELDS,
+                "title",
+                "category",
+                "status",
+                "visibility",
+                "published_at",
+                "started_year",
+            ]
+        }
+        fields.update(
+            contact_name=contact.get("name", ""),
+            contact_role=contact.get("role", ""),
+            contact_email=contact.get("email", ""),
+        )
         practice = Practice.objects.filter(slug=data["slug"]).first() if data["slug"] else None
         created = practice is None
         if practice is None:
@@ -273,15 +336,30 @@ class Importer:
             setattr(practice, key, value)
         practice.save()
         practice.themes.set([self.themes[slug] for slug in data["themes"]])
-        practice.tags.set([Tag.objects.get_or_create(
-            slug=slugify(name)[:60], defaults={"name": name[:60]})[0] for name in data["tags"]])
-        practice.cooperatives.set([by_siren.get(siren) or Cooperative.objects.get(siren=siren)
-                                   for siren in data["cooperatives"]])
+        practice.tags.set(
+            [
+                Tag.objects.get_or_create(slug=slugify(name)[:60], defaults={"name": name[:60]})[0]
+                for name in data["tags"]
+            ]
+        )
+        practice.cooperatives.set(
+            [
+                by_siren.get(siren) or Cooperative.objects.get(siren=siren)
+                for siren in data["cooperatives"]
+            ]
+        )
         practice.links.all().delete()
-        PracticeLink.objects.bulk_create([
-            PracticeLink(practice=practice, title=str(link.get("title") or link["url"])[:200],
-                         url=link["url"], position=position)
-            for position, link in enumerate(data["links"])])
+        PracticeLink.objects.bulk_create(
+            [
+                PracticeLink(
+                    practice=practice,
+                    title=str(link.get("title") or link["url"])[:200],
+                    url=link["url"],
+                    position=position,
+                )
+                for position, link in enumerate(data["links"])
+            ]
+        )
         practice.reindex()
         return created
 
@@ -310,6 +388,7 @@ def import_practices(raw: str | bytes, *, dry_run: bool = False) -> ImportReport
     importer = Importer(data)
     cooperatives, practices = importer.validate()
     if dry_run:
-        return ImportReport(cooperatives_created=len(cooperatives),
-                            practices_created=len(practices))
+        return ImportReport(
+            cooperatives_created=len(cooperatives), practices_created=len(practices)
+        )
     return importer.write(cooperatives, practices)

@@ -113,14 +113,16 @@ def toggled(params: QueryDict, param: str, value: str) -> str:
     updated = params.copy()
     updated.pop("page", None)
     values = updated.getlist(param)
-    updated.setlist(param, [v for v in values if v != value] if value in values
-                    else values + [value])
+    updated.setlist(
+        param, [v for v in values if v != value] if value in values else values + [value]
+    )
     encoded = updated.urlencode()
     return f"?{encoded}" if encoded else "?"
 
 
-def read_filters(params: QueryDict, labels: dict[str, dict[str, str]]
-                 ) -> tuple[dict[str, list[str]], list[str]]:
+def read_filters(
+    params: QueryDict, labels: dict[str, dict[str, str]]
+) -> tuple[dict[str, list[str]], list[str]]:
     filters: dict[str, list[str]] = {}
     ignored: list[str] = []
     for facet in FACETS:
@@ -143,19 +145,23 @@ def read_filters(params: QueryDict, labels: dict[str, dict[str, str]]
 def search_box(params: QueryDict) -> dict[str, Any]:
     """What the search form shows again: the query and the filters kept as hidden fields."""
     return {
-        "query_text": " ".join(params.get("q", "").split())[:settings.SEARCH_QUERY_MAX_LENGTH],
-        "search_keep": [(key, value) for key, values in params.lists() for value in values
-                        if key not in {"q", "page"}],
+        "query_text": " ".join(params.get("q", "").split())[: settings.SEARCH_QUERY_MAX_LENGTH],
+        "search_keep": [
+            (key, value)
+            for key, values in params.lists()
+            for value in values
+            if key not in {"q", "page"}
+        ],
     }
 
 
-def listing_html(request, base_queryset, *, fixed: dict[str, list[str]] | None = None
-                 ) -> str:
+def listing_html(request, base_queryset, *, fixed: dict[str, list[str]] | None = None) -> str:
     """The rendered list with its facets, cached until a practice changes.
 
     At 50,000 practices rendering twenty cards and their facets costs more than the queries;
     the HTML depends only on the URL, the language and whether the viewer is a member.
     """
+
     def render() -> str:
         listing = build_listing(request, base_queryset, fixed=fixed)
         return render_to_string("includes/listing.html", {"listing": listing}, request=request)
@@ -163,8 +169,7 @@ def listing_html(request, base_queryset, *, fixed: dict[str, list[str]] | None =
     return cached_fragment(request, "listing", (request.GET.urlencode(), fixed), render)
 
 
-def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None = None
-                  ) -> Listing:
+def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None = None) -> Listing:
     params = request.GET.copy()
     labels = choice_labels()
     filters, ignored = read_filters(params, labels)
@@ -178,8 +183,7 @@ def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None 
     some_words_only = bool(cached and cached["some_words_only"])
     if not query.is_empty:
         matched = search.matching(results, query, match_all=not some_words_only)
-        if (cached is None and len(query.groups) > 1
-                and not _filtered(matched, filters).exists()):
+        if cached is None and len(query.groups) > 1 and not _filtered(matched, filters).exists():
             matched = search.matching(results, query, match_all=False)
             some_words_only = True
         results = matched
@@ -190,23 +194,38 @@ def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None 
         sort = "recentes" if query.is_empty else "pertinence"
     page_results = results
     if sort == "pertinence":
-        page_results = search.ranked(_filtered(base_queryset, filters), query,
-                                     match_all=not some_words_only)
+        page_results = search.ranked(
+            _filtered(base_queryset, filters), query, match_all=not some_words_only
+        )
     page_results = page_results.order_by(*SORTS[sort][1])
 
     paginator = Paginator(page_results.for_list(), settings.PRACTICES_PER_PAGE)
     if cached is None:
         ids = list(results.order_by().values_list("pk", flat=True))
-        cached = {"count": len(ids), "some_words_only": some_words_only,
-                  "facets": {facet.param: facet.counts(ids) for facet in FACETS
-                             if facet.param not in (fixed or {})}}
+        cached = {
+            "count": len(ids),
+            "some_words_only": some_words_only,
+            "facets": {
+                facet.param: facet.counts(ids)
+                for facet in FACETS
+                if facet.param not in (fixed or {})
+            },
+        }
         cache.set(cache_key, cached, LISTING_CACHE_SECONDS)
     paginator.count = cached["count"]  # type: ignore[misc]
     page = paginator.get_page(params.get("page"))
     _decorate(page, query)
     facets = _facet_views(cached["facets"], params, filters, labels)
-    return Listing(params=params, query=query, filters=filters, sort=sort, page=page,
-                   facets=facets, ignored=ignored, matched_some_words_only=some_words_only)
+    return Listing(
+        params=params,
+        query=query,
+        filters=filters,
+        sort=sort,
+        page=page,
+        facets=facets,
+        ignored=ignored,
+        matched_some_words_only=some_words_only,
+    )
 
 
 def _filtered(queryset, filters: dict[str, list[str]]):
@@ -223,8 +242,14 @@ def _decorate(page: Page, query: search.ParsedQuery) -> None:
         return  # the card shows the plain title and summary
     for practice in page.object_list:
         practice.title_html = highlight(practice.title, wanted)
-        text = next((getattr(practice, name) for name in EXCERPT_FIELDS
-                     if mentions(getattr(practice, name), wanted)), practice.summary)
+        text = next(
+            (
+                getattr(practice, name)
+                for name in EXCERPT_FIELDS
+                if mentions(getattr(practice, name), wanted)
+            ),
+            practice.summary,
+        )
         practice.excerpt_html = highlight_excerpt(text, wanted, length=260)
 
 
@@ -236,9 +261,12 @@ def _cache_key(user, filters: dict[str, list[str]], query: search.ParsedQuery) -
     return f"listing:{listing_version()}:{digest}"
 
 
-def _facet_views(all_counts: dict[str, dict[str, int]], params: QueryDict,
-                 filters: dict[str, list[str]], labels: dict[str, dict[str, str]]
-                 ) -> list[FacetView]:
+def _facet_views(
+    all_counts: dict[str, dict[str, int]],
+    params: QueryDict,
+    filters: dict[str, list[str]],
+    labels: dict[str, dict[str, str]],
+) -> list[FacetView]:
     views = []
     for facet in FACETS:
         if facet.param not in all_counts:
@@ -250,14 +278,18 @@ def _facet_views(all_counts: dict[str, dict[str, int]], params: QueryDict,
         if facet.param == "annee":
             values.sort(reverse=True)
         elif facet.param in ALPHABETICAL_FACETS:
-            values.sort(key=lambda v: fold(facet_labels.get(v, v)))
+            values.sort(key=lambda v: fold(facet_labels.get(v) or v))
         else:
             order = list(facet_labels)
             values.sort(key=lambda v: order.index(v) if v in order else len(order))
         choices = [
-            FacetChoice(value=value, label=facet_labels.get(value, value),
-                        count=counts.get(value, 0), selected=value in selected,
-                        url=toggled(params, facet.param, value))
+            FacetChoice(
+                value=value,
+                label=facet_labels.get(value, value),
+                count=counts.get(value, 0),
+                selected=value in selected,
+                url=toggled(params, facet.param, value),
+            )
             for value in values
         ]
         views.append(FacetView(param=facet.param, label=facet.label, choices=choices))

@@ -4,6 +4,8 @@ The four categories are fixed by the Observatory but kept as rows (fixtures) so 
 descriptions can be edited; themes and synonyms are edited by staff in the admin.
 """
 
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -18,26 +20,32 @@ from observatoire.network.models import Cooperative
 RESERVED_SLUGS = {"soumettre", "categories", "themes", "mes-contributions", "flux"}
 
 
-class CategoryQuerySet(models.QuerySet):
+class CategoryQuerySet(models.QuerySet["Category"]):
     def with_counts(self, practices) -> list["Category"]:
         """Categories with ``practice_count``: one grouped count over the visible practices."""
-        counts = dict(practices.order_by().values_list("category_id").annotate(
-            n=models.Count("pk")))
-        categories = list(self)
+        counts = dict(
+            practices.order_by().values_list("category_id").annotate(n=models.Count("pk"))
+        )
+        categories = cast(list["Category"], list(self))
         for category in categories:
-            category.practice_count = counts.get(category.pk, 0)
+            category.practice_count = counts.get(category.pk, 0)  # type: ignore[attr-defined]
         return categories
 
 
-class ThemeQuerySet(models.QuerySet):
+class ThemeQuerySet(models.QuerySet["Theme"]):
     def with_counts(self, practices) -> list["Theme"]:
         """Themes with ``practice_count``, counted on the link table of the visible practices."""
-        counts = dict(Practice.themes.through.objects.filter(
-            theme__in=self, practice__in=practices.order_by().values("pk"))
-            .order_by().values_list("theme_id").annotate(n=models.Count("practice_id")))
-        themes = list(self)
+        counts = dict(
+            Practice.themes.through.objects.filter(
+                theme__in=self, practice__in=practices.order_by().values("pk")
+            )
+            .order_by()
+            .values_list("theme_id")
+            .annotate(n=models.Count("practice_id"))
+        )
+        themes = cast(list["Theme"], list(self))
         for theme in themes:
-            theme.practice_count = counts.get(theme.pk, 0)
+            theme.practice_count = counts.get(theme.pk, 0)  # type: ignore[attr-defined]
         return themes
 
 
@@ -62,8 +70,9 @@ class Category(models.Model):
 
 
 class Theme(models.Model):
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="themes",
-                                 verbose_name=_("catégorie"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="themes", verbose_name=_("catégorie")
+    )
     name = models.CharField(_("nom"), max_length=120, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -120,9 +129,13 @@ class PracticeQuerySet(models.QuerySet):
 
     def for_list(self) -> "PracticeQuerySet":
         """What a practice card shows, without one query per card."""
-        return self.without_index().select_related("category").prefetch_related(
-            models.Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
-            "themes",
+        return (
+            self.without_index()
+            .select_related("category")
+            .prefetch_related(
+                models.Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
+                "themes",
+            )
         )
 
     def related_to(self, practice: "Practice", *, count: int) -> list["Practice"]:
@@ -133,12 +146,17 @@ class PracticeQuerySet(models.QuerySet):
         50,000 practices.
         """
         theme_ids = [theme.pk for theme in practice.themes.all()]
-        others = self.exclude(pk=practice.pk).without_index().select_related("category").order_by(
-            "-published_at", "-pk")
+        others = (
+            self.exclude(pk=practice.pk)
+            .without_index()
+            .select_related("category")
+            .order_by("-published_at", "-pk")
+        )
         sharing = Practice.themes.through.objects.filter(theme_id__in=theme_ids)
         related = list(others.filter(pk__in=sharing.values("practice_id"))[:count])
         same_category = others.filter(category_id=practice.category_id).exclude(
-            pk__in=[other.pk for other in related])[:count]
+            pk__in=[other.pk for other in related]
+        )[:count]
         return (related + list(same_category))[:count]
 
 
@@ -157,8 +175,11 @@ class Practice(models.Model):
 
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=220, unique=True)
-    summary = models.TextField(_("en bref"), max_length=600,
-                               help_text=_("Deux ou trois phrases qui donnent envie de lire."))
+    summary = models.TextField(
+        _("en bref"),
+        max_length=600,
+        help_text=_("Deux ou trois phrases qui donnent envie de lire."),
+    )
     context = models.TextField(_("contexte : le problème de départ"), blank=True)
     actions = models.TextField(_("ce qui a été fait"), blank=True)
     setup_steps = models.TextField(_("comment la mettre en place : les étapes"), blank=True)
@@ -168,27 +189,40 @@ class Practice(models.Model):
     results = models.TextField(_("résultats et impact"), blank=True)
     difficulties = models.TextField(_("difficultés et conseils"), blank=True)
 
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="practices",
-                                 verbose_name=_("catégorie"))
-    themes = models.ManyToManyField(Theme, related_name="practices", blank=True,
-                                    verbose_name=_("thèmes"))
-    tags = models.ManyToManyField(Tag, related_name="practices", blank=True,
-                                  verbose_name=_("mots-clés"))
-    cooperatives = models.ManyToManyField(Cooperative, related_name="practices",
-                                          verbose_name=_("coopératives qui la portent"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="practices", verbose_name=_("catégorie")
+    )
+    themes = models.ManyToManyField(
+        Theme, related_name="practices", blank=True, verbose_name=_("thèmes")
+    )
+    tags = models.ManyToManyField(
+        Tag, related_name="practices", blank=True, verbose_name=_("mots-clés")
+    )
+    cooperatives = models.ManyToManyField(
+        Cooperative, related_name="practices", verbose_name=_("coopératives qui la portent")
+    )
 
     contact_name = models.CharField(_("contact : nom"), max_length=150, blank=True)
     contact_role = models.CharField(_("contact : fonction"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact : adresse électronique"), blank=True)
-    started_year = models.PositiveSmallIntegerField(_("année de mise en place"), null=True,
-                                                    blank=True)
+    started_year = models.PositiveSmallIntegerField(
+        _("année de mise en place"), null=True, blank=True
+    )
 
-    status = models.CharField(_("état"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
-    visibility = models.CharField(_("visibilité"), max_length=10, choices=Visibility.choices,
-                                  default=Visibility.PUBLIC)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="practices", verbose_name=_("auteur·rice"))
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    visibility = models.CharField(
+        _("visibilité"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practices",
+        verbose_name=_("auteur·rice"),
+    )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
@@ -236,9 +270,18 @@ class Practice(models.Model):
 
     def body_text(self) -> str:
         """Everything but the title that search should find, related objects included."""
-        parts = [self.summary, self.context, self.actions, self.setup_steps,
-                 self.setup_duration, self.setup_cost, self.setup_people, self.results,
-                 self.difficulties, self.category.name]
+        parts = [
+            self.summary,
+            self.context,
+            self.actions,
+            self.setup_steps,
+            self.setup_duration,
+            self.setup_cost,
+            self.setup_people,
+            self.results,
+            self.difficulties,
+            self.category.name,
+        ]
         parts += [theme.name for theme in self.themes.all()]
         parts += [tag.name for tag in self.tags.all()]
         for cooperative in self.cooperatives.all():
@@ -251,8 +294,9 @@ class Practice(models.Model):
 
         self.search_title = index_text(self.title)
         self.search_body = index_text(self.body_text())
-        Practice.objects.filter(pk=self.pk).update(search_title=self.search_title,
-                                                   search_body=self.search_body)
+        Practice.objects.filter(pk=self.pk).update(
+            search_title=self.search_title, search_body=self.search_body
+        )
         remember_words(f"{self.title}\n{self.body_text()}")
         forget_listings()
 
@@ -301,10 +345,12 @@ class Attachment(models.Model):
 class Synonym(models.Model):
     """An abbreviation of the movement and what it stands for, used both ways by search."""
 
-    term = models.CharField(_("abréviation"), max_length=40, unique=True,
-                            help_text=_("Par exemple : AG"))
-    expansion = models.CharField(_("forme longue"), max_length=200,
-                                 help_text=_("Par exemple : assemblée générale"))
+    term = models.CharField(
+        _("abréviation"), max_length=40, unique=True, help_text=_("Par exemple : AG")
+    )
+    expansion = models.CharField(
+        _("forme longue"), max_length=200, help_text=_("Par exemple : assemblée générale")
+    )
 
     class Meta:
         verbose_name = _("synonyme de recherche")

@@ -50,8 +50,7 @@ def synonyms() -> list[tuple[str, tuple[str, ...]]]:
         from observatoire.practices.models import Synonym
 
         cached = [
-            (fold(term), tuple(stem(word) for word in words(expansion)
-                               if word not in STOP_WORDS))
+            (fold(term), tuple(stem(word) for word in words(expansion) if word not in STOP_WORDS))
             for term, expansion in Synonym.objects.values_list("term", "expansion")
         ]
         cache.set(SYNONYMS_CACHE_KEY, cached, 3600)
@@ -67,11 +66,15 @@ def remember_words(text: str) -> None:
     """Add a text's words to the vocabulary used for suggestions."""
     from observatoire.practices.models import Word
 
-    seen = {word for word in words(text)
-            if len(word) >= MIN_WORD_LENGTH and not word.isdigit() and len(word) <= 60}
+    seen = {
+        word
+        for word in words(text)
+        if len(word) >= MIN_WORD_LENGTH and not word.isdigit() and len(word) <= 60
+    }
     Word.objects.bulk_create(
         [Word(word=word, stem=stem(word), length=len(word)) for word in sorted(seen)],
-        ignore_conflicts=True, batch_size=500,
+        ignore_conflicts=True,
+        batch_size=500,
     )
 
 
@@ -81,7 +84,8 @@ def closest_word(word: str) -> str | None:
 
     limit = 1 if len(word) <= 5 else 2
     candidates = Word.objects.filter(
-        length__gte=len(word) - limit, length__lte=len(word) + limit,
+        length__gte=len(word) - limit,
+        length__lte=len(word) + limit,
         word__startswith=word[0],
     ).values_list("word", flat=True)
     best: tuple[int, int, str] | None = None
@@ -102,8 +106,11 @@ def parse(text: str, max_length: int = 200) -> ParsedQuery:
     tokens = [w for w in words(text) if w not in STOP_WORDS][:MAX_QUERY_WORDS]
     if not tokens:
         return query
-    known_stems = set(Word.objects.filter(stem__in={stem(t) for t in tokens})
-                      .values_list("stem", flat=True).distinct())
+    known_stems = set(
+        Word.objects.filter(stem__in={stem(t) for t in tokens})
+        .values_list("stem", flat=True)
+        .distinct()
+    )
     abbreviations = dict(synonyms())
     corrected: list[str] = []
     stems_: list[str] = []
@@ -120,8 +127,9 @@ def parse(text: str, max_length: int = 200) -> ParsedQuery:
     return query
 
 
-def _group(tokens: list[str], stems_: list[str],
-           abbreviations: dict[str, tuple[str, ...]]) -> list[list[Alternative]]:
+def _group(
+    tokens: list[str], stems_: list[str], abbreviations: dict[str, tuple[str, ...]]
+) -> list[list[Alternative]]:
     """Turn stems into AND-groups, adding the synonyms' alternatives both ways."""
     expansions = {expansion: term for term, expansion in abbreviations.items() if expansion}
     groups: list[list[Alternative]] = []
@@ -130,7 +138,7 @@ def _group(tokens: list[str], stems_: list[str],
         matched = False
         for expansion, term in expansions.items():
             size = len(expansion)
-            if size > 1 and tuple(stems_[position:position + size]) == expansion:
+            if size > 1 and tuple(stems_[position : position + size]) == expansion:
                 groups.append([expansion, (stem(term),)])
                 position += size
                 matched = True
@@ -193,13 +201,17 @@ FTS_IDS = f"{{0}} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {{1}
 
 
 def _tsqueries(query: ParsedQuery, match_all: bool) -> tuple[Value, Value]:
-    return (Value(_tsquery(query.groups, "&" if match_all else "|")),
-            Value(_tsquery(query.groups, "&")))
+    return (
+        Value(_tsquery(query.groups, "&" if match_all else "|")),
+        Value(_tsquery(query.groups, "&")),
+    )
 
 
 def _fts5_expressions(query: ParsedQuery, match_all: bool) -> tuple[str, str]:
-    return (_fts5_expression(query.groups, "AND" if match_all else "OR"),
-            "search_title : (" + _fts5_expression(query.groups, "AND") + ")")
+    return (
+        _fts5_expression(query.groups, "AND" if match_all else "OR"),
+        "search_title : (" + _fts5_expression(query.groups, "AND") + ")",
+    )
 
 
 def matching(queryset, query: ParsedQuery, *, match_all: bool = True):
@@ -207,12 +219,18 @@ def matching(queryset, query: ParsedQuery, *, match_all: bool = True):
     ``match_all=False``. Cheap to nest: facet counts run it as a subquery."""
     if connections[queryset.db].vendor == "postgresql":
         tsquery, _title = _tsqueries(query, match_all)
-        return queryset.filter(SearchSQL("{vector} @@ to_tsquery('simple'::regconfig, {1})",
-                                         F("search_title"), tsquery,
-                                         output_field=BooleanField()))
-    expression, _title = _fts5_expressions(query, match_all)
-    return queryset.filter(SearchSQL(FTS_IDS, F("pk"), Value(expression),
-                                     output_field=BooleanField()))
+        return queryset.filter(
+            SearchSQL(
+                "{vector} @@ to_tsquery('simple'::regconfig, {1})",
+                F("search_title"),
+                tsquery,
+                output_field=BooleanField(),
+            )
+        )
+    fts_expression, _title_expression = _fts5_expressions(query, match_all)
+    return queryset.filter(
+        SearchSQL(FTS_IDS, F("pk"), Value(fts_expression), output_field=BooleanField())
+    )
 
 
 def ranked(queryset, query: ParsedQuery, *, match_all: bool = True):
@@ -225,21 +243,32 @@ def ranked(queryset, query: ParsedQuery, *, match_all: bool = True):
     title = F("search_title")
     if connections[queryset.db].vendor == "postgresql":
         tsquery, title_query = _tsqueries(query, match_all)
-        title_matches = SearchSQL(f"{PG_TITLE_VECTOR} @@ to_tsquery('simple'::regconfig, {{1}})",
-                                  title, title_query, output_field=BooleanField())
-        relevance = SearchSQL("ts_rank({vector}, to_tsquery('simple'::regconfig, {1}))",
-                              title, tsquery, output_field=FloatField())
+        title_matches = SearchSQL(
+            f"{PG_TITLE_VECTOR} @@ to_tsquery('simple'::regconfig, {{1}})",
+            title,
+            title_query,
+            output_field=BooleanField(),
+        )
+        relevance = SearchSQL(
+            "ts_rank({vector}, to_tsquery('simple'::regconfig, {1}))",
+            title,
+            tsquery,
+            output_field=FloatField(),
+        )
         return matching(queryset, query, match_all=match_all).annotate(
-            title_hit=Case(When(title_matches, then=Value(1)), default=Value(0),
-                           output_field=IntegerField()),
+            title_hit=Case(
+                When(title_matches, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
             relevance=relevance,
         )
     expression, title_expression = _fts5_expressions(query, match_all)
-    title_matches = SearchSQL(FTS_IDS, F("pk"), Value(title_expression),
-                              output_field=BooleanField())
+    title_matches = SearchSQL(
+        FTS_IDS, F("pk"), Value(title_expression), output_field=BooleanField()
+    )
     return queryset.annotate(
-        title_hit=Case(When(title_matches, then=Value(1)), default=Value(0),
-                       output_field=IntegerField()),
+        title_hit=Case(
+            When(title_matches, then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
     ).extra(
         tables=[FTS_TABLE],
         where=[f"{FTS_TABLE}.rowid = practices_practice.id", f"{FTS_TABLE} MATCH %s"],

@@ -22,10 +22,17 @@ class HtmxHttpRequest(HttpRequest):
 
 def get_practice_for(user, slug: str) -> Practice:
     """The practice if this person may see it; 404 otherwise, so its existence stays private."""
-    queryset = Practice.objects.discoverable_by(user).without_index().select_related(
-        "category").prefetch_related(
-        Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
-        "themes", "tags", "links", "attachments",
+    queryset = (
+        Practice.objects.discoverable_by(user)
+        .without_index()
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
+            "themes",
+            "tags",
+            "links",
+            "attachments",
+        )
     )
     try:
         return queryset.get(slug=slug)
@@ -39,31 +46,42 @@ def practice_list(request: HtmxHttpRequest) -> HttpResponse:
     html = listing_html(request, Practice.objects.discoverable_by(request.user))
     if request.htmx:
         return HttpResponse(html)
-    return render(request, "practices/practice_list.html",
-                  {"listing_html": html, **search_box(request.GET)})
+    return render(
+        request, "practices/practice_list.html", {"listing_html": html, **search_box(request.GET)}
+    )
 
 
 @require_GET
 @cache_page_for_visitors
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    html = listing_html(request, Practice.objects.discoverable_by(request.user),
-                        fixed={"categorie": [category.slug]})
+    html = listing_html(
+        request,
+        Practice.objects.discoverable_by(request.user),
+        fixed={"categorie": [category.slug]},
+    )
     themes = Theme.objects.filter(category=category).with_counts(
-        Practice.objects.discoverable_by(request.user))
-    return render(request, "practices/category_detail.html", {
-        "category": category, "themes": themes, "listing_html": html,
-        **search_box(request.GET)})
+        Practice.objects.discoverable_by(request.user)
+    )
+    return render(
+        request,
+        "practices/category_detail.html",
+        {"category": category, "themes": themes, "listing_html": html, **search_box(request.GET)},
+    )
 
 
 @require_GET
 @cache_page_for_visitors
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theme = get_object_or_404(Theme.objects.select_related("category"), slug=slug)
-    html = listing_html(request, Practice.objects.discoverable_by(request.user),
-                        fixed={"theme": [theme.slug]})
-    return render(request, "practices/theme_detail.html",
-                  {"theme": theme, "listing_html": html, **search_box(request.GET)})
+    html = listing_html(
+        request, Practice.objects.discoverable_by(request.user), fixed={"theme": [theme.slug]}
+    )
+    return render(
+        request,
+        "practices/theme_detail.html",
+        {"theme": theme, "listing_html": html, **search_box(request.GET)},
+    )
 
 
 @require_GET
@@ -80,9 +98,13 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def render_practice() -> dict[str, str]:
         practice = get_practice_for(request.user, slug)  # a 404 is not cached
         related = Practice.objects.discoverable_by(request.user).related_to(
-            practice, count=RELATED_COUNT)
-        body = render_to_string("practices/practice_body.html",
-                                {"practice": practice, "related": related}, request=request)
+            practice, count=RELATED_COUNT
+        )
+        body = render_to_string(
+            "practices/practice_body.html",
+            {"practice": practice, "related": related},
+            request=request,
+        )
         return {"title": practice.title, "summary": practice.summary, "body": body}
 
     page = cached_fragment(request, "practice", (slug,), render_practice)

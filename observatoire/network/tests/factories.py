@@ -26,8 +26,10 @@ def make_cooperative(**fields) -> Cooperative:
     sector = Sector.for_naf_code(naf_code)
     assert sector is not None, naf_code
     return Cooperative.objects.create(
-        departement=departement, union=fields.get("union") or departement.union,
-        naf_code=naf_code, sector=sector,
+        departement=departement,
+        union=fields.get("union") or departement.union,
+        naf_code=naf_code,
+        sector=sector,
         **{k: v for k, v in defaults.items() if k != "union"},
     )
 

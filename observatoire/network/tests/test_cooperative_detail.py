@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_shows_card_and_visible_practices(client, client_as, member):
     cooperative = make_cooperative(name="Scop des Tisserands")
     make_practice(title="Publique", cooperatives=[cooperative])
-    make_practice(title="Réservée", cooperatives=[cooperative],
-                  visibility=Practice.Visibility.MEMBERS)
+    make_practice(
+        title="Réservée", cooperatives=[cooperative], visibility=Practice.Visibility.MEMBERS
+    )
     make_practice(title="Brouillon", cooperatives=[cooperative], status=Practice.Status.DRAFT)
     html = client.get(cooperative.get_absolute_url()).content.decode()
     assert "Scop des Tisserands" in html and "Publique" in html

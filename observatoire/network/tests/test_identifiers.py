@@ -11,10 +11,16 @@ def test_valid_sirens(siren):
     validate_siren(siren)
 
 
-@pytest.mark.parametrize("siren, message", [
-    ("732829321", "clé de contrôle"), ("12345678", "9 chiffres"), ("abcdefghi", "9 chiffres"),
-    ("", "9 chiffres"), ("7328293200", "9 chiffres"),
-])
+@pytest.mark.parametrize(
+    "siren, message",
+    [
+        ("732829321", "clé de contrôle"),
+        ("12345678", "9 chiffres"),
+        ("abcdefghi", "9 chiffres"),
+        ("", "9 chiffres"),
+        ("7328293200", "9 chiffres"),
+    ],
+)
 def test_invalid_sirens_say_why_in_french(siren, message):
     with pytest.raises(ValidationError, match=message):
         validate_siren(siren)

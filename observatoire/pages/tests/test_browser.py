@@ -85,10 +85,12 @@ def new_page(browser, *, javascript: bool = True) -> Page:
 def watch_errors(page: Page) -> list[str]:
     """Console errors (CSP violations among them) and uncaught exceptions, as they happen."""
     errors: list[str] = []
-    page.on(
-        "console",
-        lambda message: message.type == "error" and errors.append(f"console : {message.text}"),
-    )
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            errors.append(f"console : {message.text}")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"exception : {error}"))
     return errors
 

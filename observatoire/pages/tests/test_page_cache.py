@@ -54,8 +54,9 @@ def test_pages_with_a_form_token_are_not_shared(client):
     assert client.get("/connexion/").content != first
 
 
-@pytest.mark.parametrize("target", ["https://ailleurs.example/", "//ailleurs.example/",
-                                    "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://ailleurs.example/", "//ailleurs.example/", "javascript:alert(1)"]
+)
 def test_language_switch_never_redirects_elsewhere(client, target):
     response = client.get("/langue/en/", {"next": target})
     assert response.status_code == 302 and response["Location"] == "/"

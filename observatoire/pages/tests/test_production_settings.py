@@ -69,4 +69,3 @@ def test_templates_have_no_inline_script_or_style():
         for line in text.splitlines():
             if "<script" in line:
                 assert "src=" in line, f"{template}: {line}"
-

@@ -30,8 +30,11 @@ def queries_for(client, url: str) -> int:
 
 def add_practices(count: int, cooperative) -> None:
     for number in range(count):
-        make_practice(title=f"Gouvernance {number}", themes=["gouvernance", "parite-egalite"],
-                      cooperatives=[cooperative, make_cooperative()])
+        make_practice(
+            title=f"Gouvernance {number}",
+            themes=["gouvernance", "parite-egalite"],
+            cooperatives=[cooperative, make_cooperative()],
+        )
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -11,10 +11,15 @@ from observatoire.practices.models import Category, Practice, Theme
 _counter = itertools.count(1)
 
 
-def make_practice(*, status: str = Practice.Status.PUBLISHED,
-                  visibility: str = Practice.Visibility.PUBLIC, cooperatives=None,
-                  themes=(), category: str | Category = "organisation-collective",
-                  **fields) -> Practice:
+def make_practice(
+    *,
+    status: str = Practice.Status.PUBLISHED,
+    visibility: str = Practice.Visibility.PUBLIC,
+    cooperatives=None,
+    themes=(),
+    category: str | Category = "organisation-collective",
+    **fields,
+) -> Practice:
     number = next(_counter)
     if isinstance(category, str):
         category = Category.objects.get(slug=category)
@@ -23,10 +28,12 @@ def make_practice(*, status: str = Practice.Status.PUBLISHED,
     fields.setdefault("slug", Practice.unique_slug(fields["title"]))
     if status == Practice.Status.PUBLISHED:
         fields.setdefault("published_at", timezone.now() - timedelta(days=number))
-    practice = Practice.objects.create(status=status, visibility=visibility, category=category,
-                                       **fields)
+    practice = Practice.objects.create(
+        status=status, visibility=visibility, category=category, **fields
+    )
     practice.cooperatives.set(cooperatives or [make_cooperative()])
-    practice.themes.set([Theme.objects.get(slug=slug) if isinstance(slug, str) else slug
-                         for slug in themes])
+    practice.themes.set(
+        [Theme.objects.get(slug=slug) if isinstance(slug, str) else slug for slug in themes]
+    )
     practice.reindex()
     return practice

@@ -9,12 +9,51 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("practices:list")
 
 HOSTILE_QUERIES = [
-    '"', '""', '"gouvernance', "*", "gouv*", ":", "title:gouvernance", "(", ")", "((gouvernance",
-    "^", "^gouvernance", "NEAR", "gouvernance NEAR parité", "NEAR(a b)", "OR", "a OR b", "AND",
-    "NOT", "-", "-gouvernance", "--", "'", "';DROP TABLE practices_practice;--", "%", "_",
-    "\\", "&", "|", "!", "<", ">", "{}", "[]", "search_title:x", "a & b | !c", "x:*",
-    "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "😀 coopérative",
-    "\u0000", "\u200b", " ", "x" * 10_000, "gouvernance " * 2_000,
+    '"',
+    '""',
+    '"gouvernance',
+    "*",
+    "gouv*",
+    ":",
+    "title:gouvernance",
+    "(",
+    ")",
+    "((gouvernance",
+    "^",
+    "^gouvernance",
+    "NEAR",
+    "gouvernance NEAR parité",
+    "NEAR(a b)",
+    "OR",
+    "a OR b",
+    "AND",
+    "NOT",
+    "-",
+    "-gouvernance",
+    "--",
+    "'",
+    "';DROP TABLE practices_practice;--",
+    "%",
+    "_",
+    "\\",
+    "&",
+    "|",
+    "!",
+    "<",
+    ">",
+    "{}",
+    "[]",
+    "search_title:x",
+    "a & b | !c",
+    "x:*",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "😀 coopérative",
+    "\u0000",
+    "\u200b",
+    " ",
+    "x" * 10_000,
+    "gouvernance " * 2_000,
 ]
 
 
@@ -35,12 +74,23 @@ def test_query_with_html_is_escaped_everywhere(client):
     assert "&lt;b&gt;gouvernance&lt;/b&gt;" in html
 
 
-@pytest.mark.parametrize("params", [
-    {"theme": "n-existe-pas"}, {"categorie": "<script>"}, {"forme": "sarlx"},
-    {"effectif": "9999"}, {"ur": ""}, {"annee": "deux-mille"}, {"annee": "99999999999999999"},
-    {"region": "'; --"}, {"tri": "inconnu"}, {"tri": "-id"}, {"inconnu": "x"},
-    {"theme": ["gouvernance"] * 500},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"theme": "n-existe-pas"},
+        {"categorie": "<script>"},
+        {"forme": "sarlx"},
+        {"effectif": "9999"},
+        {"ur": ""},
+        {"annee": "deux-mille"},
+        {"annee": "99999999999999999"},
+        {"region": "'; --"},
+        {"tri": "inconnu"},
+        {"tri": "-id"},
+        {"inconnu": "x"},
+        {"theme": ["gouvernance"] * 500},
+    ],
+)
 def test_unknown_or_malformed_filters_are_ignored_with_a_notice(client, params):
     make_practice(title="La gouvernance partagée", themes=["gouvernance"])
     response = client.get(LIST, params)
@@ -61,10 +111,16 @@ def test_odd_page_numbers_give_a_normal_page(client, page):
     assert "Une pratique" in response.content.decode()
 
 
-@pytest.mark.parametrize("path", [
-    "/pratiques/n-existe-pas/", "/pratiques/categories/n-existe-pas/",
-    "/pratiques/themes/n-existe-pas/", "/cooperatives/n-existe-pas/", "/nulle-part/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/pratiques/n-existe-pas/",
+        "/pratiques/categories/n-existe-pas/",
+        "/pratiques/themes/n-existe-pas/",
+        "/cooperatives/n-existe-pas/",
+        "/nulle-part/",
+    ],
+)
 def test_unknown_pages_answer_a_french_404(client, path):
     response = client.get(path)
     assert response.status_code == 404

@@ -21,8 +21,11 @@ def generate(seed: int = 7, **options) -> None:
 
 
 def generated_titles() -> list[str]:
-    return list(Practice.objects.filter(slug__regex=GENERATED_SLUG)
-                .order_by("slug").values_list("title", flat=True))
+    return list(
+        Practice.objects.filter(slug__regex=GENERATED_SLUG)
+        .order_by("slug")
+        .values_list("title", flat=True)
+    )
 
 
 def test_creates_the_requested_rows():
@@ -30,8 +33,10 @@ def test_creates_the_requested_rows():
     assert Practice.objects.filter(slug__regex=GENERATED_SLUG).count() == 30
     assert Cooperative.objects.filter(slug__regex=GENERATED_SLUG).count() == 10
     assert User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count() == 20
-    assert all(practice.cooperatives.exists() and practice.themes.exists()
-               for practice in Practice.objects.all())
+    assert all(
+        practice.cooperatives.exists() and practice.themes.exists()
+        for practice in Practice.objects.all()
+    )
 
 
 def test_same_seed_gives_the_same_data_and_another_seed_other_data():

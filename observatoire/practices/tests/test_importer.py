@@ -11,22 +11,38 @@ from observatoire.practices.models import Practice
 
 pytestmark = pytest.mark.django_db
 
-COOPERATIVE = {"siren": "732829320", "name": "Atelier du Bois Partagé", "family": "scop",
-               "company_form": "sarl", "departement": "69", "commune": "Villeurbanne",
-               "naf_code": "16.23Z", "headcount": "10-19", "founded_year": 2008,
-               "federation": "federation-industrie"}
-PRACTICE = {"title": "Un parcours d'accueil des nouveaux associés",
-            "summary": "Six mois pour devenir associé·e.", "category": "un-vecu",
-            "themes": ["integration-nouveaux-associes"], "tags": ["parrainage"],
-            "cooperatives": ["732829320"], "published_at": "2024-05-14",
-            "links": [{"title": "Guide", "url": "https://www.les-scop.coop/guide"}],
-            "contact": {"name": "Inès", "role": "gérante", "email": "ines@bois.coop"}}
+COOPERATIVE = {
+    "siren": "732829320",
+    "name": "Atelier du Bois Partagé",
+    "family": "scop",
+    "company_form": "sarl",
+    "departement": "69",
+    "commune": "Villeurbanne",
+    "naf_code": "16.23Z",
+    "headcount": "10-19",
+    "founded_year": 2008,
+    "federation": "federation-industrie",
+}
+PRACTICE = {
+    "title": "Un parcours d'accueil des nouveaux associés",
+    "summary": "Six mois pour devenir associé·e.",
+    "category": "un-vecu",
+    "themes": ["integration-nouveaux-associes"],
+    "tags": ["parrainage"],
+    "cooperatives": ["732829320"],
+    "published_at": "2024-05-14",
+    "links": [{"title": "Guide", "url": "https://www.les-scop.coop/guide"}],
+    "contact": {"name": "Inès", "role": "gérante", "email": "ines@bois.coop"},
+}
 
 
 def document(cooperatives=None, practices=None) -> bytes:
-    return json.dumps({"cooperatives": cooperatives if cooperatives is not None else
-                       [COOPERATIVE], "practices": practices if practices is not None else
-                       [PRACTICE]}).encode()
+    return json.dumps(
+        {
+            "cooperatives": cooperatives if cooperatives is not None else [COOPERATIVE],
+            "practices": practices if practices is not None else [PRACTICE],
+        }
+    ).encode()
 
 
 def test_imports_cooperatives_and_practices(client):
@@ -53,25 +69,48 @@ def test_reimport_updates_instead_of_duplicating():
 
 
 def test_one_bad_record_writes_nothing_and_names_every_fault():
-    bad_cooperative = {**COOPERATIVE, "siren": "123456789", "family": "sarl",
-                       "departement": "00", "naf_code": "6201Z"}
-    bad_practice = {**PRACTICE, "category": "inconnue", "themes": ["n-existe-pas"],
-                    "cooperatives": ["999999999"], "published_at": "14/05/2024"}
+    bad_cooperative = {
+        **COOPERATIVE,
+        "siren": "123456789",
+        "family": "sarl",
+        "departement": "00",
+        "naf_code": "6201Z",
+    }
+    bad_practice = {
+        **PRACTICE,
+        "category": "inconnue",
+        "themes": ["n-existe-pas"],
+        "cooperatives": ["999999999"],
+        "published_at": "14/05/2024",
+    }
     with pytest.raises(ImportFailed) as failure:
-        import_practices(document(cooperatives=[COOPERATIVE, bad_cooperative],
-                                  practices=[PRACTICE, bad_practice]))
+        import_practices(
+            document(
+                cooperatives=[COOPERATIVE, bad_cooperative], practices=[PRACTICE, bad_practice]
+            )
+        )
     report = "\n".join(failure.value.errors)
-    for expected in ["cooperatives[1]", "siren", "family", "departement", "naf_code",
-                     "practices[1]", "category", "themes", "cooperatives : SIREN « 999999999 »",
-                     "published_at"]:
+    for expected in [
+        "cooperatives[1]",
+        "siren",
+        "family",
+        "departement",
+        "naf_code",
+        "practices[1]",
+        "category",
+        "themes",
+        "cooperatives : SIREN « 999999999 »",
+        "published_at",
+    ]:
         assert expected in report, expected
     assert "cooperatives[0]" not in report and "practices[0]" not in report
     assert Cooperative.objects.filter(siren="732829320").count() == 0
     assert Practice.objects.count() == 0
 
 
-@pytest.mark.parametrize("raw", [b"", b"{", b"[]", b'"texte"', b"\xff\xfe",
-                                 b'{"practices": {}}', b'{"practices": [42]}'])
+@pytest.mark.parametrize(
+    "raw", [b"", b"{", b"[]", b'"texte"', b"\xff\xfe", b'{"practices": {}}', b'{"practices": [42]}']
+)
 def test_malformed_files_are_refused_cleanly(raw):
     with pytest.raises(ImportFailed):
         import_practices(raw)
@@ -108,13 +147,26 @@ def test_command_missing_file(tmp_path):
         call_command("importpractices", str(tmp_path / "absent.json"))
 
 
-@pytest.mark.parametrize("field, value", [
-    ("category", ["un-vecu"]), ("category", {"a": 1}), ("themes", "gouvernance"),
-    ("tags", [1, 2]), ("cooperatives", "732829320"), ("contact", {"name": ["x"]}),
-    ("links", [{"url": "javascript:alert(1)"}]), ("slug", ["x"]), ("slug", "Pas Un Slug"),
-    ("status", ["published"]), ("visibility", "secret"), ("started_year", "2020"),
-    ("published_at", "2024-13-45"), ("summary", 42), ("title", None),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("category", ["un-vecu"]),
+        ("category", {"a": 1}),
+        ("themes", "gouvernance"),
+        ("tags", [1, 2]),
+        ("cooperatives", "732829320"),
+        ("contact", {"name": ["x"]}),
+        ("links", [{"url": "javascript:alert(1)"}]),
+        ("slug", ["x"]),
+        ("slug", "Pas Un Slug"),
+        ("status", ["published"]),
+        ("visibility", "secret"),
+        ("started_year", "2020"),
+        ("published_at", "2024-13-45"),
+        ("summary", 42),
+        ("title", None),
+    ],
+)
 def test_wrong_types_are_reported_not_crashing(field, value):
     with pytest.raises(ImportFailed) as failure:
         import_practices(document(practices=[{**PRACTICE, field: value}]))
@@ -122,11 +174,19 @@ def test_wrong_types_are_reported_not_crashing(field, value):
     assert Practice.objects.count() == 0
 
 
-@pytest.mark.parametrize("field, value", [
-    ("federation", ["x"]), ("family", ["scop"]), ("departement", {"x": 1}),
-    ("founded_year", "2008"), ("founded_year", 3000), ("website", "pas une adresse"),
-    ("naf_code", None), ("name", ""),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("federation", ["x"]),
+        ("family", ["scop"]),
+        ("departement", {"x": 1}),
+        ("founded_year", "2008"),
+        ("founded_year", 3000),
+        ("website", "pas une adresse"),
+        ("naf_code", None),
+        ("name", ""),
+    ],
+)
 def test_wrong_cooperative_fields_are_reported(field, value):
     with pytest.raises(ImportFailed) as failure:
         import_practices(document(cooperatives=[{**COOPERATIVE, field: value}]))

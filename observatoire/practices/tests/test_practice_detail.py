@@ -13,16 +13,30 @@ pytestmark = pytest.mark.django_db
 
 
 def test_shows_sections_cooperative_card_and_resources(client):
-    practice = make_practice(title="Le bilan carbone en AG", context="Le contexte de départ.",
-                             actions="Ce que nous avons fait.", results="Moins 20 % d'émissions.",
-                             setup_duration="Trois mois", themes=["transition-ecologique"])
-    PracticeLink.objects.create(practice=practice, title="Guide de l'ADEME",
-                                url="https://www.example.org/guide")
+    practice = make_practice(
+        title="Le bilan carbone en AG",
+        context="Le contexte de départ.",
+        actions="Ce que nous avons fait.",
+        results="Moins 20 % d'émissions.",
+        setup_duration="Trois mois",
+        themes=["transition-ecologique"],
+    )
+    PracticeLink.objects.create(
+        practice=practice, title="Guide de l'ADEME", url="https://www.example.org/guide"
+    )
     cooperative = practice.cooperatives.get()
     html = unescape(client.get(practice.get_absolute_url()).content.decode())
-    for text in ["Le bilan carbone en AG", "Le contexte de départ.", "Ce que nous avons fait.",
-                 "Moins 20 % d'émissions.", "Trois mois", "Guide de l'ADEME",
-                 cooperative.name, "Scop SARL", "Transition écologique"]:
+    for text in [
+        "Le bilan carbone en AG",
+        "Le contexte de départ.",
+        "Ce que nous avons fait.",
+        "Moins 20 % d'émissions.",
+        "Trois mois",
+        "Guide de l'ADEME",
+        cooperative.name,
+        "Scop SARL",
+        "Transition écologique",
+    ]:
         assert text in html, text
 
 
@@ -42,8 +56,9 @@ def test_members_only_practice_is_404_for_visitors(client):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("role", ["member", "coop_admin", "permanent", "moderator",
-                                  "administrator"])
+@pytest.mark.parametrize(
+    "role", ["member", "coop_admin", "permanent", "moderator", "administrator"]
+)
 def test_members_only_practice_is_shown_to_signed_in_roles(client_as, request, role):
     practice = make_practice(visibility=Practice.Visibility.MEMBERS)
     response = client_as(request.getfixturevalue(role)).get(practice.get_absolute_url())
@@ -69,8 +84,9 @@ def test_query_count_is_constant(client):
         client.get(small.get_absolute_url())
     big = make_practice(themes=["gouvernance", "parite-egalite", "transition-ecologique"])
     for number in range(6):
-        PracticeLink.objects.create(practice=big, title=f"Lien {number}",
-                                    url=f"https://example.org/{number}")
+        PracticeLink.objects.create(
+            practice=big, title=f"Lien {number}", url=f"https://example.org/{number}"
+        )
         make_practice(themes=["gouvernance"])
     with CaptureQueriesContext(connection) as many:
         client.get(big.get_absolute_url())

@@ -36,8 +36,9 @@ def test_members_only_practice_hidden_from_visitors(client):
     assert "Réservée" not in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ["member", "coop_admin", "permanent", "moderator",
-                                  "administrator"])
+@pytest.mark.parametrize(
+    "role", ["member", "coop_admin", "permanent", "moderator", "administrator"]
+)
 def test_members_only_practice_listed_for_every_signed_in_role(client_as, request, role):
     make_practice(title="Réservée", visibility=Practice.Visibility.MEMBERS)
     response = client_as(request.getfixturevalue(role)).get(LIST)
@@ -45,14 +46,17 @@ def test_members_only_practice_listed_for_every_signed_in_role(client_as, reques
 
 
 def test_facets_filter_and_count(client):
-    bretagne = make_cooperative(departement=Departement.objects.get(code="35"),
-                                family=Cooperative.Family.SCIC)
+    bretagne = make_cooperative(
+        departement=Departement.objects.get(code="35"), family=Cooperative.Family.SCIC
+    )
     lyon = make_cooperative(departement=Departement.objects.get(code="69"))
     make_practice(title="Bretonne", cooperatives=[bretagne], themes=["gouvernance"])
-    make_practice(title="Lyonnaise", cooperatives=[lyon], themes=["gouvernance"],
-                  category="un-vecu")
-    make_practice(title="Autre lyonnaise", cooperatives=[lyon], themes=["parite-egalite"],
-                  category="un-vecu")
+    make_practice(
+        title="Lyonnaise", cooperatives=[lyon], themes=["gouvernance"], category="un-vecu"
+    )
+    make_practice(
+        title="Autre lyonnaise", cooperatives=[lyon], themes=["parite-egalite"], category="un-vecu"
+    )
 
     response = client.get(LIST, {"ur": "ur-bretagne"})
     assert titles(response) == ["Bretonne"]
@@ -64,8 +68,10 @@ def test_facets_filter_and_count(client):
     assert titles(response) == ["Bretonne"]
 
     response = client.get(LIST)
-    facets = {facet.param: {c.value: c.count for c in facet.choices}
-              for facet in response.context["listing"].facets}
+    facets = {
+        facet.param: {c.value: c.count for c in facet.choices}
+        for facet in response.context["listing"].facets
+    }
     assert facets["theme"] == {"gouvernance": 2, "parite-egalite": 1}
     assert facets["ur"] == {"ur-bretagne": 1, "ur-auvergne-rhone-alpes": 2}
     assert facets["categorie"]["un-vecu"] == 2
@@ -90,8 +96,7 @@ def test_sort_by_title_follows_french_order(client):
     for title in ["Zèbre", "Écologie au quotidien", "Assemblée vivante", "élection"]:
         make_practice(title=title)
     response = client.get(LIST, {"tri": "titre"})
-    assert titles(response) == ["Assemblée vivante", "Écologie au quotidien", "élection",
-                                "Zèbre"]
+    assert titles(response) == ["Assemblée vivante", "Écologie au quotidien", "élection", "Zèbre"]
 
 
 def test_pagination(client, settings):
@@ -112,16 +117,20 @@ def count_queries(client, url, params=None) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "gouvernance"},
-                                    {"theme": "gouvernance", "forme": "scop"}])
+@pytest.mark.parametrize(
+    "params", [{}, {"q": "gouvernance"}, {"theme": "gouvernance", "forme": "scop"}]
+)
 def test_query_count_does_not_grow_with_page_size(client, settings, params):
     settings.PRACTICES_PER_PAGE = 50
     for number in range(3):
         make_practice(title=f"Gouvernance {number}", themes=["gouvernance"])
     few = count_queries(client, LIST, params)
     for number in range(20):
-        make_practice(title=f"Gouvernance bis {number}", themes=["gouvernance"],
-                      cooperatives=[make_cooperative(), make_cooperative()])
+        make_practice(
+            title=f"Gouvernance bis {number}",
+            themes=["gouvernance"],
+            cooperatives=[make_cooperative(), make_cooperative()],
+        )
     many = count_queries(client, LIST, params)
     assert few == many
 
@@ -143,12 +152,17 @@ def test_htmx_request_gets_only_the_list(client):
 
 def test_regions_are_in_french_alphabetical_order(client):
     for code in ["75", "59", "2A", "14"]:
-        make_practice(cooperatives=[make_cooperative(departement=Departement.objects.get(
-            code=code))])
+        make_practice(
+            cooperatives=[make_cooperative(departement=Departement.objects.get(code=code))]
+        )
     listing = client.get(LIST).context["listing"]
     regions = next(f for f in listing.facets if f.param == "region")
-    assert [c.label for c in regions.choices] == ["Corse", "Hauts-de-France", "Île-de-France",
-                                                  "Normandie"]
+    assert [c.label for c in regions.choices] == [
+        "Corse",
+        "Hauts-de-France",
+        "Île-de-France",
+        "Normandie",
+    ]
 
 
 def test_atom_feed_lists_public_practices_only(client):

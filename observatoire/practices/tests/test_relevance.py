@@ -46,7 +46,8 @@ def client(client, demo_practices):
     """A member searches: members-only practices are part of what they should find."""
     cooperative = Cooperative.objects.order_by("pk").first()
     user, _created = User.objects.get_or_create(
-        email=SEARCHER, defaults={"full_name": "Chercheuse", "cooperative": cooperative})
+        email=SEARCHER, defaults={"full_name": "Chercheuse", "cooperative": cooperative}
+    )
     client.force_login(user)
     return client
 
@@ -92,6 +93,9 @@ def test_same_matches_as_the_snapshot(demo_practices, client):
     if os.environ.get("UPDATE_SEARCH_SNAPSHOT"):
         SNAPSHOT.write_text(json.dumps(current, ensure_ascii=False, indent=1) + "\n")
     expected = json.loads(SNAPSHOT.read_text())
-    differences = {query: (current[query], expected.get(query)) for query in current
-                   if current[query] != expected.get(query)}
+    differences = {
+        query: (current[query], expected.get(query))
+        for query in current
+        if current[query] != expected.get(query)
+    }
     assert not differences

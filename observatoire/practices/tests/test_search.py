@@ -18,12 +18,15 @@ def search(client, q: str, **params) -> list[str]:
     return [practice.title for practice in response.context["listing"].page.object_list]
 
 
-@pytest.mark.parametrize("words", [
-    ("coopérative", "coopératives", "coopératif", "cooperatifs", "COOPÉRATIVE"),
-    ("administrateur", "administratrice", "administrateurs"),
-    ("évènement", "événement", "evenement", "Evenements"),
-    ("associé", "associée", "associés", "associes"),
-])
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("coopérative", "coopératives", "coopératif", "cooperatifs", "COOPÉRATIVE"),
+        ("administrateur", "administratrice", "administrateurs"),
+        ("évènement", "événement", "evenement", "Evenements"),
+        ("associé", "associée", "associés", "associes"),
+    ],
+)
 def test_word_forms_share_a_stem(words):
     assert len({stem(fold(word)) for word in words}) == 1
 
@@ -43,10 +46,14 @@ def test_inflections_match(client):
 def test_abbreviation_finds_long_form_and_back(client):
     make_practice(title="Préparer l'assemblée générale en ateliers")
     make_practice(title="Une AG en plein air")
-    assert sorted(search(client, "AG")) == ["Préparer l'assemblée générale en ateliers",
-                                            "Une AG en plein air"]
+    assert sorted(search(client, "AG")) == [
+        "Préparer l'assemblée générale en ateliers",
+        "Une AG en plein air",
+    ]
     assert sorted(search(client, "assemblee generale")) == [
-        "Préparer l'assemblée générale en ateliers", "Une AG en plein air"]
+        "Préparer l'assemblée générale en ateliers",
+        "Une AG en plein air",
+    ]
 
 
 def test_synonyms_are_editable(client):
@@ -75,8 +82,11 @@ def test_known_words_get_no_suggestion():
 
 
 def test_title_matches_rank_above_body_matches(client):
-    make_practice(title="Un atelier mensuel", summary="On y parle de parité et de gouvernance "
-                  "et encore de gouvernance, gouvernance, gouvernance.")
+    make_practice(
+        title="Un atelier mensuel",
+        summary="On y parle de parité et de gouvernance "
+        "et encore de gouvernance, gouvernance, gouvernance.",
+    )
     make_practice(title="La gouvernance en cercles", summary="Des cercles.")
     assert search(client, "gouvernance") == ["La gouvernance en cercles", "Un atelier mensuel"]
 

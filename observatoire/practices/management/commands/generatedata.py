@@ -41,7 +41,9 @@ YEARS_OF_PUBLICATION = 6
 
 # ---- Vocabulary of the network -------------------------------------------------------------
 # Main towns per département (the first is the préfecture); big départements weigh more.
-TOWNS = dict(item.split(":") for item in """01:Bourg-en-Bresse|Oyonnax;02:Laon|Saint-Quentin;
+TOWNS = dict(
+    item.split(":")
+    for item in """01:Bourg-en-Bresse|Oyonnax;02:Laon|Saint-Quentin;
 03:Moulins|Montluçon;04:Digne-les-Bains|Manosque;05:Gap|Briançon;06:Nice|Cannes|Antibes;07:Privas|
 Annonay;08:Charleville-Mézières;09:Foix|Pamiers;10:Troyes;11:Carcassonne|Narbonne;12:Rodez|Millau;
 13:Marseille|Aix-en-Provence|Arles;14:Caen|Lisieux;15:Aurillac;16:Angoulême|Cognac;17:La Rochelle|
@@ -60,184 +62,585 @@ Lyon|Villeurbanne|Vénissieux;70:Vesoul;71:Mâcon|Chalon-sur-Saône|Le Creusot;7
 Albi|Castres;82:Montauban;83:Toulon|Draguignan;84:Avignon|Apt;85:La Roche-sur-Yon;86:Poitiers;87:
 Limoges;88:Épinal;89:Auxerre;90:Belfort;91:Évry-Courcouronnes;92:Nanterre|Montrouge;93:Bobigny|
 Montreuil|Saint-Denis;94:Créteil|Ivry-sur-Seine;95:Cergy;971:Pointe-à-Pitre;972:Fort-de-France;973:
-Cayenne;974:Saint-Denis|Saint-Pierre;976:Mamoudzou""".replace("\n", "").split(";"))
-DEPARTEMENT_WEIGHTS = {"75": 9, "69": 8, "44": 7, "13": 6, "31": 6, "33": 6, "35": 6, "59": 6,
-                       "34": 5, "38": 5, "93": 5, "29": 4, "63": 4, "67": 4, "92": 4, "94": 4}
-SECTOR_WEIGHTS = {"F": 20, "M": 18, "C": 12, "J": 10, "N": 6, "Q": 6, "P": 5, "G": 5, "I": 5,
-                  "R": 5, "H": 3, "S": 3, "A": 2, "E": 2, "K": 1, "L": 1, "D": 1}
-FEDERATION_OF_SECTOR = {"F": "federation-btp", "C": "federation-industrie",
-                        "J": "federation-communication"}
+Cayenne;974:Saint-Denis|Saint-Pierre;976:Mamoudzou""".replace("\n", "").split(";")
+)
+DEPARTEMENT_WEIGHTS = {
+    "75": 9,
+    "69": 8,
+    "44": 7,
+    "13": 6,
+    "31": 6,
+    "33": 6,
+    "35": 6,
+    "59": 6,
+    "34": 5,
+    "38": 5,
+    "93": 5,
+    "29": 4,
+    "63": 4,
+    "67": 4,
+    "92": 4,
+    "94": 4,
+}
+SECTOR_WEIGHTS = {
+    "F": 20,
+    "M": 18,
+    "C": 12,
+    "J": 10,
+    "N": 6,
+    "Q": 6,
+    "P": 5,
+    "G": 5,
+    "I": 5,
+    "R": 5,
+    "H": 3,
+    "S": 3,
+    "A": 2,
+    "E": 2,
+    "K": 1,
+    "L": 1,
+    "D": 1,
+}
+FEDERATION_OF_SECTOR = {
+    "F": "federation-btp",
+    "C": "federation-industrie",
+    "J": "federation-communication",
+}
 FAMILY_WEIGHTS = {"scop": 68, "scic": 27, "cae": 5}
-FORM_WEIGHTS = {"scop": {"sarl": 55, "sas": 30, "sa": 15},
-                "scic": {"sas": 55, "sarl": 25, "sa": 20},
-                "cae": {"sas": 45, "sarl": 40, "sa": 15}}
+FORM_WEIGHTS = {
+    "scop": {"sarl": 55, "sas": 30, "sa": 15},
+    "scic": {"sas": 55, "sarl": 25, "sa": 20},
+    "cae": {"sas": 45, "sarl": 40, "sa": 15},
+}
 FIRST_FOUNDING_YEAR = {"scop": 1884, "scic": 2002, "cae": 1995}
-HEADCOUNT_WEIGHTS = {"0-4": 38, "5-9": 20, "10-19": 17, "20-49": 14, "50-99": 6, "100-249": 3.5,
-                     "250+": 1.5}
-NAME_STARTS = ["Atelier", "Les Ateliers", "Coopérative", "Scop", "Maison", "La Fabrique",
-               "Collectif", "Les Compagnons", "Union", "Terre", "Réseau", "Alliance", "Ensemble",
-               "L'Équipage", "Le Chantier", "La Ruche", "Le Relais", "Les Artisans", "Solidaires",
-               "Horizon"]
-NAME_TRADES = ["Bois", "Numérique", "Énergie", "Habitat", "Conseil", "Impression", "Transport",
-               "Services", "Bâtiment", "Culture", "Éducation", "Santé", "Alimentation",
-               "Paysage", "Mobilité"]
-NAME_PLACES = ["du Bocage", "des Deux Rives", "du Lac", "de la Vallée", "des Monts",
-               "du Littoral", "de l'Estuaire", "des Tilleuls", "du Vieux Port", "des Coteaux",
-               "du Plateau", "de la Forêt", "des Sources", "du Canal", "des Marais",
-               "de la Colline", "du Moulin", "des Cèdres", "de la Presqu'île", "du Causse",
-               "des Landes", "du Bassin", "des Garrigues", "de la Plaine"]
-FIRST_NAMES = ["Camille", "Dominique", "Claude", "Alex", "Sacha", "Marie", "Jean", "Nathalie",
-               "Pierre", "Isabelle", "Philippe", "Sylvie", "Nicolas", "Catherine", "Julien",
-               "Sophie", "Thomas", "Céline", "Mathieu", "Aurélie", "Antoine", "Julie", "Hélène",
-               "Olivier", "Émilie", "Sébastien", "Léa", "Hugo", "Chloé", "Lucas", "Manon",
-               "Louis", "Inès", "Gabriel", "Jade", "Arthur", "Louise", "Raphaël", "Zoé", "Nour",
-               "Yanis", "Fatou", "Mehdi", "Amina", "Karim", "Leïla", "Malik", "Awa", "Samuel",
-               "Agnès", "Bernard", "Françoise", "Gaëlle", "Loïc", "Maëlle", "Yann", "Anaïs",
-               "Rémi", "Solène", "Benoît"]
-LAST_NAMES = ["Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois",
-              "Moreau", "Laurent", "Simon", "Michel", "Lefèvre", "Leroy", "Roux", "David",
-              "Bertrand", "Morel", "Fournier", "Girard", "Bonnet", "Dupont", "Lambert",
-              "Fontaine", "Rousseau", "Vincent", "Muller", "Lefebvre", "Faure", "André",
-              "Mercier", "Blanc", "Guérin", "Boyer", "Garnier", "Chevalier", "François",
-              "Legrand", "Gauthier", "Garcia", "Perrin", "Robin", "Clément", "Morin", "Nicolas",
-              "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "Marchand", "Duval", "Denis",
-              "Dumont", "Marie", "Lemaire", "Noël", "Meyer", "Dufour", "Meunier", "Brun",
-              "Blanchard", "Giraud", "Joly", "Rivière", "Lucas", "Brunet", "Gaillard", "Barbier",
-              "Arnaud", "Martinez", "Gérard", "Roche", "Renard", "Schmitt", "Roy", "Leroux",
-              "Colin", "Vidal", "Caron", "Picard", "Le Gall", "Kerouac", "Diallo", "Nguyen",
-              "Benali", "Traoré"]
+HEADCOUNT_WEIGHTS = {
+    "0-4": 38,
+    "5-9": 20,
+    "10-19": 17,
+    "20-49": 14,
+    "50-99": 6,
+    "100-249": 3.5,
+    "250+": 1.5,
+}
+NAME_STARTS = [
+    "Atelier",
+    "Les Ateliers",
+    "Coopérative",
+    "Scop",
+    "Maison",
+    "La Fabrique",
+    "Collectif",
+    "Les Compagnons",
+    "Union",
+    "Terre",
+    "Réseau",
+    "Alliance",
+    "Ensemble",
+    "L'Équipage",
+    "Le Chantier",
+    "La Ruche",
+    "Le Relais",
+    "Les Artisans",
+    "Solidaires",
+    "Horizon",
+]
+NAME_TRADES = [
+    "Bois",
+    "Numérique",
+    "Énergie",
+    "Habitat",
+    "Conseil",
+    "Impression",
+    "Transport",
+    "Services",
+    "Bâtiment",
+    "Culture",
+    "Éducation",
+    "Santé",
+    "Alimentation",
+    "Paysage",
+    "Mobilité",
+]
+NAME_PLACES = [
+    "du Bocage",
+    "des Deux Rives",
+    "du Lac",
+    "de la Vallée",
+    "des Monts",
+    "du Littoral",
+    "de l'Estuaire",
+    "des Tilleuls",
+    "du Vieux Port",
+    "des Coteaux",
+    "du Plateau",
+    "de la Forêt",
+    "des Sources",
+    "du Canal",
+    "des Marais",
+    "de la Colline",
+    "du Moulin",
+    "des Cèdres",
+    "de la Presqu'île",
+    "du Causse",
+    "des Landes",
+    "du Bassin",
+    "des Garrigues",
+    "de la Plaine",
+]
+FIRST_NAMES = [
+    "Camille",
+    "Dominique",
+    "Claude",
+    "Alex",
+    "Sacha",
+    "Marie",
+    "Jean",
+    "Nathalie",
+    "Pierre",
+    "Isabelle",
+    "Philippe",
+    "Sylvie",
+    "Nicolas",
+    "Catherine",
+    "Julien",
+    "Sophie",
+    "Thomas",
+    "Céline",
+    "Mathieu",
+    "Aurélie",
+    "Antoine",
+    "Julie",
+    "Hélène",
+    "Olivier",
+    "Émilie",
+    "Sébastien",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Lucas",
+    "Manon",
+    "Louis",
+    "Inès",
+    "Gabriel",
+    "Jade",
+    "Arthur",
+    "Louise",
+    "Raphaël",
+    "Zoé",
+    "Nour",
+    "Yanis",
+    "Fatou",
+    "Mehdi",
+    "Amina",
+    "Karim",
+    "Leïla",
+    "Malik",
+    "Awa",
+    "Samuel",
+    "Agnès",
+    "Bernard",
+    "Françoise",
+    "Gaëlle",
+    "Loïc",
+    "Maëlle",
+    "Yann",
+    "Anaïs",
+    "Rémi",
+    "Solène",
+    "Benoît",
+]
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Thomas",
+    "Petit",
+    "Robert",
+    "Richard",
+    "Durand",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Lefèvre",
+    "Leroy",
+    "Roux",
+    "David",
+    "Bertrand",
+    "Morel",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Dupont",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Lefebvre",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "François",
+    "Legrand",
+    "Gauthier",
+    "Garcia",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Roussel",
+    "Mathieu",
+    "Gautier",
+    "Masson",
+    "Marchand",
+    "Duval",
+    "Denis",
+    "Dumont",
+    "Marie",
+    "Lemaire",
+    "Noël",
+    "Meyer",
+    "Dufour",
+    "Meunier",
+    "Brun",
+    "Blanchard",
+    "Giraud",
+    "Joly",
+    "Rivière",
+    "Lucas",
+    "Brunet",
+    "Gaillard",
+    "Barbier",
+    "Arnaud",
+    "Martinez",
+    "Gérard",
+    "Roche",
+    "Renard",
+    "Schmitt",
+    "Roy",
+    "Leroux",
+    "Colin",
+    "Vidal",
+    "Caron",
+    "Picard",
+    "Le Gall",
+    "Kerouac",
+    "Diallo",
+    "Nguyen",
+    "Benali",
+    "Traoré",
+]
 
 # ---- Vocabulary of practices -----------------------------------------------------------------
 # What each theme is about (used inside sentences) and how its practices are named.
 TOPICS = {
     "raison-d-etre": ["notre raison d'être", "le projet coopératif", "le sens de notre travail"],
-    "strategie-partagee": ["la stratégie à cinq ans", "le plan d'investissement",
-                           "les orientations stratégiques"],
-    "transmission-reprise": ["la reprise par les salariés", "la transmission de l'entreprise",
-                             "le rachat des parts du fondateur"],
-    "inter-cooperation": ["les achats mutualisés entre coopératives", "l'inter-coopération",
-                          "les partenariats avec d'autres Scop"],
-    "ancrage-territorial": ["l'ancrage territorial", "les liens avec les collectivités locales",
-                            "l'emploi local"],
-    "gouvernance": ["la gouvernance", "le rôle du conseil d'administration",
-                    "le renouvellement de la gérance"],
-    "prise-de-decision-collective": ["la prise de décision collective", "l'élection sans candidat",
-                                     "la décision par consentement"],
-    "assemblee-generale": ["la préparation de l'assemblée générale",
-                           "le vote en assemblée générale", "l'animation de l'AG"],
-    "organisation-du-travail": ["l'organisation du travail", "les rôles tournants",
-                                "l'autonomie des équipes"],
-    "outils-numeriques-libres": ["les outils numériques libres", "le passage aux logiciels libres",
-                                 "l'hébergement de nos données"],
-    "information-transparence": ["la transparence des comptes", "le partage des chiffres clés",
-                                 "l'information des associés"],
-    "integration-nouveaux-associes": ["l'intégration des nouveaux associés",
-                                      "le parcours vers le sociétariat",
-                                      "l'accueil des nouveaux salariés"],
-    "formation-cooperative": ["la formation coopérative", "la formation des élus",
-                              "la culture coopérative"],
-    "parite-egalite": ["l'égalité entre femmes et hommes", "la parité dans les instances",
-                       "la lutte contre le sexisme"],
-    "qualite-de-vie-au-travail": ["la qualité de vie au travail",
-                                  "la prévention des risques psychosociaux",
-                                  "l'équilibre des temps"],
+    "strategie-partagee": [
+        "la stratégie à cinq ans",
+        "le plan d'investissement",
+        "les orientations stratégiques",
+    ],
+    "transmission-reprise": [
+        "la reprise par les salariés",
+        "la transmission de l'entreprise",
+        "le rachat des parts du fondateur",
+    ],
+    "inter-cooperation": [
+        "les achats mutualisés entre coopératives",
+        "l'inter-coopération",
+        "les partenariats avec d'autres Scop",
+    ],
+    "ancrage-territorial": [
+        "l'ancrage territorial",
+        "les liens avec les collectivités locales",
+        "l'emploi local",
+    ],
+    "gouvernance": [
+        "la gouvernance",
+        "le rôle du conseil d'administration",
+        "le renouvellement de la gérance",
+    ],
+    "prise-de-decision-collective": [
+        "la prise de décision collective",
+        "l'élection sans candidat",
+        "la décision par consentement",
+    ],
+    "assemblee-generale": [
+        "la préparation de l'assemblée générale",
+        "le vote en assemblée générale",
+        "l'animation de l'AG",
+    ],
+    "organisation-du-travail": [
+        "l'organisation du travail",
+        "les rôles tournants",
+        "l'autonomie des équipes",
+    ],
+    "outils-numeriques-libres": [
+        "les outils numériques libres",
+        "le passage aux logiciels libres",
+        "l'hébergement de nos données",
+    ],
+    "information-transparence": [
+        "la transparence des comptes",
+        "le partage des chiffres clés",
+        "l'information des associés",
+    ],
+    "integration-nouveaux-associes": [
+        "l'intégration des nouveaux associés",
+        "le parcours vers le sociétariat",
+        "l'accueil des nouveaux salariés",
+    ],
+    "formation-cooperative": [
+        "la formation coopérative",
+        "la formation des élus",
+        "la culture coopérative",
+    ],
+    "parite-egalite": [
+        "l'égalité entre femmes et hommes",
+        "la parité dans les instances",
+        "la lutte contre le sexisme",
+    ],
+    "qualite-de-vie-au-travail": [
+        "la qualité de vie au travail",
+        "la prévention des risques psychosociaux",
+        "l'équilibre des temps",
+    ],
     "convivialite": ["la convivialité", "le sentiment d'appartenance", "les temps collectifs"],
-    "partage-de-la-valeur": ["le partage de la valeur", "la répartition des résultats",
-                             "les écarts de salaires"],
-    "transition-ecologique": ["la transition écologique", "le bilan carbone",
-                              "la sobriété énergétique"],
-    "revision-cooperative": ["la révision coopérative", "le suivi des recommandations du réviseur",
-                             "le respect des principes coopératifs"],
+    "partage-de-la-valeur": [
+        "le partage de la valeur",
+        "la répartition des résultats",
+        "les écarts de salaires",
+    ],
+    "transition-ecologique": [
+        "la transition écologique",
+        "le bilan carbone",
+        "la sobriété énergétique",
+    ],
+    "revision-cooperative": [
+        "la révision coopérative",
+        "le suivi des recommandations du réviseur",
+        "le respect des principes coopératifs",
+    ],
     "rse-impact": ["la mesure d'impact", "la responsabilité sociétale", "l'utilité sociale"],
-    "performance-economique": ["le pilotage économique", "les indicateurs de gestion",
-                               "la trésorerie"],
+    "performance-economique": [
+        "le pilotage économique",
+        "les indicateurs de gestion",
+        "la trésorerie",
+    ],
 }
 TITLE_STARTS = {
-    "raison-d-etre": ["Écrire notre raison d'être", "Faire vivre le projet coopératif",
-                      "Redonner du sens au projet commun"],
-    "strategie-partagee": ["Construire la stratégie avec tous les associés",
-                           "Un séminaire stratégique ouvert à toute l'équipe",
-                           "Partager le plan d'investissement"],
-    "transmission-reprise": ["Reprendre l'entreprise en Scop", "Préparer le départ du fondateur",
-                             "Transmettre l'entreprise à ses salariés"],
-    "inter-cooperation": ["Mutualiser les achats entre coopératives",
-                          "Créer un groupement de coopératives",
-                          "Répondre ensemble aux marchés publics"],
-    "ancrage-territorial": ["S'ancrer dans son territoire", "Travailler avec les acteurs locaux",
-                            "Ouvrir l'atelier aux habitants"],
-    "gouvernance": ["Renouveler le conseil d'administration par tiers", "Une gérance collégiale",
-                    "Clarifier qui décide de quoi"],
-    "prise-de-decision-collective": ["Décider par consentement", "Élire sans candidat",
-                                     "Des votes consultatifs avant chaque grande décision"],
-    "assemblee-generale": ["Une assemblée générale vivante", "Préparer l'AG en ateliers",
-                           "Voter en assemblée générale à distance"],
-    "organisation-du-travail": ["Des rôles tournants", "S'organiser en cercles autonomes",
-                                "Un planning construit par l'équipe"],
-    "outils-numeriques-libres": ["Passer aux logiciels libres", "Héberger nos outils nous-mêmes",
-                                 "Un intranet libre pour les associés"],
-    "information-transparence": ["Afficher les chiffres clés chaque mois",
-                                 "Ouvrir les comptes à tous les salariés",
-                                 "Une lettre interne des associés"],
-    "integration-nouveaux-associes": ["Un parcours d'intégration vers le sociétariat",
-                                      "Parrainer chaque nouvel entrant",
-                                      "Accueillir les nouveaux associés"],
-    "formation-cooperative": ["Former les futurs élus", "Un cycle de formation coopérative",
-                              "Jouer pour comprendre les statuts"],
-    "parite-egalite": ["Viser la parité au conseil d'administration",
-                       "Mesurer les écarts de salaires entre femmes et hommes",
-                       "Agir contre le sexisme au travail"],
-    "qualite-de-vie-au-travail": ["Prévenir l'épuisement", "La semaine de quatre jours",
-                                  "Aménager les horaires avec l'équipe"],
-    "convivialite": ["Un repas partagé chaque mois", "Une journée coopérative annuelle",
-                     "Faire connaître les métiers de chacun"],
-    "partage-de-la-valeur": ["Répartir les résultats en transparence",
-                             "Limiter les écarts de salaires",
-                             "Une participation égale pour tous"],
-    "transition-ecologique": ["Réaliser notre bilan carbone", "Réduire nos consommations d'énergie",
-                              "Des véhicules partagés pour l'équipe"],
-    "revision-cooperative": ["Tirer parti de la révision coopérative",
-                             "Suivre les recommandations du réviseur",
-                             "Préparer la révision avec les associés"],
-    "rse-impact": ["Mesurer notre utilité sociale", "Un rapport d'impact écrit par l'équipe",
-                   "Engager une démarche RSE"],
-    "performance-economique": ["Un tableau de bord partagé", "Piloter la trésorerie ensemble",
-                               "Former les associés à la lecture des comptes"],
+    "raison-d-etre": [
+        "Écrire notre raison d'être",
+        "Faire vivre le projet coopératif",
+        "Redonner du sens au projet commun",
+    ],
+    "strategie-partagee": [
+        "Construire la stratégie avec tous les associés",
+        "Un séminaire stratégique ouvert à toute l'équipe",
+        "Partager le plan d'investissement",
+    ],
+    "transmission-reprise": [
+        "Reprendre l'entreprise en Scop",
+        "Préparer le départ du fondateur",
+        "Transmettre l'entreprise à ses salariés",
+    ],
+    "inter-cooperation": [
+        "Mutualiser les achats entre coopératives",
+        "Créer un groupement de coopératives",
+        "Répondre ensemble aux marchés publics",
+    ],
+    "ancrage-territorial": [
+        "S'ancrer dans son territoire",
+        "Travailler avec les acteurs locaux",
+        "Ouvrir l'atelier aux habitants",
+    ],
+    "gouvernance": [
+        "Renouveler le conseil d'administration par tiers",
+        "Une gérance collégiale",
+        "Clarifier qui décide de quoi",
+    ],
+    "prise-de-decision-collective": [
+        "Décider par consentement",
+        "Élire sans candidat",
+        "Des votes consultatifs avant chaque grande décision",
+    ],
+    "assemblee-generale": [
+        "Une assemblée générale vivante",
+        "Préparer l'AG en ateliers",
+        "Voter en assemblée générale à distance",
+    ],
+    "organisation-du-travail": [
+        "Des rôles tournants",
+        "S'organiser en cercles autonomes",
+        "Un planning construit par l'équipe",
+    ],
+    "outils-numeriques-libres": [
+        "Passer aux logiciels libres",
+        "Héberger nos outils nous-mêmes",
+        "Un intranet libre pour les associés",
+    ],
+    "information-transparence": [
+        "Afficher les chiffres clés chaque mois",
+        "Ouvrir les comptes à tous les salariés",
+        "Une lettre interne des associés",
+    ],
+    "integration-nouveaux-associes": [
+        "Un parcours d'intégration vers le sociétariat",
+        "Parrainer chaque nouvel entrant",
+        "Accueillir les nouveaux associés",
+    ],
+    "formation-cooperative": [
+        "Former les futurs élus",
+        "Un cycle de formation coopérative",
+        "Jouer pour comprendre les statuts",
+    ],
+    "parite-egalite": [
+        "Viser la parité au conseil d'administration",
+        "Mesurer les écarts de salaires entre femmes et hommes",
+        "Agir contre le sexisme au travail",
+    ],
+    "qualite-de-vie-au-travail": [
+        "Prévenir l'épuisement",
+        "La semaine de quatre jours",
+        "Aménager les horaires avec l'équipe",
+    ],
+    "convivialite": [
+        "Un repas partagé chaque mois",
+        "Une journée coopérative annuelle",
+        "Faire connaître les métiers de chacun",
+    ],
+    "partage-de-la-valeur": [
+        "Répartir les résultats en transparence",
+        "Limiter les écarts de salaires",
+        "Une participation égale pour tous",
+    ],
+    "transition-ecologique": [
+        "Réaliser notre bilan carbone",
+        "Réduire nos consommations d'énergie",
+        "Des véhicules partagés pour l'équipe",
+    ],
+    "revision-cooperative": [
+        "Tirer parti de la révision coopérative",
+        "Suivre les recommandations du réviseur",
+        "Préparer la révision avec les associés",
+    ],
+    "rse-impact": [
+        "Mesurer notre utilité sociale",
+        "Un rapport d'impact écrit par l'équipe",
+        "Engager une démarche RSE",
+    ],
+    "performance-economique": [
+        "Un tableau de bord partagé",
+        "Piloter la trésorerie ensemble",
+        "Former les associés à la lecture des comptes",
+    ],
 }
 # Trades, most frequent first: drawn with a Zipf law, so the last ones are rare words that a
 # narrow search finds in few practices.
-TRADES = [("un", "bureau d'études"), ("une", "entreprise du bâtiment"),
-          ("une", "agence de communication"), ("une", "société de services numériques"),
-          ("une", "imprimerie"), ("une", "menuiserie"), ("un", "cabinet de conseil"),
-          ("une", "entreprise de transport"), ("une", "coopérative d'activité et d'emploi"),
-          ("une", "entreprise de nettoyage"), ("une", "crèche"), ("une", "librairie"),
-          ("une", "boulangerie"), ("une", "brasserie artisanale"), ("un", "restaurant"),
-          ("une", "ferme maraîchère"), ("une", "entreprise de travaux publics"),
-          ("une", "fonderie"), ("une", "chaudronnerie"), ("une", "agence d'architecture"),
-          ("un", "organisme de formation"), ("une", "entreprise d'insertion"),
-          ("un", "service d'aide à domicile"), ("une", "radio locale"), ("un", "cinéma"),
-          ("une", "salle de spectacle"), ("une", "compagnie de théâtre"),
-          ("un", "journal local"), ("une", "maison d'édition"), ("une", "épicerie"),
-          ("un", "garage solidaire"), ("une", "recyclerie"), ("une", "entreprise d'électricité"),
-          ("une", "entreprise de plomberie"), ("une", "scierie"), ("une", "fromagerie"),
-          ("une", "biscuiterie"), ("une", "verrerie"), ("une", "entreprise de couverture"),
-          ("une", "laverie"), ("une", "papeterie"), ("une", "auto-école"),
-          ("une", "centrale villageoise"), ("une", "coopérative d'habitants"),
-          ("un", "laboratoire d'analyses"), ("une", "pharmacie"), ("une", "agence de voyages"),
-          ("une", "école de musique"), ("une", "tonnellerie"), ("une", "coutellerie"),
-          ("une", "sellerie"), ("une", "cordonnerie"), ("une", "vannerie"),
-          ("une", "horlogerie"), ("une", "ganterie"), ("une", "poterie"),
-          ("une", "distillerie"), ("une", "savonnerie"), ("une", "fabrique de jouets en bois"),
-          ("une", "chocolaterie")]
-TRADE_WEIGHTS = list(itertools.accumulate(1 / rank ** 1.3 for rank in range(1, len(TRADES) + 1)))
-TITLE_ENDS = ["", " dans {trade_a}", " dans {trade_a} de {n} salariés", " : retour d'expérience",
-              " : l'expérience d'{trade_a} à {town}", " en {family}", " à {town}"]
-TOOLS = ["un tableau de bord partagé", "une charte de gouvernance", "un séminaire annuel",
-         "des ateliers mensuels", "un parcours d'intégration", "un wiki interne",
-         "un budget participatif", "une grille de salaires publique", "un binôme de parrainage",
-         "une lettre interne", "un comité de suivi", "un jeu de rôle sur les statuts"]
-ACTORS = ["la gérance", "le conseil d'administration", "le comité de direction",
-          "un groupe d'associés volontaires", "le collège des salariés", "l'équipe",
-          "le CSE", "la commission formation"]
+TRADES = [
+    ("un", "bureau d'études"),
+    ("une", "entreprise du bâtiment"),
+    ("une", "agence de communication"),
+    ("une", "société de services numériques"),
+    ("une", "imprimerie"),
+    ("une", "menuiserie"),
+    ("un", "cabinet de conseil"),
+    ("une", "entreprise de transport"),
+    ("une", "coopérative d'activité et d'emploi"),
+    ("une", "entreprise de nettoyage"),
+    ("une", "crèche"),
+    ("une", "librairie"),
+    ("une", "boulangerie"),
+    ("une", "brasserie artisanale"),
+    ("un", "restaurant"),
+    ("une", "ferme maraîchère"),
+    ("une", "entreprise de travaux publics"),
+    ("une", "fonderie"),
+    ("une", "chaudronnerie"),
+    ("une", "agence d'architecture"),
+    ("un", "organisme de formation"),
+    ("une", "entreprise d'insertion"),
+    ("un", "service d'aide à domicile"),
+    ("une", "radio locale"),
+    ("un", "cinéma"),
+    ("une", "salle de spectacle"),
+    ("une", "compagnie de théâtre"),
+    ("un", "journal local"),
+    ("une", "maison d'édition"),
+    ("une", "épicerie"),
+    ("un", "garage solidaire"),
+    ("une", "recyclerie"),
+    ("une", "entreprise d'électricité"),
+    ("une", "entreprise de plomberie"),
+    ("une", "scierie"),
+    ("une", "fromagerie"),
+    ("une", "biscuiterie"),
+    ("une", "verrerie"),
+    ("une", "entreprise de couverture"),
+    ("une", "laverie"),
+    ("une", "papeterie"),
+    ("une", "auto-école"),
+    ("une", "centrale villageoise"),
+    ("une", "coopérative d'habitants"),
+    ("un", "laboratoire d'analyses"),
+    ("une", "pharmacie"),
+    ("une", "agence de voyages"),
+    ("une", "école de musique"),
+    ("une", "tonnellerie"),
+    ("une", "coutellerie"),
+    ("une", "sellerie"),
+    ("une", "cordonnerie"),
+    ("une", "vannerie"),
+    ("une", "horlogerie"),
+    ("une", "ganterie"),
+    ("une", "poterie"),
+    ("une", "distillerie"),
+    ("une", "savonnerie"),
+    ("une", "fabrique de jouets en bois"),
+    ("une", "chocolaterie"),
+]
+TRADE_WEIGHTS = list(itertools.accumulate(1 / rank**1.3 for rank in range(1, len(TRADES) + 1)))
+TITLE_ENDS = [
+    "",
+    " dans {trade_a}",
+    " dans {trade_a} de {n} salariés",
+    " : retour d'expérience",
+    " : l'expérience d'{trade_a} à {town}",
+    " en {family}",
+    " à {town}",
+]
+TOOLS = [
+    "un tableau de bord partagé",
+    "une charte de gouvernance",
+    "un séminaire annuel",
+    "des ateliers mensuels",
+    "un parcours d'intégration",
+    "un wiki interne",
+    "un budget participatif",
+    "une grille de salaires publique",
+    "un binôme de parrainage",
+    "une lettre interne",
+    "un comité de suivi",
+    "un jeu de rôle sur les statuts",
+]
+ACTORS = [
+    "la gérance",
+    "le conseil d'administration",
+    "le comité de direction",
+    "un groupe d'associés volontaires",
+    "le collège des salariés",
+    "l'équipe",
+    "le CSE",
+    "la commission formation",
+]
 DURATIONS = ["trois mois", "six mois", "un an", "deux ans", "trois ans", "quelques semaines"]
 SENTENCES = {
     "summary": [
@@ -319,19 +722,39 @@ SENTENCES = {
         "Les premières décisions prises collectivement prennent plus de temps, c'est normal.",
     ],
 }
-SETUP_DURATIONS = ["Trois mois de préparation, puis une demi-journée par trimestre.",
-                   "Une journée par mois pendant un an.", "Deux heures par semaine au début.",
-                   "Six mois entre la première réunion et le vote en assemblée générale."]
-SETUP_COSTS = ["Aucun coût direct, du temps de travail.", "Environ 2 000 € de formation.",
-               "Environ 500 € par an (hébergement et matériel).",
-               "Une journée d'accompagnement par l'Union régionale."]
-SETUP_PEOPLE = ["La gérance et deux associés volontaires.", "Toute l'équipe.",
-                "Le conseil d'administration et un binôme de salariés.",
-                "Un groupe de cinq personnes, renouvelé chaque année."]
-CONTACT_ROLES = ["gérante", "gérant", "président du conseil d'administration",
-                 "chargée de mission", "responsable administratif", "associée salariée"]
-STATUS_WEIGHTS = {"published": 88, "draft": 6, "submitted": 3, "in_review": 2,
-                  "changes_requested": 1}
+SETUP_DURATIONS = [
+    "Trois mois de préparation, puis une demi-journée par trimestre.",
+    "Une journée par mois pendant un an.",
+    "Deux heures par semaine au début.",
+    "Six mois entre la première réunion et le vote en assemblée générale.",
+]
+SETUP_COSTS = [
+    "Aucun coût direct, du temps de travail.",
+    "Environ 2 000 € de formation.",
+    "Environ 500 € par an (hébergement et matériel).",
+    "Une journée d'accompagnement par l'Union régionale.",
+]
+SETUP_PEOPLE = [
+    "La gérance et deux associés volontaires.",
+    "Toute l'équipe.",
+    "Le conseil d'administration et un binôme de salariés.",
+    "Un groupe de cinq personnes, renouvelé chaque année.",
+]
+CONTACT_ROLES = [
+    "gérante",
+    "gérant",
+    "président du conseil d'administration",
+    "chargée de mission",
+    "responsable administratif",
+    "associée salariée",
+]
+STATUS_WEIGHTS = {
+    "published": 88,
+    "draft": 6,
+    "submitted": 3,
+    "in_review": 2,
+    "changes_requested": 1,
+}
 MEMBERS_ONLY_SHARE = 0.15
 
 
@@ -356,26 +779,34 @@ def load_reference() -> Reference:
     departements = list(Departement.objects.order_by("code"))
     sectors = list(Sector.objects.order_by("code"))
     categories = list(Category.objects.order_by("position", "pk"))
-    themes = list(Theme.objects.select_related("category")
-                  .order_by("category__position", "position", "name"))
-    unions = list(Organisation.objects.filter(kind=Organisation.Kind.UNION)
-                  .order_by("pk").values_list("pk", flat=True))
+    themes = list(
+        Theme.objects.select_related("category").order_by("category__position", "position", "name")
+    )
+    unions = list(
+        Organisation.objects.filter(kind=Organisation.Kind.UNION)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if not (departements and sectors and unions and categories and themes):
         raise CommandError(
             "Données de référence absentes : chargez d'abord le réseau et la taxonomie "
             "(python manage.py loaddata network taxonomy)."
         )
-    federations = dict(Organisation.objects.filter(kind=Organisation.Kind.FEDERATION)
-                       .values_list("slug", "pk"))
+    federations = dict(
+        Organisation.objects.filter(kind=Organisation.Kind.FEDERATION).values_list("slug", "pk")
+    )
     by_category: dict[int, list[Theme]] = {category.pk: [] for category in categories}
     for theme in themes:
         by_category[theme.category_id].append(theme)
     return Reference(
         departements=departements,
         departement_weights=cumulative(DEPARTEMENT_WEIGHTS.get(d.code, 1) for d in departements),
-        sectors=sectors, sector_weights=cumulative(SECTOR_WEIGHTS.get(s.code, 0.05)
-                                                   for s in sectors),
-        federations=federations, unions=unions, categories=categories, themes=by_category,
+        sectors=sectors,
+        sector_weights=cumulative(SECTOR_WEIGHTS.get(s.code, 0.05) for s in sectors),
+        federations=federations,
+        unions=unions,
+        categories=categories,
+        themes=by_category,
     )
 
 
@@ -383,8 +814,16 @@ def pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def batched_insert(model, rows: Iterable, *, total: int, batch_size: int, label: str,
-                   show: bool, ignore_conflicts: bool = False) -> Iterator[list]:
+def batched_insert(
+    model,
+    rows: Iterable,
+    *,
+    total: int,
+    batch_size: int,
+    label: str,
+    show: bool,
+    ignore_conflicts: bool = False,
+) -> Iterator[list]:
     """Insert rows in batches under a progress bar, yielding each saved batch."""
     with tqdm(total=total, desc=label, unit=" lignes", disable=not show, mininterval=1) as bar:
         for batch in itertools.batched(rows, batch_size):
@@ -405,19 +844,27 @@ def cooperative_rows(rng: random.Random, count: int, ref: Reference) -> Iterator
         family = pick(rng, FAMILY_WEIGHTS)
         town = rng.choice(TOWNS.get(departement.code, departement.name).split("|"))
         start = rng.choice(NAME_STARTS)
-        name = (f"{start} {rng.choice(NAME_TRADES)} {rng.choice(NAME_PLACES)}"
-                if rng.random() < 0.6 else f"{start} {rng.choice(NAME_PLACES)}")
+        name = (
+            f"{start} {rng.choice(NAME_TRADES)} {rng.choice(NAME_PLACES)}"
+            if rng.random() < 0.6
+            else f"{start} {rng.choice(NAME_PLACES)}"
+        )
         federation = FEDERATION_OF_SECTOR.get(sector.code)
         founded = ANCHOR.year - int(rng.expovariate(1 / 14))
         yield Cooperative(
-            name=name, slug=f"{slugify(name)[:200]}-g{number}", family=family,
-            company_form=pick(rng, FORM_WEIGHTS[family]), siren=siren,
-            union_id=departement.union_id, departement=departement, commune=town,
-            federation_id=(ref.federations.get(federation or "") if rng.random() < 0.7
-                           else None),
+            name=name,
+            slug=f"{slugify(name)[:200]}-g{number}",
+            family=family,
+            company_form=pick(rng, FORM_WEIGHTS[family]),
+            siren=siren,
+            union_id=departement.union_id,
+            departement=departement,
+            commune=town,
+            federation_id=(ref.federations.get(federation or "") if rng.random() < 0.7 else None),
             naf_code=f"{rng.randint(sector.first_division, sector.last_division):02d}."
-                     f"{rng.randint(1, 99):02d}{rng.choice('ZZZZABC')}",
-            sector=sector, headcount=pick(rng, HEADCOUNT_WEIGHTS),
+            f"{rng.randint(1, 99):02d}{rng.choice('ZZZZABC')}",
+            sector=sector,
+            headcount=pick(rng, HEADCOUNT_WEIGHTS),
             founded_year=max(FIRST_FOUNDING_YEAR[family], founded),
             description=f"{sector.name}, {town}.",
         )
@@ -430,24 +877,37 @@ def password_hash() -> str:
     return make_password(PASSWORD, salt="generatedata")
 
 
-def person_rows(rng: random.Random, count: int, cooperatives: list[Cooperative],
-                ref: Reference) -> Iterator[User]:
+def person_rows(
+    rng: random.Random, count: int, cooperatives: list[Cooperative], ref: Reference
+) -> Iterator[User]:
     password = password_hash()
-    sizes = {"0-4": 3, "5-9": 7, "10-19": 15, "20-49": 35, "50-99": 70, "100-249": 150,
-             "250+": 300}
+    sizes = {"0-4": 3, "5-9": 7, "10-19": 15, "20-49": 35, "50-99": 70, "100-249": 150, "250+": 300}
     coop_weights = cumulative(sizes[c.headcount] for c in cooperatives)
     for number in range(1, count + 1):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         draw = rng.random()
-        role = (Role.MODERATOR if draw < 0.005 else Role.PERMANENT if draw < 0.02
-                else Role.COOPERATIVE_ADMIN if draw < 0.14 else Role.MEMBER)
+        role = (
+            Role.MODERATOR
+            if draw < 0.005
+            else Role.PERMANENT
+            if draw < 0.02
+            else Role.COOPERATIVE_ADMIN
+            if draw < 0.14
+            else Role.MEMBER
+        )
         staff = role in {Role.MODERATOR, Role.PERMANENT}
-        cooperative = (None if staff or not cooperatives
-                       else rng.choices(cooperatives, cum_weights=coop_weights)[0])
+        cooperative = (
+            None
+            if staff or not cooperatives
+            else rng.choices(cooperatives, cum_weights=coop_weights)[0]
+        )
         yield User(
             email=f"{slugify(first)}.{slugify(last)}.{number}@{EMAIL_DOMAIN}",
-            full_name=f"{first} {last}", role=role, password=password,
-            cooperative=cooperative, organisation_id=rng.choice(ref.unions) if staff else None,
+            full_name=f"{first} {last}",
+            role=role,
+            password=password,
+            cooperative=cooperative,
+            organisation_id=rng.choice(ref.unions) if staff else None,
             language="en" if rng.random() < 0.04 else "fr",
             date_joined=ANCHOR - timedelta(days=rng.uniform(0, 365 * YEARS_OF_PUBLICATION)),
         )
@@ -468,8 +928,10 @@ class Writer:
         if found is None:
             found = self.indexed[text] = index_text(text)
             self.vocabulary.update(
-                word for word in words(text)
-                if MIN_WORD_LENGTH <= len(word) <= 60 and not word.isdigit())
+                word
+                for word in words(text)
+                if MIN_WORD_LENGTH <= len(word) <= 60 and not word.isdigit()
+            )
         return found
 
     def section(self, kind: str, slots: dict, low: int, high: int) -> list[str]:
@@ -488,8 +950,14 @@ class Writer:
         return sentences
 
 
-def practice_rows(rng: random.Random, count: int, ref: Reference, cooperatives: list,
-                  authors: dict[int, int], writer: Writer) -> Iterator[tuple]:
+def practice_rows(
+    rng: random.Random,
+    count: int,
+    ref: Reference,
+    cooperatives: list,
+    authors: dict[int, int],
+    writer: Writer,
+) -> Iterator[tuple]:
     """(practice, cooperative ids, theme ids) for each generated practice."""
     span = timedelta(days=365 * YEARS_OF_PUBLICATION).total_seconds()
     for number in range(1, count + 1):
@@ -502,28 +970,42 @@ def practice_rows(rng: random.Random, count: int, ref: Reference, cooperatives: 
         chosen = sorted({rng.randrange(len(cooperatives)) for _ in range(rng.choice([1, 1, 1, 2]))})
         coops = sorted((cooperatives[i] for i in chosen), key=lambda c: c.name)
         status = pick(rng, STATUS_WEIGHTS)
-        published_at = (ANCHOR - timedelta(seconds=rng.uniform(0, span))
-                        if status == "published" else None)
+        published_at = (
+            ANCHOR - timedelta(seconds=rng.uniform(0, span)) if status == "published" else None
+        )
         created_at = (published_at or ANCHOR) - timedelta(days=rng.uniform(2, 90))
         main = rng.choice(themes)
         article, trade = TRADES[rng.choices(range(len(TRADES)), cum_weights=TRADE_WEIGHTS)[0]]
         topic = rng.choice(TOPICS[main.slug])
         slots = {
-            "trade": trade, "trade_a": f"{article} {trade}", "topic": topic,
+            "trade": trade,
+            "trade_a": f"{article} {trade}",
+            "topic": topic,
             "topic_cap": topic[0].upper() + topic[1:],
-            "topic2": rng.choice(TOPICS[rng.choice(themes).slug]), "tool": rng.choice(TOOLS),
-            "actor": rng.choice(ACTORS), "duration": rng.choice(DURATIONS),
-            "family": coops[0].get_family_display(), "town": coops[0].commune,
-            "year": created_at.year - rng.randint(1, 4), "p1": rng.randint(10, 40),
-            "p2": rng.randint(50, 95), "n": rng.randint(3, 40),
+            "topic2": rng.choice(TOPICS[rng.choice(themes).slug]),
+            "tool": rng.choice(TOOLS),
+            "actor": rng.choice(ACTORS),
+            "duration": rng.choice(DURATIONS),
+            "family": coops[0].get_family_display(),
+            "town": coops[0].commune,
+            "year": created_at.year - rng.randint(1, 4),
+            "p1": rng.randint(10, 40),
+            "p2": rng.randint(50, 95),
+            "n": rng.randint(3, 40),
         }
-        title = (rng.choice(TITLE_STARTS[main.slug]) + rng.choice(TITLE_ENDS).format(**slots))
+        title = rng.choice(TITLE_STARTS[main.slug]) + rng.choice(TITLE_ENDS).format(**slots)
         practice = Practice(
-            title=title, slug=f"{slugify(title)[:200]}-g{number}",
-            category=category, status=status, created_at=created_at, published_at=published_at,
+            title=title,
+            slug=f"{slugify(title)[:200]}-g{number}",
+            category=category,
+            status=status,
+            created_at=created_at,
+            published_at=published_at,
             visibility="members" if rng.random() < MEMBERS_ONLY_SHARE else "public",
-            setup_duration=rng.choice(SETUP_DURATIONS), setup_cost=rng.choice(SETUP_COSTS),
-            setup_people=rng.choice(SETUP_PEOPLE), author_id=authors.get(coops[0].pk),
+            setup_duration=rng.choice(SETUP_DURATIONS),
+            setup_cost=rng.choice(SETUP_COSTS),
+            setup_people=rng.choice(SETUP_PEOPLE),
+            author_id=authors.get(coops[0].pk),
             contact_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
             contact_role=rng.choice(CONTACT_ROLES),
             started_year=created_at.year - rng.randint(0, 4),
@@ -532,15 +1014,16 @@ def practice_rows(rng: random.Random, count: int, ref: Reference, cooperatives: 
         yield practice, [c.pk for c in coops], [t.pk for t in themes]
 
 
-def fill_texts(practice: Practice, writer: Writer, slots: dict, themes: list,
-               coops: list) -> None:
+def fill_texts(practice: Practice, writer: Writer, slots: dict, themes: list, coops: list) -> None:
     """Texts, then the copies that save() and reindex() would have computed."""
     sections = {
         "summary": writer.section("summary", slots, 250, 330),
         "context": writer.section("context", slots, 300, 750),
         "actions": writer.section("actions", slots, 300, 750),
-        "setup_steps": [f"{n}. {step}" for n, step in
-                        enumerate(writer.section("setup_steps", slots, 300, 750), 1)],
+        "setup_steps": [
+            f"{n}. {step}"
+            for n, step in enumerate(writer.section("setup_steps", slots, 300, 750), 1)
+        ],
         "results": writer.section("results", slots, 300, 750),
         "difficulties": writer.section("difficulties", slots, 300, 750),
     }
@@ -548,10 +1031,19 @@ def fill_texts(practice: Practice, writer: Writer, slots: dict, themes: list,
         setattr(practice, name, ("\n" if name == "setup_steps" else " ").join(sentences))
     # The order of Practice.body_text(); index_text() of joined pieces is the join of their
     # indexes, as words never span a space or a line break.
-    pieces = [*sections["summary"], *sections["context"], *sections["actions"],
-              *sections["setup_steps"], practice.setup_duration, practice.setup_cost,
-              practice.setup_people, *sections["results"], *sections["difficulties"],
-              practice.category.name, *(t.name for t in themes)]
+    pieces = [
+        *sections["summary"],
+        *sections["context"],
+        *sections["actions"],
+        *sections["setup_steps"],
+        practice.setup_duration,
+        practice.setup_cost,
+        practice.setup_people,
+        *sections["results"],
+        *sections["difficulties"],
+        practice.category.name,
+        *(t.name for t in themes),
+    ]
     for cooperative in coops:
         pieces += [cooperative.name, cooperative.commune]
     practice.search_body = " ".join(filter(None, map(writer.index, pieces)))
@@ -560,17 +1052,26 @@ def fill_texts(practice: Practice, writer: Writer, slots: dict, themes: list,
     practice.published_year = practice.published_at.year if practice.published_at else None
 
 
-def generate(*, practices: int, cooperatives: int, people: int, seed: int, batch_size: int,
-             show: bool) -> None:
+def generate(
+    *, practices: int, cooperatives: int, people: int, seed: int, batch_size: int, show: bool
+) -> None:
     ref = load_reference()
 
     def insert(model, rows: Iterable, total: int, label: str, **options) -> Iterator[list]:
-        return batched_insert(model, rows, total=total, label=label, batch_size=batch_size,
-                              show=show, **options)
+        return batched_insert(
+            model, rows, total=total, label=label, batch_size=batch_size, show=show, **options
+        )
 
-    coops = [c for saved in insert(Cooperative, cooperative_rows(
-        random.Random(f"{seed}:cooperatives"), cooperatives, ref), cooperatives, "coopératives")
-        for c in saved]
+    coops = [
+        c
+        for saved in insert(
+            Cooperative,
+            cooperative_rows(random.Random(f"{seed}:cooperatives"), cooperatives, ref),
+            cooperatives,
+            "coopératives",
+        )
+        for c in saved
+    ]
     if not coops and practices:
         coops = list(Cooperative.objects.order_by("pk"))
         if not coops:
@@ -583,27 +1084,45 @@ def generate(*, practices: int, cooperatives: int, people: int, seed: int, batch
                 authors.setdefault(person.cooperative_id, person.pk)
     writer = Writer(random.Random(f"{seed}:texts"))
     links: list[tuple[int, list[int], list[int]]] = []
-    rows = practice_rows(random.Random(f"{seed}:practices"), practices, ref, coops, authors,
-                         writer)
-    with tqdm(total=practices, desc="pratiques", unit=" lignes", disable=not show,
-              mininterval=1) as bar:
+    rows = practice_rows(random.Random(f"{seed}:practices"), practices, ref, coops, authors, writer)
+    with tqdm(
+        total=practices, desc="pratiques", unit=" lignes", disable=not show, mininterval=1
+    ) as bar:
         for chunk in itertools.batched(rows, batch_size):
             created = Practice.objects.bulk_create([practice for practice, _c, _t in chunk])
             links += [(p.pk, c, t) for p, (_p, c, t) in zip(created, chunk, strict=True)]
             bar.update(len(created))
-    link_rows = (Practice.cooperatives.through(practice_id=p, cooperative_id=c)
-                 for p, cs, _ts in links for c in cs)
-    collections.deque(insert(Practice.cooperatives.through, link_rows,
-                             sum(len(c) for _p, c, _t in links), "pratiques × coopératives"),
-                      maxlen=0)
-    theme_rows = (Practice.themes.through(practice_id=p, theme_id=t)
-                  for p, _cs, ts in links for t in ts)
-    collections.deque(insert(Practice.themes.through, theme_rows,
-                             sum(len(t) for _p, _c, t in links), "pratiques × thèmes"), maxlen=0)
+    link_rows = (
+        Practice.cooperatives.through(practice_id=p, cooperative_id=c)
+        for p, cs, _ts in links
+        for c in cs
+    )
+    collections.deque(
+        insert(
+            Practice.cooperatives.through,
+            link_rows,
+            sum(len(c) for _p, c, _t in links),
+            "pratiques × coopératives",
+        ),
+        maxlen=0,
+    )
+    theme_rows = (
+        Practice.themes.through(practice_id=p, theme_id=t) for p, _cs, ts in links for t in ts
+    )
+    collections.deque(
+        insert(
+            Practice.themes.through,
+            theme_rows,
+            sum(len(t) for _p, _c, t in links),
+            "pratiques × thèmes",
+        ),
+        maxlen=0,
+    )
     vocabulary = sorted(writer.vocabulary)
     word_rows = (Word(word=w, stem=stem(w), length=len(w)) for w in vocabulary)
-    collections.deque(insert(Word, word_rows, len(vocabulary), "vocabulaire",
-                             ignore_conflicts=True), maxlen=0)
+    collections.deque(
+        insert(Word, word_rows, len(vocabulary), "vocabulaire", ignore_conflicts=True), maxlen=0
+    )
 
 
 def clear_generated() -> None:
@@ -614,8 +1133,10 @@ def clear_generated() -> None:
 
 
 class Command(BaseCommand):
-    help = ("Génère des coopératives, des personnes et des pratiques en nombre, de façon "
-            "reproductible, pour le banc d'essai.")
+    help = (
+        "Génère des coopératives, des personnes et des pratiques en nombre, de façon "
+        "reproductible, pour le banc d'essai."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--practices", type=int, default=1000)
@@ -623,8 +1144,11 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=1000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch-size", type=int, default=2000)
-        parser.add_argument("--clear", action="store_true",
-                            help="Supprimer d'abord les données générées précédemment.")
+        parser.add_argument(
+            "--clear",
+            action="store_true",
+            help="Supprimer d'abord les données générées précédemment.",
+        )
 
     def handle(self, *args, **options) -> None:
         show = options["verbosity"] > 0
@@ -633,13 +1157,21 @@ class Command(BaseCommand):
                 clear_generated()
             elif Cooperative.objects.filter(slug__regex=GENERATED_SLUG).exists():
                 raise CommandError("Des données générées existent déjà : relancez avec --clear.")
-            generate(practices=options["practices"], cooperatives=options["cooperatives"],
-                     people=options["people"], seed=options["seed"],
-                     batch_size=options["batch_size"], show=show)
+            generate(
+                practices=options["practices"],
+                cooperatives=options["cooperatives"],
+                people=options["people"],
+                seed=options["seed"],
+                batch_size=options["batch_size"],
+                show=show,
+            )
         # bulk_create and queryset deletes bypass Practice.save() and delete(), which renew the
         # cached list counts: renew them here.
         forget_listings()
         if show:
-            self.stdout.write(self.style.SUCCESS(
-                f"Généré : {options['cooperatives']} coopératives, {options['people']} "
-                f"personnes, {options['practices']} pratiques (graine {options['seed']})."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Généré : {options['cooperatives']} coopératives, {options['people']} "
+                    f"personnes, {options['practices']} pratiques (graine {options['seed']})."
+                )
+            )

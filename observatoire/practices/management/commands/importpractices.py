@@ -12,8 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", help="fichier JSON à importer")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="valider le fichier sans rien écrire")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="valider le fichier sans rien écrire"
+        )
 
     def handle(self, *args, path: str, dry_run: bool, **options) -> None:
         file = Path(path)
@@ -27,8 +28,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Import refusé : {len(failure.errors)} erreur(s), rien n'a été écrit."
             ) from failure
-        self.stdout.write(self.style.SUCCESS(
-            f"Coopératives : {report.cooperatives_created} créées, "
-            f"{report.cooperatives_updated} mises à jour. Pratiques : "
-            f"{report.practices_created} créées, {report.practices_updated} mises à jour"
-            f"{' (simulation, rien écrit)' if dry_run else ''}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Coopératives : {report.cooperatives_created} créées, "
+                f"{report.cooperatives_updated} mises à jour. Pratiques : "
+                f"{report.practices_created} créées, {report.practices_updated} mises à jour"
+                f"{' (simulation, rien écrit)' if dry_run else ''}."
+            )
+        )
