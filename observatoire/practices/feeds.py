@@ -38,4 +38,4 @@ class LatestPracticesFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item: Practice) -> list[str]:
-        return [item.category.name]
+        return [item.category.name] if item.category else []

@@ -120,6 +120,9 @@ class PracticeQuerySet(models.QuerySet):
             return self
         return self.filter(visibility=Practice.Visibility.PUBLIC)
 
+    def authored_by(self, user) -> "PracticeQuerySet":
+        return self.filter(author=user) if user.is_authenticated else self.none()
+
     def discoverable_by(self, user) -> "PracticeQuerySet":
         return self.published().visible_to(user)
 
@@ -175,9 +178,11 @@ class Practice(models.Model):
 
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=220, unique=True)
+    # Blank only in drafts: the submission form requires it (PracticeForm).
     summary = models.TextField(
         _("en bref"),
         max_length=600,
+        blank=True,
         help_text=_("Deux ou trois phrases qui donnent envie de lire."),
     )
     context = models.TextField(_("contexte : le problème de départ"), blank=True)
@@ -189,8 +194,14 @@ class Practice(models.Model):
     results = models.TextField(_("résultats et impact"), blank=True)
     difficulties = models.TextField(_("difficultés et conseils"), blank=True)
 
+    # Empty only in drafts, like the summary.
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="practices", verbose_name=_("catégorie")
+        Category,
+        on_delete=models.PROTECT,
+        related_name="practices",
+        verbose_name=_("catégorie"),
+        null=True,
+        blank=True,
     )
     themes = models.ManyToManyField(
         Theme, related_name="practices", blank=True, verbose_name=_("thèmes")
@@ -226,6 +237,7 @@ class Practice(models.Model):
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
 
     # Normalised copies for sorting and searching, kept by save() and reindex().
     published_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -268,6 +280,20 @@ class Practice(models.Model):
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
 
+    @property
+    def is_editable_by_author(self) -> bool:
+        """An author changes a draft, or a submission sent back with requested changes."""
+        return self.status in {self.Status.DRAFT, self.Status.CHANGES_REQUESTED}
+
+    def can_be_edited_by(self, user) -> bool:
+        return user.is_authenticated and self.author_id == user.pk and self.is_editable_by_author
+
+    def submit(self, *, by) -> None:
+        """Send the practice to the moderators of its cooperative's Union régionale."""
+        self.status = self.Status.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.save()
+
     def body_text(self) -> str:
         """Everything but the title that search should find, related objects included."""
         parts = [
@@ -280,7 +306,7 @@ class Practice(models.Model):
             self.setup_people,
             self.results,
             self.difficulties,
-            self.category.name,
+            self.category.name if self.category else "",
         ]
         parts += [theme.name for theme in self.themes.all()]
         parts += [tag.name for tag in self.tags.all()]

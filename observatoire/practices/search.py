@@ -18,12 +18,12 @@ from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerFie
 
 from observatoire.lib.cache import forget_listings
 from observatoire.lib.text import STOP_WORDS, edit_distance, fold, stem, words
+from observatoire.practices.fts import FTS_TABLE
 
 MAX_QUERY_WORDS = 12
 MIN_WORD_LENGTH = 3
 SYNONYMS_CACHE_KEY = "search:synonyms:v1"
 
-FTS_TABLE = "practices_practice_fts"
 
 Alternative = tuple[str, ...]
 

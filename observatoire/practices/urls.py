@@ -12,5 +12,9 @@ urlpatterns = [
     path("categories/", views.category_list, name="category_list"),
     path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),
+    path("soumettre/", views.practice_submit, name="submit"),
+    path("mes-contributions/", views.my_contributions, name="my_contributions"),
+    path("<slug:slug>/modifier/", views.practice_edit, name="edit"),
+    path("<slug:slug>/apercu/", views.practice_preview, name="preview"),
     path("<slug:slug>/", views.practice_detail, name="detail"),
 ]

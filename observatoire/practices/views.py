@@ -1,8 +1,12 @@
 """Views of the Observatory: the list with search and facets, categories, themes, a practice."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -10,6 +14,7 @@ from django_htmx.middleware import HtmxDetails
 
 from observatoire.lib.cache import cache_page_for_visitors, cached_fragment
 from observatoire.network.models import Cooperative
+from observatoire.practices.forms import PracticeForm
 from observatoire.practices.listing import listing_html, search_box
 from observatoire.practices.models import Category, Practice, Theme
 
@@ -109,3 +114,90 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     page = cached_fragment(request, "practice", (slug,), render_practice)
     return render(request, "practices/practice_detail.html", page)
+
+
+# Contributing: drafts, preview, submission, « Mes contributions ».
+SUBMIT, PREVIEW, DRAFT = "soumettre", "apercu", "brouillon"
+
+
+def get_own_practice(user, slug: str, *, editable: bool) -> Practice:
+    """The author's own practice (a 404 for anyone else, so others' drafts stay private)."""
+    practice = get_object_or_404(Practice.objects.authored_by(user), slug=slug)
+    if editable and not practice.is_editable_by_author:
+        raise Http404(_("Cette pratique est en relecture : elle ne peut plus être modifiée."))
+    return practice
+
+
+@login_required
+def practice_submit(request: HttpRequest) -> HttpResponse:
+    return practice_form(request, Practice())
+
+
+@login_required
+def practice_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    return practice_form(request, get_own_practice(request.user, slug, editable=True))
+
+
+def practice_form(request: HttpRequest, practice: Practice) -> HttpResponse:
+    """One form for a new practice and a draft: save the draft, preview it, or submit it."""
+    form = PracticeForm(instance=practice, author=request.user)
+    if request.method == "POST":
+        action = request.POST.get("action", DRAFT)
+        form = PracticeForm(
+            request.POST, instance=practice, author=request.user, submitting=action == SUBMIT
+        )
+        if form.is_valid():
+            saved = form.save_for()
+            if action == SUBMIT:
+                saved.submit(by=request.user)
+                messages.success(
+                    request,
+                    _(
+                        "Merci ! Votre pratique est transmise à l'équipe "
+                        "de modération de votre Union régionale."
+                    ),
+                )
+                return redirect("practices:my_contributions")
+            if action == PREVIEW:
+                return redirect("practices:preview", slug=saved.slug)
+            messages.success(request, _("Brouillon enregistré."))
+            return redirect("practices:edit", slug=saved.slug)
+        messages.error(
+            request,
+            _(
+                "Le formulaire contient des erreurs : rien n'est perdu, "
+                "corrigez les champs signalés."
+            ),
+        )
+    return render(request, "practices/practice_form.html", {"form": form, "practice": practice})
+
+
+@login_required
+@require_GET
+def practice_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = get_own_practice(request.user, slug, editable=False)
+    body = render_to_string(
+        "practices/practice_body.html", {"practice": practice, "related": []}, request=request
+    )
+    return render(request, "practices/practice_preview.html", {"practice": practice, "body": body})
+
+
+@login_required
+@require_GET
+def my_contributions(request: HttpRequest) -> HttpResponse:
+    practices = (
+        Practice.objects.authored_by(request.user)
+        .without_index()
+        .select_related("category")
+        .order_by("-updated_at", "-pk")
+    )
+    page = Paginator(practices, settings.PRACTICES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "practices/my_contributions.html",
+        {
+            "page": page,
+            "previous_url": f"?page={page.previous_page_number()}" if page.has_previous() else "",
+            "next_url": f"?page={page.next_page_number()}" if page.has_next() else "",
+        },
+    )

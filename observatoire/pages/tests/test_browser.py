@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from observatoire.accounts.tests.factories import make_user
 from observatoire.network.models import Cooperative
+from observatoire.network.tests.factories import make_cooperative
 from observatoire.pages.tests.browser import PASSWORD, make_corpus
 from observatoire.practices.models import Category, Practice
 from observatoire.practices.tests.factories import make_practice
@@ -249,4 +250,57 @@ def test_every_request_goes_to_our_own_host(browser, site):
     assert failures == []
     assert any(url.endswith(".css") for url in requests)
     assert any(url.endswith("htmx.min.js") for url in requests)
+    page.context.close()
+
+
+def sign_in(page: Page, site, email: str) -> None:
+    page.goto(site.url + "/connexion/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_submit_a_practice_without_javascript(browser, site):
+    """A member signs in, is told what is missing without losing anything, then submits."""
+    cooperative = make_cooperative(name="Scop du Tisserand")
+    make_user(email="contributrice@exemple.coop", cooperative=cooperative)
+    page = new_page(browser, javascript=False)
+    page.goto(site.url + "/")
+    page.get_by_role("link", name="Soumettre une pratique").click()
+    page.get_by_label("Adresse électronique").fill("contributrice@exemple.coop")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Soumettre une nouvelle pratique")).to_be_visible()
+
+    page.get_by_label("Titre (obligatoire)").fill("Un café des associés chaque lundi")
+    page.get_by_label("Ce qui a été fait").fill("Un café de trente minutes, ouvert à tous.")
+    page.get_by_role("button", name="Soumettre à la relecture").click()
+    expect(page.get_by_text("Le formulaire contient des erreurs")).to_be_visible()
+    expect(page.get_by_label("Titre (obligatoire)")).to_have_value(
+        "Un café des associés chaque lundi"
+    )
+
+    page.get_by_label("En bref").fill("Chaque lundi, les associés prennent un café ensemble.")
+    page.get_by_label("Catégorie").select_option(label="Un vécu")
+    page.get_by_role("button", name="Soumettre à la relecture").click()
+    expect(page.get_by_role("heading", name="Mes contributions")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Un café des associés chaque lundi")).to_be_visible()
+    page.context.close()
+
+
+def test_contribution_pages_have_no_serious_accessibility_violation(browser, site):
+    make_user(email="contributrice@exemple.coop", cooperative=make_cooperative())
+    page = new_page(browser)
+    errors = watch_errors(page)
+    sign_in(page, site, "contributrice@exemple.coop")
+    found = {}
+    page.goto(site.url + "/pratiques/soumettre/")
+    found["formulaire"] = axe_violations(page)
+    page.get_by_role("button", name="Soumettre à la relecture").click()
+    expect(page.get_by_text("Le formulaire contient des erreurs")).to_be_visible()
+    found["formulaire en erreur"] = axe_violations(page)
+    page.goto(site.url + "/pratiques/mes-contributions/")
+    found["mes contributions"] = axe_violations(page)
+    assert not any(found.values()), found
+    assert errors == []
     page.context.close()

@@ -116,3 +116,20 @@ def test_search_never_shows_hidden_practices(client):
     make_practice(title="Gouvernance réservée", visibility=Practice.Visibility.MEMBERS)
     make_practice(title="Gouvernance en brouillon", status=Practice.Status.DRAFT)
     assert search(client, "gouvernance") == []
+
+
+def test_full_text_triggers_survive_the_migrations():
+    """SQLite drops a table's triggers when a migration rebuilds it (see practices/fts.py)."""
+    from django.db import connection
+
+    from observatoire.practices.fts import TRIGGER_NAMES
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            expected = TRIGGER_NAMES
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            expected = {"practices_practice_search_vector_trigger"}
+        names = {row[0] for row in cursor.fetchall()}
+    assert expected <= names

@@ -1041,7 +1041,7 @@ def fill_texts(practice: Practice, writer: Writer, slots: dict, themes: list, co
         practice.setup_people,
         *sections["results"],
         *sections["difficulties"],
-        practice.category.name,
+        practice.category.name if practice.category else "",
         *(t.name for t in themes),
     ]
     for cooperative in coops:

@@ -1,0 +1,206 @@
+"""The practice form, by sections: lenient for a draft, complete for a submission.
+
+Forms validate and normalise; the workflow (draft, submitted…) is decided by the view calling
+the model's methods.
+"""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from observatoire.lib.identifiers import normalise_siren, validate_siren
+from observatoire.network.models import Cooperative
+from observatoire.practices.models import Practice, Tag, Theme
+
+MAX_TAGS = 8
+MAX_LINKS = 10
+
+SECTIONS = [
+    (_("L'essentiel"), ["title", "summary", "category", "themes", "tags_text"]),
+    (_("Le contexte"), ["context"]),
+    (_("Ce qui a été fait"), ["actions"]),
+    (
+        _("Comment la mettre en place"),
+        ["setup_steps", "setup_duration", "setup_cost", "setup_people"],
+    ),
+    (_("Résultats et impact"), ["results"]),
+    (_("Difficultés et conseils"), ["difficulties"]),
+    (_("Ressources"), ["links_text"]),
+    (
+        _("Coopérative, contact et diffusion"),
+        [
+            "cooperative_siren",
+            "contact_name",
+            "contact_role",
+            "contact_email",
+            "started_year",
+            "visibility",
+        ],
+    ),
+]
+REQUIRED_TO_SUBMIT = ["summary", "category", "actions"]
+
+
+class PracticeForm(forms.ModelForm):
+    tags_text = forms.CharField(
+        label=_("Mots-clés"),
+        required=False,
+        max_length=400,
+        help_text=_("Séparés par des virgules, par exemple : sociocratie, parrainage"),
+    )
+    links_text = forms.CharField(
+        label=_("Liens utiles"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Un lien par ligne : l'adresse, puis un espace et son intitulé."),
+    )
+    cooperative_siren = forms.CharField(
+        label=_("SIREN de la coopérative qui porte la pratique"),
+        required=False,
+        max_length=11,
+        help_text=_("Pour une pratique repérée dans une coopérative : elle lui sera créditée."),
+    )
+
+    class Meta:
+        model = Practice
+        fields = [
+            "title",
+            "summary",
+            "category",
+            "themes",
+            "context",
+            "actions",
+            "setup_steps",
+            "setup_duration",
+            "setup_cost",
+            "setup_people",
+            "results",
+            "difficulties",
+            "contact_name",
+            "contact_role",
+            "contact_email",
+            "started_year",
+            "visibility",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "themes": forms.CheckboxSelectMultiple,
+            "context": forms.Textarea(attrs={"rows": 5}),
+            "actions": forms.Textarea(attrs={"rows": 6}),
+            "setup_steps": forms.Textarea(attrs={"rows": 5}),
+            "results": forms.Textarea(attrs={"rows": 5}),
+            "difficulties": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, author, submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.author = author
+        self.submitting = submitting
+        themes = self.fields["themes"]
+        assert isinstance(themes, forms.ModelMultipleChoiceField)
+        themes.queryset = Theme.objects.select_related("category")
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)
+        category.empty_label = _("Choisir une catégorie")
+        # Members contribute for their own cooperative; the movement's staff record practices
+        # spotted in any cooperative.
+        if not author.is_movement_staff:
+            del self.fields["cooperative_siren"]
+        if self.instance.pk:
+            self.initial.setdefault(
+                "tags_text", ", ".join(tag.name for tag in self.instance.tags.all())
+            )
+            self.initial.setdefault(
+                "links_text",
+                "\n".join(f"{link.url} {link.title}" for link in self.instance.links.all()),
+            )
+            first = self.instance.cooperatives.first()
+            if first and "cooperative_siren" in self.fields:
+                self.initial.setdefault("cooperative_siren", first.siren)
+        for name in REQUIRED_TO_SUBMIT:
+            self.fields[name].required = submitting
+
+    def sections(self) -> list[tuple[Any, list]]:
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in SECTIONS
+        ]
+
+    def clean_tags_text(self) -> list[str]:
+        names = [" ".join(name.split()) for name in self.cleaned_data["tags_text"].split(",")]
+        names = [name[:60] for name in names if name]
+        if len(names) > MAX_TAGS:
+            raise ValidationError(_("Pas plus de %(max)d mots-clés."), params={"max": MAX_TAGS})
+        return list(dict.fromkeys(names))
+
+    def clean_links_text(self) -> list[tuple[str, str]]:
+        links = []
+        for number, line in enumerate(self.cleaned_data["links_text"].splitlines(), 1):
+            if not line.strip():
+                continue
+            url, _space, title = line.strip().partition(" ")
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except ValidationError as error:
+                raise ValidationError(
+                    _("Ligne %(number)d : « %(url)s » n'est pas une adresse web (https://…)."),
+                    params={"number": number, "url": url[:80]},
+                ) from error
+            links.append((url, title.strip()[:200] or url[:200]))
+        if len(links) > MAX_LINKS:
+            raise ValidationError(_("Pas plus de %(max)d liens."), params={"max": MAX_LINKS})
+        return links
+
+    def clean_cooperative_siren(self) -> Cooperative | None:
+        siren = normalise_siren(self.cleaned_data["cooperative_siren"])
+        if not siren:
+            if self.submitting:
+                raise ValidationError(_("Indiquez le SIREN de la coopérative."))
+            return None
+        validate_siren(siren)
+        cooperative = Cooperative.objects.filter(siren=siren).first()
+        if cooperative is None:
+            raise ValidationError(_("Aucune coopérative du réseau n'a ce SIREN."))
+        return cooperative
+
+    def clean(self):
+        cleaned = super().clean()
+        own_cooperative = "cooperative_siren" not in self.fields
+        if self.submitting and own_cooperative and self.author.cooperative_id is None:
+            raise ValidationError(_("Votre compte n'est rattaché à aucune coopérative."))
+        return cleaned
+
+    def save_for(self) -> Practice:
+        """Save the practice with its tags, links and cooperative, and refresh its index."""
+        practice = self.save(commit=False)
+        if not practice.pk:
+            practice.author = self.author
+            practice.slug = Practice.unique_slug(practice.title)
+        practice.save()
+        self.save_m2m()
+        practice.tags.set(
+            [
+                Tag.objects.get_or_create(
+                    slug=slugify(name)[:60] or "mot-cle", defaults={"name": name}
+                )[0]
+                for name in self.cleaned_data["tags_text"]
+            ]
+        )
+        practice.links.all().delete()
+        practice.links.bulk_create(
+            [
+                practice.links.model(practice=practice, url=url, title=title, position=position)
+                for position, (url, title) in enumerate(self.cleaned_data["links_text"])
+            ]
+        )
+        cooperative = self.cleaned_data.get("cooperative_siren")
+        if cooperative is None and "cooperative_siren" not in self.fields:
+            cooperative = self.author.cooperative
+        if cooperative is not None:
+            practice.cooperatives.set([cooperative])
+        practice.reindex()
+        return practice
