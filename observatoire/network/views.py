@@ -1,12 +1,11 @@
 """Views of the network: a cooperative's page."""
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from observatoire.lib.cache import cache_page_for_visitors
+from observatoire.lib.pagination import paginate
 from observatoire.network.models import Cooperative
 from observatoire.practices.models import Practice
 
@@ -21,14 +20,11 @@ def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("category")
         .order_by("-published_at", "-pk")
     )
-    page = Paginator(practices, settings.PRACTICES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "network/cooperative_detail.html",
         {
             "cooperative": cooperative,
-            "page": page,
-            "previous_url": f"?page={page.previous_page_number()}" if page.has_previous() else "",
-            "next_url": f"?page={page.next_page_number()}" if page.has_next() else "",
+            **paginate(request, practices),
         },
     )

@@ -1,9 +1,7 @@
 """Views of the Observatory: the list with search and facets, categories, themes, a practice."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from observatoire.lib.cache import cache_page_for_visitors, cached_fragment
+from observatoire.lib.pagination import paginate
 from observatoire.network.models import Cooperative
 from observatoire.practices.forms import PracticeForm
 from observatoire.practices.listing import listing_html, search_box
@@ -191,13 +190,4 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
         .select_related("category")
         .order_by("-updated_at", "-pk")
     )
-    page = Paginator(practices, settings.PRACTICES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "practices/my_contributions.html",
-        {
-            "page": page,
-            "previous_url": f"?page={page.previous_page_number()}" if page.has_previous() else "",
-            "next_url": f"?page={page.next_page_number()}" if page.has_next() else "",
-        },
-    )
+    return render(request, "practices/my_contributions.html", paginate(request, practices))
