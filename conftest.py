@@ -26,6 +26,16 @@ def fresh_cache():
 
 
 @pytest.fixture
+def run_tasks(db):
+    """``run_tasks()``: the database worker runs every task that is due, as `make run` does."""
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+
+    return run
+
+
+@pytest.fixture
 def cooperative(db):
     return make_cooperative()
 

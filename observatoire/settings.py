@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks_db",
     "observatoire.accounts",
     "observatoire.network",
     "observatoire.practices",
@@ -179,6 +180,17 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "timeout": env_int("EMAIL_TIMEOUT", 10),
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "observatoire@les-scop.coop")
+# A failed email is tried again this many times, waiting longer each time (lib/mail.py).
+EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", 5)
+
+# Background work (emails, digests): Django's tasks framework, stored in the database and run by
+# `manage.py db_worker` (started by `make run`). No broker to install.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "emails"],
+    }
+}
 
 # Personal data stays out of logs: only warnings and errors, no request bodies.
 LOGGING = {

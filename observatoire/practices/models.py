@@ -353,11 +353,29 @@ class PracticeLink(models.Model):
 
 
 class Attachment(models.Model):
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="attachments")
+    """A document or an image joined to a practice, its type checked on content (uploads.py).
+
+    An upload waits without a practice while its form is corrected, owned by the person who sent
+    it, so a validation error never loses a file.
+    """
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="attachments", null=True, blank=True
+    )
     title = models.CharField(_("intitulé"), max_length=200)
     file = models.FileField(_("fichier"), upload_to="pratiques/%Y/%m/")
+    original_name = models.CharField(_("nom d'origine"), max_length=255, blank=True)
     content_type = models.CharField(max_length=100, editable=False, default="")
     size = models.PositiveIntegerField(editable=False, default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("déposé par"),
+    )
+    created_at = models.DateTimeField(_("déposé le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("document joint")
