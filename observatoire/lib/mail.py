@@ -8,6 +8,7 @@ worker (``manage.py db_worker``) sends it; a failed send is tried again later, w
 time, and a request never waits for the mail server nor fails because of it.
 """
 
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -34,10 +35,8 @@ def render_email(template: str, context: dict, language: str) -> dict:
         subject = render_to_string(f"emails/{template}.subject.txt", context)
         body = render_to_string(f"emails/{template}.txt", context)
         html = ""
-        try:
+        with contextlib.suppress(TemplateDoesNotExist):
             html = render_to_string(f"emails/{template}.html", context)
-        except TemplateDoesNotExist:
-            pass
     return {"subject": " ".join(subject.split()), "body": body, "html": html}
 
 
