@@ -1,0 +1,61 @@
+"""Small defences shared by every form people can post: a honeypot and rate limits.
+
+Rate limits count what the person already did in the database (comments, submissions…) rather
+than keeping counters in a cache: the count is exact, survives restarts and needs no Redis.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+HONEYPOT_FIELD = "site_web"
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see nor fill (hidden by CSS and from screen readers); robots do.
+
+    Render it with ``{% include "includes/honeypot.html" %}`` inside the form.
+    """
+
+    site_web = forms.CharField(
+        label=_("Ne remplissez pas ce champ"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_site_web(self) -> str:
+        value = self.cleaned_data.get(HONEYPOT_FIELD, "")
+        if value:
+            raise forms.ValidationError(
+                _("Ce formulaire semble rempli par un robot ; il n'a pas été envoyé.")
+            )
+        return value
+
+
+def recent(queryset: QuerySet, field: str, period: timedelta) -> int:
+    """How many rows of ``queryset`` have ``field`` within the last ``period``."""
+    return queryset.filter(**{f"{field}__gte": timezone.now() - period}).count()
+
+
+def limit_message(limit: int, period: timedelta) -> str:
+    """« Vous avez atteint la limite de N … par heure » in plain French."""
+    hours = int(period.total_seconds() // 3600)
+    if hours >= 24 and hours % 24 == 0:
+        days = hours // 24
+        span = ngettext("par jour", "en %(count)d jours", days) % {"count": days}
+    elif hours >= 1:
+        span = ngettext("par heure", "en %(count)d heures", hours) % {"count": hours}
+    else:
+        minutes = max(1, int(period.total_seconds() // 60))
+        span = ngettext("par minute", "en %(count)d minutes", minutes) % {"count": minutes}
+    return ngettext(
+        "Vous avez atteint la limite de %(limit)d envoi %(span)s. Réessayez un peu plus tard ; "
+        "ce que vous avez saisi est conservé ci-dessous.",
+        "Vous avez atteint la limite de %(limit)d envois %(span)s. Réessayez un peu plus tard ; "
+        "ce que vous avez saisi est conservé ci-dessous.",
+        limit,
+    ) % {"limit": limit, "span": span}
