@@ -2,6 +2,7 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
+from django.utils.html import escape
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +30,9 @@ class LatestPracticesFeed(Feed):
         return item.title
 
     def item_description(self, item: Practice) -> str:
-        return item.summary
+        # Atom summaries are typed "html" by Django: readers render them as HTML, so the plain
+        # text is escaped once more and shows as typed (never as markup).
+        return escape(item.summary)
 
     def item_pubdate(self, item: Practice):
         return item.published_at

@@ -1,0 +1,110 @@
+"""Stored XSS: every text a person can type into a practice renders inert on every page that
+shows it — the published page, lists, search, the preview, the form, the feed, the cooperative."""
+
+from xml.etree import ElementTree
+
+import pytest
+from django.urls import reverse
+
+from observatoire.accounts.tests.factories import make_user
+from observatoire.network.tests.factories import make_cooperative
+from observatoire.pages.tests.xss import PAYLOADS, assert_inert, problems_in
+from observatoire.practices.models import Category, Practice
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+TEXT_FIELDS = {
+    "title": 200,
+    "summary": 600,
+    "context": 5000,
+    "actions": 5000,
+    "setup_steps": 5000,
+    "setup_duration": 200,
+    "setup_cost": 200,
+    "setup_people": 300,
+    "results": 5000,
+    "difficulties": 5000,
+    "contact_name": 150,
+    "contact_role": 150,
+}
+
+
+def test_the_checker_sees_live_markup():
+    """The check must be able to fail: raw payloads are caught."""
+    for payload in PAYLOADS[:22]:
+        if payload.startswith(("'", '"', "[", "{")):
+            continue  # these only bite inside an attribute or a template
+        assert problems_in(f"<p>{payload}</p>"), payload
+
+
+def hostile_form(payload: str, number: int) -> dict:
+    data = {field: f"{payload} {number}"[:limit] for field, limit in TEXT_FIELDS.items()}
+    data.update(
+        category=Category.objects.get(slug="un-vecu").pk,
+        tags_text=f"{payload}, gouvernance",
+        links_text=f"https://www.les-scop.coop/guide {payload}",
+        visibility="public",
+        action="soumettre",
+    )
+    return data
+
+
+@pytest.mark.parametrize("number", range(len(PAYLOADS)))
+def test_every_practice_field_renders_inert_everywhere(client, number):
+    payload = PAYLOADS[number]
+    cooperative = make_cooperative(name=f"Scop {payload}"[:200])
+    author = make_user(full_name=f"{payload}"[:150], cooperative=cooperative)
+    client.force_login(author)
+
+    response = client.post(reverse("practices:submit"), hostile_form(payload, number))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    practice = Practice.objects.get(author=author)
+    slug = practice.slug
+    pages = {
+        "preview": reverse("practices:preview", args=[slug]),
+        "my_contributions": reverse("practices:my_contributions"),
+    }
+    for where, url in pages.items():
+        assert_inert(client.get(url).content.decode(), where)
+
+    # A moderator publishes it; then every public page shows it.
+    Practice.objects.filter(pk=practice.pk).update(status=Practice.Status.PUBLISHED)
+    practice.refresh_from_db()
+    practice.published_at = practice.submitted_at
+    practice.save()
+    practice.reindex()
+    client.logout()
+    pages = {
+        "detail": practice.get_absolute_url(),
+        "list": reverse("practices:list"),
+        "search by title": reverse("practices:list") + "?q=" + practice.title[:60],
+        "search by payload": reverse("practices:list") + "?q=" + payload,
+        "category": reverse("practices:category_detail", args=["un-vecu"]),
+        "cooperative": cooperative.get_absolute_url(),
+        "home": reverse("pages:home"),
+    }
+    for where, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        assert_inert(response.content.decode(), where)
+    # The detail page shows the text itself, escaped, not a mangled version of it.
+    detail = client.get(practice.get_absolute_url()).content.decode()
+    assert "gouvernance" in detail
+
+    # A feed reader renders Atom summaries (type="html") as HTML: they must be inert too.
+    feed = ElementTree.fromstring(client.get(reverse("practices:feed")).content)
+    summaries = [element.text or "" for element in feed.iter(f"{ATOM}summary")]
+    assert summaries
+    for summary in summaries:
+        assert_inert(summary, "feed summary")
+
+
+@pytest.mark.parametrize("payload", [p for p in PAYLOADS if "javascript:" in p][:3])
+def test_a_form_sent_back_with_errors_stays_inert(client, member, payload):
+    client.force_login(member)
+    data = hostile_form(payload, 0)
+    data.update(summary="", contact_email=payload, links_text=f"javascript:alert(1) {payload}")
+    response = client.post(reverse("practices:submit"), data)
+    assert response.status_code == 200
+    assert_inert(response.content.decode(), "form with errors")
