@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "observatoire.network",
     "observatoire.practices",
     "observatoire.pages",
+    "observatoire.community",
 ]
 
 MIDDLEWARE = [
@@ -203,3 +204,7 @@ LOGGING = {
 PRACTICES_PER_PAGE = env_int("PRACTICES_PER_PAGE", 20)
 BENCH_FLOOR = env_bool("DJANGO_BENCH_FLOOR", False)
 SEARCH_QUERY_MAX_LENGTH = 200
+
+# Comments (community app): how long an author may edit, and how many a person may post per hour.
+COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 15)
+COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 10)
