@@ -4,6 +4,8 @@ Production is the default: DEBUG is off unless DJANGO_DEBUG=1, and without DEBUG
 must be given. See README.md for every variable.
 """
 
+import json
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "observatoire.accounts",
     "observatoire.network",
     "observatoire.practices",
@@ -56,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into our French page (status 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "observatoire.urls"
@@ -72,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "observatoire.accounts.oidc.sign_in_options",
             ],
         },
     },
@@ -101,16 +107,38 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses sign-in attempts while locked out (django-axes, settings AXES_* below).
+    "observatoire.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "pages:home"
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one address from one
+# IP, that pair waits AXES_COOLOFF_MINUTES; a success clears the count. Only failures are stored
+# (no log of successful sign-ins), and the lockout page is ours (accounts/views.py).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "observatoire.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "observatoire.accounts.backends.client_ip"
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For (0: trust REMOTE_ADDR only,
+# so nobody can dodge the lockout by forging the header).
+AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Tests only (set by pyproject's pytest env): a fast hash, so that creating people costs nothing.
+if env_bool("DJANGO_FAST_PASSWORD_HASHER", False):
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
@@ -124,6 +152,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Attachments of practices: the most one file may weigh (practices/uploads.py).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -208,3 +238,75 @@ SEARCH_QUERY_MAX_LENGTH = 200
 # Comments (community app): how long an author may edit, and how many a person may post per hour.
 COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 15)
 COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 10)
+
+# Sign in with the extranet: OpenID Connect, authorization code with PKCE (mozilla-django-oidc).
+# On only when OIDC_RP_CLIENT_ID is set; local accounts keep working. The endpoints are given
+# explicitly (nothing is downloaded at start); docs/oidc.md tells how to read them from the
+# provider's discovery document and how to register the Observatoire at the extranet.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATE_CLASS = "observatoire.accounts.oidc.ExtranetAuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "observatoire.accounts.oidc.ExtranetCallbackView"
+OIDC_BUTTON_LABEL = env_str("OIDC_BUTTON_LABEL") or _("Se connecter avec l'extranet")
+# The claims that carry the cooperative's SIREN, the extranet roles and, for the movement's
+# staff, the slug of their Organisation (e.g. "ur-bretagne").
+OIDC_CLAIM_SIREN = env_str("OIDC_CLAIM_SIREN", "siren")
+OIDC_CLAIM_ROLES = env_str("OIDC_CLAIM_ROLES", "roles")
+OIDC_CLAIM_ORGANISATION = env_str("OIDC_CLAIM_ORGANISATION", "organisation")
+# Extranet role -> role here (compared without case or accents). Administrators are never made
+# from claims; without a known role a person is a member of their cooperative.
+OIDC_ROLE_MAPPING = {
+    "dirigeant": "coop_admin",
+    "dirigeante": "coop_admin",
+    "gérant": "coop_admin",
+    "gérante": "coop_admin",
+    "salarié": "member",
+    "salariée": "member",
+    "salarié-associé": "member",
+    "salariée-associée": "member",
+    "associé": "member",
+    "associée": "member",
+    "permanent UR": "permanent",
+    "permanente UR": "permanent",
+}
+if env_str("OIDC_ROLE_MAPPING"):
+    try:
+        OIDC_ROLE_MAPPING = json.loads(env_str("OIDC_ROLE_MAPPING"))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"OIDC_ROLE_MAPPING : JSON invalide ({error}).") from error
+    _oidc_roles = {"member", "coop_admin", "permanent", "moderator"}
+    if (
+        not isinstance(OIDC_ROLE_MAPPING, dict)
+        or not set(OIDC_ROLE_MAPPING.values()) <= _oidc_roles
+    ):
+        raise ImproperlyConfigured(
+            "OIDC_ROLE_MAPPING associe un rôle de l'extranet à member, coop_admin, permanent ou "
+            'moderator, par exemple {"dirigeant": "coop_admin"}.'
+        )
+if OIDC_RP_CLIENT_ID:
+    _oidc_missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            "Connexion par l'extranet : il manque " + ", ".join(_oidc_missing) + " (docs/oidc.md)."
+        )
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("observatoire.accounts.oidc.ExtranetBackend")
