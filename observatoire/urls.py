@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("observatoire.accounts.urls")),
     path("pratiques/", include("observatoire.practices.urls")),
     path("cooperatives/", include("observatoire.network.urls")),
+    path("", include("observatoire.community.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

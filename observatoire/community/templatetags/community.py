@@ -1,0 +1,126 @@
+"""Template tags that bring the community onto pages other apps render.
+
+Each costs a constant, small number of queries. Visitors get no form (so no CSRF token): their
+page stays cacheable whole (lib/cache.py); signed-in people get fresh buttons and forms.
+"""
+
+from django import template
+from django.conf import settings
+from django.db.models import Model
+
+from observatoire.community.forms import CommentForm
+from observatoire.community.models import (
+    FOLLOWABLE,
+    Adoption,
+    Bookmark,
+    Comment,
+    Follow,
+    Notification,
+    can_moderate,
+)
+from observatoire.practices.models import Practice
+
+register = template.Library()
+
+ADOPTIONS_SHOWN = 50
+FOLLOW_KIND = {model: kind for kind, (_field, model) in FOLLOWABLE.items()}
+
+
+@register.simple_tag
+def unread_notification_count(user) -> int:
+    """One indexed count, only for signed-in people (base.html calls it behind is_authenticated)."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def thread(practice: Practice, user) -> list[Comment]:
+    """Top-level comments with ``reply_list``, from one query."""
+    comments = list(Comment.objects.filter(practice=practice).for_thread())
+    moderator = can_moderate(user)
+    by_parent: dict[int, list[Comment]] = {}
+    for comment in comments:
+        comment.can_edit = comment.can_be_edited_by(user)  # type: ignore[attr-defined]
+        comment.show_body = moderator or not comment.is_hidden  # type: ignore[attr-defined]
+        if comment.parent_id:
+            by_parent.setdefault(comment.parent_id, []).append(comment)
+    top = [comment for comment in comments if not comment.parent_id]
+    for comment in top:
+        comment.reply_list = by_parent.get(comment.pk, [])  # type: ignore[attr-defined]
+    return top
+
+
+@register.inclusion_tag("community/practice_community.html", takes_context=True)
+def practice_community(context) -> dict:
+    """Adoptions, comments and the person's buttons, under the practice of the current page."""
+    request = context["request"]
+    user = request.user
+    slug = (request.resolver_match.kwargs if request.resolver_match else {}).get("slug")
+    practice = (
+        Practice.objects.discoverable_by(user)
+        .without_index()
+        .only("pk", "slug", "title", "author_id", "visibility", "status")
+        .filter(slug=slug)
+        .first()
+    )
+    if practice is None:
+        return {"practice": None}
+    adoptions = list(
+        Adoption.objects.filter(practice=practice).select_related("cooperative").order_by("pk")
+    )
+    signed_in = user.is_authenticated
+    mine = next(
+        (a for a in adoptions if signed_in and a.cooperative_id == user.cooperative_id), None
+    )
+    comments = thread(practice, user)
+    return {
+        "request": request,
+        "user": user,
+        "practice": practice,
+        "adoptions": adoptions,
+        "my_adoption": mine,
+        "can_adopt": signed_in and bool(user.cooperative_id) and not user.is_movement_staff,
+        "comments": comments,
+        "comment_count": sum(1 + len(c.reply_list) for c in comments),
+        "can_moderate": can_moderate(user),
+        "bookmarked": signed_in and Bookmark.objects.filter(user=user, practice=practice).exists(),
+        "form": CommentForm(auto_id="id_comment_%s") if signed_in else None,
+        "edit_minutes": settings.COMMENT_EDIT_MINUTES,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("community/follow_button.html", takes_context=True)
+def follow_button(context, target: Model) -> dict:
+    """« Suivre » / « Ne plus suivre » for a category, theme, cooperative or practice."""
+    request = context["request"]
+    user = request.user
+    kind = FOLLOW_KIND[type(target)]
+    field = FOLLOWABLE[kind][0]
+    following = (
+        user.is_authenticated and Follow.objects.filter(user=user, **{field: target}).exists()
+    )
+    return {
+        "request": request,
+        "user": user,
+        "target": target,
+        "kind": kind,
+        "following": following,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("community/cooperative_adoptions.html", takes_context=True)
+def cooperative_adoptions(context, cooperative) -> dict:
+    """« Pratiques adoptées » on a cooperative's page: the practices this person may see."""
+    request = context["request"]
+    adoptions = (
+        Adoption.objects.filter(
+            cooperative=cooperative,
+            practice__in=Practice.objects.discoverable_by(request.user).values("pk"),
+        )
+        .select_related("practice__category")
+        .defer("practice__search_title", "practice__search_body")
+        .order_by("-created_at", "-pk")[:ADOPTIONS_SHOWN]
+    )
+    return {"adoptions": adoptions, "cooperative": cooperative}

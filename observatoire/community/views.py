@@ -1,0 +1,353 @@
+"""Views of the life of a practice: comments and their moderation, adoptions, bookmarks, follows,
+notifications and the digest's one-click unsubscribe.
+
+Everything works with plain forms and redirects; the practice page shows it through the
+``practice_community`` template tag.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from observatoire.community import actions
+from observatoire.community.digest import read_unsubscribe_token
+from observatoire.community.forms import (
+    AdoptionForm,
+    CommentForm,
+    DigestForm,
+    HideForm,
+    ReportForm,
+)
+from observatoire.community.models import (
+    FOLLOWABLE,
+    Adoption,
+    Bookmark,
+    Comment,
+    CommentReport,
+    DigestPreference,
+    Follow,
+    Notification,
+    can_moderate,
+)
+from observatoire.lib.abuse import limit_message, recent
+from observatoire.lib.pagination import paginate
+from observatoire.practices.models import Practice
+
+COMMENT_PERIOD = timedelta(hours=1)
+
+
+def get_practice_for(user, slug: str) -> Practice:
+    """A published practice this person may see; 404 otherwise, so its existence stays private."""
+    practice = (
+        Practice.objects.discoverable_by(user)
+        .without_index()
+        .only("pk", "slug", "title", "author_id", "visibility", "status", "category_id")
+        .filter(slug=slug)
+        .first()
+    )
+    if practice is None:
+        raise Http404(_("Cette pratique n'existe pas ou n'est pas accessible."))
+    return practice
+
+
+def get_comment_for(user, pk: int) -> Comment:
+    """A comment on a practice this person may see."""
+    visible = Practice.objects.discoverable_by(user).values("pk")
+    comment = (
+        Comment.objects.select_related("practice", "author")
+        .filter(pk=pk, practice__in=visible)
+        .first()
+    )
+    if comment is None:
+        raise Http404(_("Ce commentaire n'existe pas ou n'est pas accessible."))
+    return comment
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# Comments.
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = get_practice_for(request.user, slug)
+    parent = None
+    if request.POST.get("parent"):
+        parent = (
+            Comment.objects.filter(practice=practice, pk=request.POST["parent"].strip())
+            .select_related("author")
+            .first()
+            if request.POST["parent"].strip().isdigit()
+            else None
+        )
+        if parent is None:
+            raise Http404(_("Le commentaire auquel vous répondez n'existe plus."))
+        parent = parent.parent if parent.parent_id else parent  # one level of replies
+    form = CommentForm(request.POST)
+    mine = Comment.objects.filter(author=request.user)
+    if recent(mine, "created_at", COMMENT_PERIOD) >= settings.COMMENTS_PER_HOUR:
+        form.is_valid()
+        form.add_error(None, limit_message(settings.COMMENTS_PER_HOUR, COMMENT_PERIOD))
+    elif form.is_valid():
+        comment = actions.post_comment(
+            practice=practice,
+            author=request.user,
+            parent=parent,
+            kind=form.cleaned_data["kind"],
+            body=form.cleaned_data["body"],
+        )
+        messages.success(request, _("Votre message est publié."))
+        return redirect(comment.get_absolute_url())
+    context = {"form": form, "practice": practice, "parent": parent}
+    return render(request, "community/comment_form.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_comment_for(request.user, pk)
+    if not comment.can_be_edited_by(request.user):
+        raise PermissionDenied(
+            _("Ce message ne peut plus être modifié : le délai de modification est passé.")
+        )
+    form = CommentForm(initial={"kind": comment.kind, "body": comment.body})
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            comment.edit(body=form.cleaned_data["body"], kind=form.cleaned_data["kind"])
+            messages.success(request, _("Votre message est modifié."))
+            return redirect(comment.get_absolute_url())
+    context = {"form": form, "comment": comment, "practice": comment.practice}
+    return render(request, "community/comment_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_comment_for(request.user, pk)
+    already = CommentReport.objects.filter(comment=comment, reporter=request.user).exists()
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and not already and form.is_valid():
+        try:
+            with transaction.atomic():
+                CommentReport.objects.create(
+                    comment=comment, reporter=request.user, reason=form.cleaned_data["reason"]
+                )
+        except IntegrityError:
+            pass  # a double click: the first report counts
+        messages.success(request, _("Merci, le commentaire est signalé à l'équipe de modération."))
+        return redirect(comment.get_absolute_url())
+    context = {"form": form, "comment": comment, "already": already}
+    return render(request, "community/comment_report.html", context)
+
+
+def require_moderator(user) -> None:
+    if not can_moderate(user):
+        raise PermissionDenied(_("Seule l'équipe de modération peut faire cela."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    require_moderator(request.user)
+    comment = get_comment_for(request.user, pk)
+    form = HideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        comment.hide(by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Le commentaire est masqué."))
+        return redirect(comment.get_absolute_url())
+    return render(request, "community/comment_hide.html", {"form": form, "comment": comment})
+
+
+@login_required
+@require_POST
+def comment_unhide(request: HttpRequest, pk: int) -> HttpResponse:
+    require_moderator(request.user)
+    comment = get_comment_for(request.user, pk)
+    comment.unhide(by=request.user)
+    messages.success(request, _("Le commentaire est de nouveau visible."))
+    return redirect(comment.get_absolute_url())
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    require_moderator(request.user)
+    reports = CommentReport.objects.select_related(
+        "reporter", "comment__practice", "comment__author"
+    ).order_by("-created_at", "-pk")
+    return render(request, "community/report_list.html", paginate(request, reports))
+
+
+# « Nous l'avons adoptée ».
+def require_cooperative(user) -> None:
+    if not (user.is_authenticated and user.cooperative_id and not user.is_movement_staff):
+        raise PermissionDenied(
+            _("Seuls les membres d'une coopérative peuvent déclarer une adoption.")
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adoption_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    require_cooperative(request.user)
+    practice = get_practice_for(request.user, slug)
+    adoption = Adoption.objects.filter(
+        practice=practice, cooperative_id=request.user.cooperative_id
+    ).first() or Adoption(practice=practice, cooperative_id=request.user.cooperative_id)
+    form = AdoptionForm(request.POST or None, instance=adoption)
+    if request.method == "POST" and form.is_valid():
+        actions.declare_adoption(adoption, by=request.user, feedback=form.cleaned_data["feedback"])
+        messages.success(request, _("Merci ! L'adoption par votre coopérative est enregistrée."))
+        return redirect(practice.get_absolute_url() + "#adoptions")
+    context = {"form": form, "practice": practice, "adoption": adoption}
+    return render(request, "community/adoption_form.html", context)
+
+
+@login_required
+@require_POST
+def adoption_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    require_cooperative(request.user)
+    practice = get_practice_for(request.user, slug)
+    adoption = get_object_or_404(
+        Adoption, practice=practice, cooperative_id=request.user.cooperative_id
+    )
+    adoption.delete()
+    messages.success(request, _("L'adoption par votre coopérative est retirée."))
+    return redirect(practice.get_absolute_url() + "#adoptions")
+
+
+# Bookmarks.
+@login_required
+@require_POST
+def bookmark_toggle(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = get_practice_for(request.user, slug)
+    removed, _count = Bookmark.objects.filter(user=request.user, practice=practice).delete()
+    if removed:
+        messages.success(request, _("La pratique est retirée de vos favoris."))
+    else:
+        Bookmark.objects.get_or_create(user=request.user, practice=practice)
+        messages.success(request, _("La pratique est enregistrée dans vos favoris."))
+    return redirect(next_url(request, practice.get_absolute_url()))
+
+
+@login_required
+@require_GET
+def my_bookmarks(request: HttpRequest) -> HttpResponse:
+    bookmarks = (
+        Bookmark.objects.filter(
+            user=request.user,
+            practice__in=Practice.objects.discoverable_by(request.user).values("pk"),
+        )
+        .select_related("practice__category")
+        .defer("practice__search_title", "practice__search_body")
+        .order_by("-created_at", "-pk")
+    )
+    return render(request, "community/my_bookmarks.html", paginate(request, bookmarks))
+
+
+# Follows and the digest.
+def get_followable(user, kind: str, pk: int):
+    if kind not in FOLLOWABLE:
+        raise Http404(_("On ne peut pas suivre cela."))
+    field, model = FOLLOWABLE[kind]
+    queryset = model.objects.all()
+    if model is Practice:
+        queryset = Practice.objects.discoverable_by(user).without_index()
+    target = queryset.filter(pk=pk).first()
+    if target is None:
+        raise Http404(_("Ce que vous voulez suivre n'existe pas ou n'est pas accessible."))
+    return field, target
+
+
+@login_required
+@require_POST
+def follow_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    field, target = get_followable(request.user, kind, pk)
+    removed, _count = Follow.objects.filter(user=request.user, **{field: target}).delete()
+    if removed:
+        messages.success(request, _("Vous ne suivez plus « %(name)s ».") % {"name": target})
+    else:
+        Follow.objects.get_or_create(user=request.user, **{field: target})
+        messages.success(request, _("Vous suivez désormais « %(name)s ».") % {"name": target})
+    return redirect(next_url(request, target.get_absolute_url()))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_follows(request: HttpRequest) -> HttpResponse:
+    preference = DigestPreference.objects.filter(user=request.user).first()
+    preference = preference or DigestPreference(user=request.user)
+    form = DigestForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Votre choix de courriel récapitulatif est enregistré."))
+        return redirect("community:my_follows")
+    follows = (
+        Follow.objects.filter(user=request.user)
+        .select_related("category", "theme", "cooperative", "practice")
+        .defer("practice__search_title", "practice__search_body")
+        .order_by("-created_at", "-pk")
+    )
+    return render(
+        request, "community/my_follows.html", {"form": form, **paginate(request, follows)}
+    )
+
+
+# Notifications.
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_list(request: HttpRequest) -> HttpResponse:
+    mine = Notification.objects.filter(recipient=request.user)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
+        return redirect("community:notifications")
+    return render(request, "community/notification_list.html", paginate(request, mine))
+
+
+@login_required
+@require_GET
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    target = notification.url or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/notifications/"
+    return redirect(target)
+
+
+# One-click unsubscribe from the digest (RFC 8058): the signed token is the authentication.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = read_unsubscribe_token(token)
+    except signing.BadSignature:
+        return render(request, "community/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        preference = DigestPreference.for_user(user)
+        preference.frequency = DigestPreference.Frequency.OFF
+        preference.save(update_fields=["frequency"])
+        return render(request, "community/unsubscribe.html", {"done": True})
+    return render(request, "community/unsubscribe.html", {"token": token})
