@@ -128,7 +128,7 @@ AXES_LOCKOUT_CALLABLE = "observatoire.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "observatoire.accounts.backends.client_ip"
 # Behind a reverse proxy, how many proxies append to X-Forwarded-For (0: trust REMOTE_ADDR only,
 # so nobody can dodge the lockout by forging the header).
-AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

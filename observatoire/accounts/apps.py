@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "observatoire.accounts"
     verbose_name = _("Comptes")
+
+    def ready(self) -> None:
+        from observatoire.accounts import own_data
+
+        own_data.register_all()

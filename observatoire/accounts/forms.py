@@ -1,8 +1,14 @@
-"""Sign-in form: people sign in with their email address."""
+"""Forms of accounts: sign in by email, invitations, profile, password reset, erasure."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from observatoire.accounts.models import COOPERATIVE_ROLES, STAFF_ROLES, Invitation, Role, User
+from observatoire.lib.abuse import HoneypotMixin
+from observatoire.lib.mail import absolute_url, send_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -26,3 +32,250 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+
+# Invitations
+class InvitationForm(forms.ModelForm):
+    """Only what the inviting person may give is offered; ``clean`` checks it again, since a
+    forged POST can send anything."""
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "full_name", "role", "cooperative", "organisation"]
+        labels = {"full_name": _("Nom complet (facultatif)")}
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
+
+    def __init__(self, *args, inviter: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inviter = inviter
+        roles = inviter.invitable_roles()
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(role.value, role.label) for role in roles]
+        role_field.initial = Role.MEMBER
+        cooperative_field = self.fields["cooperative"]
+        organisation_field = self.fields["organisation"]
+        assert isinstance(cooperative_field, forms.ModelChoiceField)
+        assert isinstance(organisation_field, forms.ModelChoiceField)
+        cooperative_field.queryset = inviter.invitable_cooperatives().order_by("name")
+        organisation_field.queryset = inviter.invitable_organisations()
+        cooperative_field.help_text = _(
+            "Pour un·e membre ou un·e administrateur·rice de coopérative."
+        )
+        organisation_field.help_text = _("Pour un·e permanent·e ou un·e modérateur·rice.")
+        if inviter.role == Role.COOPERATIVE_ADMIN:
+            # One cooperative, theirs: nothing to choose.
+            del self.fields["organisation"]
+            cooperative_field.initial = inviter.cooperative_id
+            cooperative_field.empty_label = None
+            cooperative_field.help_text = ""
+        elif not inviter.is_administrator:
+            organisation_field.initial = inviter.organisation_id
+        self.fields["email"].error_messages["invalid"] = _(
+            "Saisissez une adresse électronique valide, par exemple nom@exemple.coop."
+        )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "Cette personne a déjà un compte sur l'Observatoire : pas besoin de "
+                    "l'inviter, elle peut se connecter (ou demander un nouveau mot de passe)."
+                )
+            )
+        if Invitation.objects.pending().filter(email=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "Une invitation est déjà en attente pour cette adresse : renvoyez-la depuis "
+                    "« Invitations envoyées » si elle ne l'a pas reçue."
+                )
+            )
+        return email
+
+    def clean(self) -> dict:
+        data = super().clean()
+        role = data.get("role")
+        if not role:
+            return data
+        cooperative = data.get("cooperative")
+        organisation = data.get("organisation")
+        if role in COOPERATIVE_ROLES:
+            organisation = data["organisation"] = None
+            if cooperative is None:
+                self.add_error("cooperative", _("Choisissez la coopérative de cette personne."))
+                return data
+        elif role in STAFF_ROLES:
+            cooperative = data["cooperative"] = None
+            if organisation is None:
+                self.add_error(
+                    "organisation", _("Choisissez l'organisation du Mouvement de cette personne.")
+                )
+                return data
+        else:
+            cooperative = data["cooperative"] = None
+            organisation = data["organisation"] = None
+        allowed = self.inviter.can_invite(
+            role=role, cooperative=cooperative, organisation=organisation
+        )
+        if not allowed:
+            raise forms.ValidationError(
+                _("Vous ne pouvez pas inviter une personne avec ce rôle à cet endroit.")
+            )
+        return data
+
+
+class AcceptInvitationForm(HoneypotMixin, forms.Form):
+    full_name = forms.CharField(label=_("Nom complet"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html,
+    )
+    password2 = forms.CharField(
+        label=_("Mot de passe (encore)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, invitation: Invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        self.fields["full_name"].initial = invitation.full_name
+
+    def clean_full_name(self) -> str:
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
+        elif first:
+            candidate = User(email=self.invitation.email, full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+# Profile
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "language"]
+        widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Indiquez votre nom."))
+        return name
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Nouvelle adresse électronique"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@exemple.coop.")
+        },
+    )
+    password = forms.CharField(
+        label=_("Votre mot de passe actuel"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]  # a single sign-on account has none to give
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email:
+            raise forms.ValidationError(_("C'est déjà l'adresse de votre compte."))
+        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError(_("Cette adresse est déjà celle d'un autre compte."))
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Ce mot de passe n'est pas le bon."))
+        return password
+
+
+# GDPR
+ERASE_CONFIRMATION = "SUPPRIMER"
+
+
+class DeleteAccountForm(forms.Form):
+    """Confirmed with the password, or by typing SUPPRIMER for an account without one."""
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.has_usable_password():
+            self.fields["password"] = forms.CharField(
+                label=_("Votre mot de passe, pour confirmer"),
+                strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            )
+        else:
+            self.fields["confirmation"] = forms.CharField(
+                label=_("Tapez SUPPRIMER pour confirmer"), max_length=20
+            )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("Ce mot de passe n'est pas le bon : rien n'a été supprimé.")
+            )
+        return password
+
+    def clean_confirmation(self) -> str:
+        typed = self.cleaned_data["confirmation"].strip()
+        if typed.upper() != ERASE_CONFIRMATION:
+            raise forms.ValidationError(
+                _("Tapez le mot SUPPRIMER pour confirmer : rien n'a été supprimé.")
+            )
+        return typed
+
+
+# Password reset: the email leaves through our queue, in the person's language.
+class QueuedPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Adresse électronique de votre compte"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@exemple.coop.")
+        },
+    )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        user = context["user"]
+        path = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        send_email(
+            "accounts/password_reset",
+            to=user,
+            context={"user": user, "url": absolute_url(path)},
+        )

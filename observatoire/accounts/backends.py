@@ -1,0 +1,33 @@
+"""Sign-in throttling: django-axes' lockout check, and where a request comes from.
+
+``LockoutBackend`` is django-axes' ``AxesStandaloneBackend`` (first in AUTHENTICATION_BACKENDS),
+except that a call to ``authenticate()`` without a request is let through to the next backend
+instead of raising: such a call has no address to count failures against (Django's test client
+``login()``, a management command). Every sign-in page of the site passes its request.
+"""
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.http import HttpRequest
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[override]
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or the one our TRUSTED_PROXY_COUNT proxies saw.
+
+    X-Forwarded-For is only read when proxies are declared: otherwise anyone could write a new
+    address in it at each attempt and never be locked out.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")
