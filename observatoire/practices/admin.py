@@ -51,8 +51,57 @@ class LinkInline(admin.TabularInline):
 
 
 class AttachmentInline(admin.TabularInline):
+    """Files arrive only through the practice form, where their content is checked."""
+
     model = Attachment
     extra = 0
+    fields = ["title", "original_name", "content_type", "size", "uploaded_by", "created_at"]
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Read-only metadata; the title can be corrected, and deleting removes the stored file."""
+
+    list_display = ["title", "practice", "content_type", "size", "uploaded_by", "created_at"]
+    list_filter = ["content_type"]
+    search_fields = ["title", "original_name", "practice__title"]
+    list_select_related = ["practice", "uploaded_by"]
+    fields = [
+        "title",
+        "practice",
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "created_at",
+    ]
+    readonly_fields = [
+        "practice",
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "created_at",
+    ]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        obj.file.delete(save=False)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for attachment in queryset:
+            attachment.file.delete(save=False)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Practice)

@@ -4,20 +4,28 @@ Forms validate and normalise; the workflow (draft, submitted…) is decided by t
 the model's methods.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from observatoire.lib.abuse import limit_message, recent
+from observatoire.lib.cache import forget_listings
 from observatoire.lib.identifiers import normalise_siren, validate_siren
 from observatoire.network.models import Cooperative
-from observatoire.practices.models import Practice, Tag, Theme
+from observatoire.practices import uploads
+from observatoire.practices.models import Attachment, Practice, Tag, Theme
 
 MAX_TAGS = 8
 MAX_LINKS = 10
+MAX_ATTACHMENTS = 20
+UPLOADS_PER_DAY = 100
+UPLOAD_PERIOD = timedelta(days=1)
 
 SECTIONS = [
     (_("L'essentiel"), ["title", "summary", "category", "themes", "tags_text"]),
@@ -204,3 +212,145 @@ class PracticeForm(forms.ModelForm):
             practice.cooperatives.set([cooperative])
         practice.reindex()
         return practice
+
+
+# « Documents et images »: files checked on their content (uploads.py), kept across errors.
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one ``<input type="file" multiple>``, as a list."""
+
+    def clean(self, data, initial=None) -> list:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+
+
+def attachment_url(attachment: Attachment) -> str:
+    if attachment.practice is None:
+        return reverse("practices:pending_attachment", args=[attachment.pk])
+    return reverse("practices:attachment", args=[attachment.practice.slug, attachment.pk])
+
+
+class AttachmentsForm(forms.Form):
+    """Files to add to a practice, and those already added, each with a title and « Retirer ».
+
+    A file that passes the checks is stored at once, without a practice, owned by its uploader;
+    its id travels in a hidden input, so that an error elsewhere in the form, a preview or a
+    draft never asks for the file again. Ids of other people's uploads are ignored.
+    """
+
+    documents = MultipleFileField(
+        label=_("Ajouter des fichiers"),
+        required=False,
+        allow_empty_file=True,  # refused by uploads.py, with the file's name
+        widget=MultipleFileInput(attrs={"accept": uploads.ACCEPT_ATTRIBUTE}),
+    )
+
+    def __init__(self, data=None, files=None, *, user, practice: Practice):
+        super().__init__(data, files)
+        self.fields["documents"].help_text = _(
+            "PDF, images (PNG, JPEG, WebP, GIF), documents Word, Excel, PowerPoint ou "
+            "OpenDocument, %(limit)s au plus par fichier ; plusieurs fichiers à la fois si vous "
+            "le souhaitez. Les images sont réduites à 1600 pixels de côté. Vous pourrez ensuite "
+            "modifier l'intitulé de chaque fichier."
+        ) % {"limit": uploads.human_size(uploads.max_bytes())}
+        self.user = user
+        self.practice = practice
+        self.accepted: list[uploads.CleanedUpload] = []
+        linked = list(practice.attachments.all()) if practice.pk else []
+        self.attachments: list[Attachment] = linked + self.pending_posted()
+
+    def posted_ids(self, name: str) -> list[int]:
+        if not self.is_bound:
+            return []
+        values = self.data.getlist(name)[: MAX_ATTACHMENTS * 2]
+        return [int(value) for value in values if value.isdigit()]
+
+    def pending_posted(self) -> list[Attachment]:
+        ids = self.posted_ids("document_id")
+        if not ids:
+            return []
+        return list(
+            Attachment.objects.filter(pk__in=ids, practice=None, uploaded_by=self.user).order_by(
+                "pk"
+            )
+        )
+
+    def clean_documents(self) -> list:
+        files = self.cleaned_data["documents"]
+        if len(self.attachments) + len(files) > MAX_ATTACHMENTS:
+            raise ValidationError(
+                _("Pas plus de %(max)d documents par pratique."), params={"max": MAX_ATTACHMENTS}
+            )
+        mine = Attachment.objects.filter(uploaded_by=self.user)
+        if files and recent(mine, "created_at", UPLOAD_PERIOD) + len(files) > UPLOADS_PER_DAY:
+            raise ValidationError(limit_message(UPLOADS_PER_DAY, UPLOAD_PERIOD))
+        errors = []
+        for upload in files:
+            try:
+                self.accepted.append(uploads.validate_upload(upload))
+            except ValidationError as error:
+                name = uploads.clean_original_name(upload.name or "")
+                errors += [
+                    ValidationError(
+                        _("« %(name)s » : %(message)s"), params={"name": name, "message": message}
+                    )
+                    for message in error.messages
+                ]
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+    def receive(self) -> bool:
+        """Check the new files and keep those that pass, even when others or the form fail."""
+        valid = self.is_valid()
+        for cleaned in self.accepted:
+            attachment = Attachment(
+                title=cleaned.original_name[:200],
+                original_name=cleaned.original_name,
+                content_type=cleaned.content_type,
+                size=cleaned.size,
+                uploaded_by=self.user,
+            )
+            attachment.file.save(cleaned.file.name or "document", cleaned.file, save=True)
+            self.attachments.append(attachment)
+        self.accepted = []
+        return valid
+
+    def title_for(self, attachment: Attachment) -> str:
+        if self.is_bound:
+            posted = self.data.get(f"document_title_{attachment.pk}")
+            if posted is not None:
+                return " ".join(posted.split())[:200]
+        return attachment.title
+
+    def rows(self) -> list[dict]:
+        removed = set(self.posted_ids("document_remove"))
+        return [
+            {
+                "attachment": attachment,
+                "title": self.title_for(attachment),
+                "removed": attachment.pk in removed,
+                "pending": attachment.practice_id is None,
+                "kind": uploads.type_label(attachment.content_type),
+                "url": attachment_url(attachment),
+            }
+            for attachment in self.attachments
+        ]
+
+    def save_for(self, practice: Practice) -> None:
+        """Link the kept files to the saved practice, with their titles; delete those removed."""
+        for row in self.rows():
+            attachment = row["attachment"]
+            if row["removed"]:
+                attachment.file.delete(save=False)
+                attachment.delete()
+                continue
+            attachment.practice = practice
+            attachment.title = row["title"] or attachment.original_name[:200] or attachment.title
+            attachment.save(update_fields=["practice", "title"])
+        forget_listings()

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -13,9 +13,10 @@ from django_htmx.middleware import HtmxDetails
 from observatoire.lib.cache import cache_page_for_visitors, cached_fragment
 from observatoire.lib.pagination import paginate
 from observatoire.network.models import Cooperative
-from observatoire.practices.forms import PracticeForm
+from observatoire.practices import uploads
+from observatoire.practices.forms import AttachmentsForm, PracticeForm
 from observatoire.practices.listing import listing_html, search_box
-from observatoire.practices.models import Category, Practice, Theme
+from observatoire.practices.models import Attachment, Category, Practice, Theme
 
 RELATED_COUNT = 4
 
@@ -140,13 +141,19 @@ def practice_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def practice_form(request: HttpRequest, practice: Practice) -> HttpResponse:
     """One form for a new practice and a draft: save the draft, preview it, or submit it."""
     form = PracticeForm(instance=practice, author=request.user)
+    attachments = AttachmentsForm(user=request.user, practice=practice)
     if request.method == "POST":
         action = request.POST.get("action", DRAFT)
         form = PracticeForm(
             request.POST, instance=practice, author=request.user, submitting=action == SUBMIT
         )
-        if form.is_valid():
+        attachments = AttachmentsForm(
+            request.POST, request.FILES, user=request.user, practice=practice
+        )
+        files_valid = attachments.receive()  # first: valid files are kept whatever follows
+        if form.is_valid() and files_valid:
             saved = form.save_for()
+            attachments.save_for(saved)
             if action == SUBMIT:
                 saved.submit(by=request.user)
                 messages.success(
@@ -168,7 +175,11 @@ def practice_form(request: HttpRequest, practice: Practice) -> HttpResponse:
                 "corrigez les champs signalés."
             ),
         )
-    return render(request, "practices/practice_form.html", {"form": form, "practice": practice})
+    return render(
+        request,
+        "practices/practice_form.html",
+        {"form": form, "attachments": attachments, "practice": practice},
+    )
 
 
 @login_required
@@ -191,3 +202,46 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
         .order_by("-updated_at", "-pk")
     )
     return render(request, "practices/my_contributions.html", paginate(request, practices))
+
+
+# Attachments: served by the application, to the people who may see their practice.
+
+
+@require_GET
+def attachment_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """A file of a practice, to whoever may see the practice: published and visible, or theirs."""
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("practice"), pk=pk, practice__slug=slug
+    )
+    visible = Practice.objects.discoverable_by(request.user) | Practice.objects.authored_by(
+        request.user
+    )
+    if not visible.filter(pk=attachment.practice_id).exists():
+        raise Http404(_("Ce document n'existe pas ou n'est pas accessible."))
+    return serve_attachment(attachment)
+
+
+@login_required
+@require_GET
+def pending_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """A file not yet joined to a practice (its form is being corrected): to its uploader only."""
+    attachment = get_object_or_404(Attachment, pk=pk, practice=None, uploaded_by=request.user)
+    return serve_attachment(attachment)
+
+
+def serve_attachment(attachment: Attachment) -> FileResponse:
+    """The stored type, never sniffed; documents downloaded, images shown; no script ever runs."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("Ce document n'existe pas ou n'est pas accessible.")) from error
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type or "application/octet-stream",
+        as_attachment=not uploads.is_image(attachment.content_type),
+        filename=uploads.download_name(attachment.title, attachment.content_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,406 @@
+"""Attachments: types checked on content, hostile uploads refused, files kept across errors,
+served only to the people who may see the practice."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from observatoire.accounts.models import Role
+from observatoire.accounts.tests.factories import make_user
+from observatoire.practices.models import Attachment, Category, Practice
+from observatoire.practices.tests.factories import make_practice
+from observatoire.practices.uploads import DOCX, ODT, XLSX
+
+pytestmark = pytest.mark.django_db
+SUBMIT = reverse("practices:submit")
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+# Files, made here.
+
+
+def image_bytes(image_format: str, size=(40, 30), mode="RGB", **options) -> bytes:
+    output = io.BytesIO()
+    Image.new(mode, size, "teal" if mode != "1" else 0).save(output, image_format, **options)
+    return output.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def office_bytes(main_part: str, content_type: str, extra=None) -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'content-types"><Override PartName="/{main_part}" ContentType="{content_type}"/>'
+            "</Types>",
+        )
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr("docProps/app.xml", "<Properties/>")
+        archive.writestr(main_part, "<document>Compte rendu</document>")
+        if extra:
+            extra(archive)
+    return output.getvalue()
+
+
+def docx_bytes(extra=None) -> bytes:
+    return office_bytes("word/document.xml", "application/main+xml", extra)
+
+
+def odt_bytes() -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("mimetype", ODT)  # first and stored, as the OpenDocument spec says
+        archive.writestr("content.xml", "<office:document-content/>")
+    return output.getvalue()
+
+
+def exe_bytes() -> bytes:
+    header = bytearray(256)
+    header[0:2] = b"MZ"
+    header[0x3C:0x40] = (0x80).to_bytes(4, "little")
+    header[0x80:0x84] = b"PE\x00\x00"
+    return bytes(header) + b"\x90" * 512
+
+
+SVG = (
+    b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b"<script>alert(document.cookie)</script></svg>"
+)
+HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+
+
+def bomb_png() -> bytes:
+    """20000 × 20000 pixels (400 million), a few dozen kilobytes on disk."""
+    return image_bytes("PNG", size=(20000, 20000), mode="1")
+
+
+def zip_bomb_docx() -> bytes:
+    return docx_bytes(lambda archive: archive.writestr("word/media/x.xml", b"\0" * 150_000_000))
+
+
+def upload(name: str, content: bytes, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+# Posting the form.
+
+
+def form_data(**changes) -> dict:
+    data = {
+        "title": "Des documents pour notre assemblée",
+        "summary": "Ce que nous partageons avec les autres coopératives.",
+        "category": Category.objects.get(slug="un-vecu").pk,
+        "actions": "Nous avons écrit un guide.",
+        "visibility": "public",
+        "action": "brouillon",
+    }
+    data.update(changes)
+    return data
+
+
+def errors_of(response) -> str:
+    html = response.content.decode()
+    return " ".join(re.findall(r'<p class="field-error">(.*?)</p>', html))
+
+
+def hidden_ids(response) -> list[str]:
+    return re.findall(r'name="document_id" value="(\d+)"', response.content.decode())
+
+
+HOSTILE = [
+    ("rapport.pdf", exe_bytes(), "n&#x27;est pas accepté. Types acceptés : PDF, images"),
+    ("dessin.svg", SVG, "Les images SVG ne sont pas acceptées"),
+    ("dessin.png", SVG, "exportez l&#x27;image en PNG"),
+    ("page.pdf", HTML, "Ce type de fichier n&#x27;est pas accepté"),
+    ("bombe.png", bomb_png(), "Cette image compte trop de pixels"),
+    ("bombe.docx", zip_bomb_docx(), "se décompresse en un volume anormalement grand"),
+    (
+        "evasion.docx",
+        docx_bytes(lambda archive: archive.writestr("../../etc/cron.d/x", "* * * * * root")),
+        "chemins de fichiers dangereux",
+    ),
+    (
+        "macros.docx",
+        docx_bytes(lambda archive: archive.writestr("word/vbaProject.bin", b"\xd0\xcf")),
+        "contiennent des macros",
+    ),
+    ("archive.pdf", office_bytes("autre/chose.xml", "x"), "Ce type de fichier"),
+    ("abime.png", image_bytes("PNG")[:60], "illisible ou endommagée"),
+    ("vide.pdf", b"", "vide"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_uploads_are_refused_with_a_french_message(
+    client_as, member, name, content, message
+):
+    response = client_as(member).post(SUBMIT, form_data(documents=[upload(name, content)]))
+    assert response.status_code == 200
+    assert message in errors_of(response)
+    assert f"« {name} »" in errors_of(response)
+    assert not Attachment.objects.exists() and not Practice.objects.exists()
+    # The rest of the form keeps what was typed.
+    assert "Des documents pour notre assemblée" in response.content.decode()
+
+
+def test_an_oversized_upload_is_refused_from_its_size(client_as, member, settings):
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    content = pdf_bytes() + b"%" * 2000
+    response = client_as(member).post(SUBMIT, form_data(documents=[upload("gros.pdf", content)]))
+    assert "Ce fichier pèse 2,1 Ko : la limite est de 1 Ko par fichier" in errors_of(response)
+    assert not Attachment.objects.exists()
+
+
+def test_valid_files_are_stored_with_their_detected_type(client_as, member, media_in_tmp):
+    files = [
+        upload("Compte rendu AG.pdf", pdf_bytes(), "image/png"),  # the browser's type is ignored
+        upload("photo.jpg", image_bytes("JPEG")),
+        upload("schéma.png", image_bytes("PNG", mode="RGBA")),
+        upload("anime.gif", image_bytes("GIF")),
+        upload("visuel.webp", image_bytes("WEBP")),
+        upload("guide.docx", docx_bytes()),
+        upload("budget.xlsx", office_bytes("xl/workbook.xml", "x")),
+        upload("notes.odt", odt_bytes()),
+        upload("mal-nomme.txt", pdf_bytes()),  # the name does not matter either
+    ]
+    response = client_as(member).post(SUBMIT, form_data(documents=files))
+    assert response.status_code == 302
+    practice = Practice.objects.get()
+    stored = {a.original_name: a for a in practice.attachments.all()}
+    assert {name: a.content_type for name, a in stored.items()} == {
+        "Compte rendu AG.pdf": "application/pdf",
+        "photo.jpg": "image/jpeg",
+        "schéma.png": "image/png",
+        "anime.gif": "image/gif",
+        "visuel.webp": "image/webp",
+        "guide.docx": DOCX,
+        "budget.xlsx": XLSX,
+        "notes.odt": ODT,
+        "mal-nomme.txt": "application/pdf",
+    }
+    pdf = stored["Compte rendu AG.pdf"]
+    assert pdf.title == "Compte rendu AG.pdf" and pdf.uploaded_by == member
+    assert re.fullmatch(r"pratiques/\d{4}/\d{2}/compte-rendu-ag-[0-9a-f]{8}\.pdf", pdf.file.name)
+    assert stored["mal-nomme.txt"].file.name.endswith(".pdf")
+    assert (
+        pdf.size == len(pdf_bytes()) and (media_in_tmp / pdf.file.name).read_bytes() == pdf_bytes()
+    )
+
+
+def test_images_are_resized_and_stripped_of_their_metadata(client_as, member):
+    exif = Image.Exif()
+    exif[0x010F] = "Appareil indiscret"  # Make
+    big = image_bytes("JPEG", size=(4000, 2500), exif=exif.tobytes()) + b"PK\x03\x04charge"
+    response = client_as(member).post(SUBMIT, form_data(documents=[upload("grande.jpg", big)]))
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    with attachment.file.open("rb") as handle:
+        data = handle.read()
+    image = Image.open(io.BytesIO(data))
+    assert image.size == (1600, 1000) and image.format == "JPEG"
+    assert not image.getexif() and b"charge" not in data
+    assert attachment.size == len(data)
+
+
+def test_an_error_elsewhere_keeps_the_file_and_a_later_post_links_it(client_as, member):
+    client = client_as(member)
+    data = form_data(action="soumettre", summary="", documents=[upload("guide.pdf", pdf_bytes())])
+    response = client.post(SUBMIT, data)
+    assert response.status_code == 200 and "Ce champ est obligatoire." in response.content.decode()
+    pending = Attachment.objects.get()
+    assert pending.practice is None and pending.uploaded_by == member
+    assert hidden_ids(response) == [str(pending.pk)]
+    assert "guide.pdf" in response.content.decode()
+    # The person corrects the summary, renames the file, and does not upload it again.
+    data = form_data(action="soumettre", document_id=[pending.pk])
+    data[f"document_title_{pending.pk}"] = "  Le guide   complet "
+    response = client.post(SUBMIT, data)
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    practice = Practice.objects.get()
+    assert pending.practice == practice and pending.title == "Le guide complet"
+    assert practice.status == Practice.Status.SUBMITTED
+
+
+def test_a_refused_file_does_not_lose_the_valid_one_beside_it(client_as, member):
+    files = [upload("bon.pdf", pdf_bytes()), upload("mauvais.pdf", exe_bytes())]
+    response = client_as(member).post(SUBMIT, form_data(documents=files))
+    assert response.status_code == 200 and "« mauvais.pdf »" in errors_of(response)
+    assert not Practice.objects.exists()
+    kept = Attachment.objects.get()
+    assert kept.original_name == "bon.pdf" and hidden_ids(response) == [str(kept.pk)]
+
+
+def test_nobody_claims_someone_elses_pending_upload(client_as, member, cooperative):
+    client = client_as(member)
+    client.post(SUBMIT, form_data(title="", documents=[upload("a-moi.pdf", pdf_bytes())]))
+    pending = Attachment.objects.get()
+    other = make_user(role=Role.MEMBER, cooperative=cooperative)
+    client = client_as(other)
+    response = client.post(SUBMIT, form_data(title="", document_id=[pending.pk]))
+    assert "a-moi.pdf" not in response.content.decode() and hidden_ids(response) == []
+    assert client.post(SUBMIT, form_data(document_id=[pending.pk])).status_code == 302
+    pending.refresh_from_db()
+    assert pending.practice is None
+    assert Practice.objects.get().attachments.count() == 0
+    pending_url = reverse("practices:pending_attachment", args=[pending.pk])
+    assert client.get(pending_url).status_code == 404
+    assert client_as(member).get(pending_url).status_code == 200
+
+
+def test_retirer_removes_the_file(client_as, member, media_in_tmp):
+    client = client_as(member)
+    client.post(SUBMIT, form_data(documents=[upload("a-retirer.pdf", pdf_bytes())]))
+    practice = Practice.objects.get()
+    attachment = practice.attachments.get()
+    path = media_in_tmp / attachment.file.name
+    assert path.exists()
+    edit = reverse("practices:edit", args=[practice.slug])
+    html = client.get(edit).content.decode()
+    assert f'name="document_remove" value="{attachment.pk}"' in html
+    assert client.post(edit, form_data(document_remove=[attachment.pk])).status_code == 302
+    assert not Attachment.objects.exists() and not path.exists()
+
+
+def test_the_form_is_multipart_and_lists_accepted_types(client_as, member):
+    html = client_as(member).get(SUBMIT).content.decode()
+    assert 'enctype="multipart/form-data"' in html and 'type="file"' in html and "multiple" in html
+    assert "Documents et images" in html and "10 Mo au plus par fichier" in html
+
+
+# Serving the files.
+
+
+def attach(practice: Practice, *, name="guide.pdf", content=None, content_type="application/pdf"):
+    from django.core.files.base import ContentFile
+
+    attachment = Attachment(
+        practice=practice,
+        title=name,
+        original_name=name,
+        content_type=content_type,
+        size=len(content or pdf_bytes()),
+    )
+    attachment.file.save(f"fichier.{name.rsplit('.', 1)[-1]}", ContentFile(content or pdf_bytes()))
+    return attachment
+
+
+def file_url(attachment: Attachment) -> str:
+    return reverse("practices:attachment", args=[attachment.practice.slug, attachment.pk])
+
+
+def test_a_document_is_downloaded_with_safe_headers(client):
+    attachment = attach(make_practice(), name="Le guide.pdf")
+    response = client.get(file_url(attachment))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == pdf_bytes()
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == 'attachment; filename="le-guide.pdf"'
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_an_image_is_shown_inline(client):
+    attachment = attach(
+        make_practice(), name="photo.png", content=image_bytes("PNG"), content_type="image/png"
+    )
+    response = client.get(file_url(attachment))
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_draft_s_files_only_to_its_author(client_as, member, cooperative):
+    draft = make_practice(status=Practice.Status.DRAFT, author=member, published_at=None)
+    url = file_url(attach(draft))
+    other = make_user(role=Role.MEMBER, cooperative=cooperative)
+    assert client_as(other).get(url).status_code == 404
+    assert client_as(member).get(url).status_code == 200
+
+
+def test_members_only_files_stay_with_members(client, client_as, member):
+    practice = make_practice(visibility=Practice.Visibility.MEMBERS)
+    url = file_url(attach(practice))
+    assert client.get(url).status_code == 404
+    assert client_as(member).get(url).status_code == 200
+
+
+def test_a_file_under_another_practice_s_address_is_not_found(client):
+    attachment = attach(make_practice(visibility=Practice.Visibility.MEMBERS))
+    public = make_practice()
+    assert client.get(f"/pratiques/{public.slug}/documents/{attachment.pk}/").status_code == 404
+
+
+def test_pending_files_need_a_sign_in(client, member):
+    attachment = attach(None)
+    attachment.uploaded_by = member
+    attachment.save()
+    response = client.get(reverse("practices:pending_attachment", args=[attachment.pk]))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_the_page_lists_documents_with_plain_words(client, django_assert_max_num_queries):
+    practice = make_practice()
+    attach(practice, name="Le guide.pdf")
+    attach(practice, name="statuts.docx", content=docx_bytes(), content_type=DOCX)
+    photo = attach(
+        practice, name="Notre équipe.png", content=image_bytes("PNG"), content_type="image/png"
+    )
+    html = client.get(practice.get_absolute_url()).content.decode()
+    assert "<h2>Documents</h2>" in html
+    assert "(PDF, " in html and "(document Word, " in html and "(image, " in html
+    assert re.search(r"\(PDF, \d+ octets\)", html)
+    assert f'src="{file_url(photo)}" alt="Notre équipe.png"' in html
+    assert "/media/" not in html
+
+
+def test_attachments_cost_no_query_each(client_as, member):
+    practice = make_practice()
+    attach(practice)
+    client = client_as(member)
+    client.get(practice.get_absolute_url())  # warm the caches of the session and the site
+
+    def queries_for_page() -> int:
+        from django.core.cache import cache
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(practice.get_absolute_url()).status_code == 200
+        return len(queries)
+
+    one = queries_for_page()
+    for number in range(4):
+        attach(practice, name=f"annexe-{number}.pdf")
+    assert queries_for_page() == one
+
+
+def test_the_pages_with_attachments_are_valid_html(client_as, member):
+    from observatoire.pages.tests.test_html_valid import assert_valid
+
+    client = client_as(member)
+    files = [upload("guide.pdf", pdf_bytes()), upload("dessin.svg", SVG)]
+    form_with_errors = client.post(SUBMIT, form_data(documents=files))
+    practice = make_practice()
+    attach(practice, name="Le guide.pdf")
+    attach(practice, name="photo.png", content=image_bytes("PNG"), content_type="image/png")
+    assert hidden_ids(form_with_errors) and "dessin.svg" in errors_of(form_with_errors)
+    assert_valid({"form": form_with_errors, "detail": client.get(practice.get_absolute_url())})
