@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("observatoire.community.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # Sign in with the extranet (OpenID Connect); the views answer 404 until it is configured.
+    path("oidc/", include("mozilla_django_oidc.urls")),
 ]
 if settings.BENCH_FLOOR:
     # The benchmark's floor: a page of the same size without database (bench/README.md).
