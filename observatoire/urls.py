@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("observatoire.pages.urls")),
     path("", include("observatoire.accounts.urls")),
     path("pratiques/", include("observatoire.practices.urls")),
+    path("moderation/", include("observatoire.practices.moderation_urls")),
     path("cooperatives/", include("observatoire.network.urls")),
     path("", include("observatoire.community.urls")),
     path("langue/", set_language, name="set_language"),

@@ -5,8 +5,11 @@ from django.contrib import admin
 from observatoire.practices.models import (
     Attachment,
     Category,
+    ModerationEvent,
     Practice,
     PracticeLink,
+    PracticeVersion,
+    StaffNote,
     Synonym,
     Tag,
     Theme,
@@ -106,8 +109,9 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
-    list_display = ["title", "category", "status", "visibility", "published_at"]
-    list_filter = ["status", "visibility", "category"]
+    list_display = ["title", "category", "status", "visibility", "published_at", "deleted_at"]
+    list_filter = ["status", "revision_status", "visibility", "category"]
+    readonly_fields = ["revision", "review_version", "deleted_at", "deleted_by", "reviewer"]
     search_fields = ["title"]
     autocomplete_fields = ["cooperatives", "tags"]
     filter_horizontal = ["themes"]
@@ -117,3 +121,43 @@ class PracticeAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         form.instance.reindex()
+
+
+# Moderation: versions and the audit log are records, read in the admin, never edited there.
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PracticeVersion)
+class PracticeVersionAdmin(ReadOnlyAdmin):
+    list_display = ["practice", "number", "state", "author", "created_at", "note"]
+    list_filter = ["state"]
+    list_select_related = ["practice", "author"]
+    search_fields = ["practice__title"]
+    raw_id_fields = ["practice", "author"]
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "practice_title", "action", "actor", "message"]
+    list_filter = ["action"]
+    list_select_related = ["actor"]
+    search_fields = ["practice_title", "message"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(StaffNote)
+class StaffNoteAdmin(admin.ModelAdmin):
+    list_display = ["practice", "author", "created_at"]
+    list_select_related = ["practice", "author"]
+    raw_id_fields = ["practice", "author"]
+    search_fields = ["practice__title", "text"]

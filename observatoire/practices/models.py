@@ -18,6 +18,8 @@ from observatoire.lib.text import fold, index_text
 from observatoire.network.models import Cooperative
 
 RESERVED_SLUGS = {"soumettre", "categories", "themes", "mes-contributions", "flux"}
+# Moderation: what a moderator may still decide on (a first submission or a revision).
+AWAITING = ("submitted", "in_review")
 
 
 class CategoryQuerySet(models.QuerySet["Category"]):
@@ -111,8 +113,44 @@ class Tag(models.Model):
 
 
 class PracticeQuerySet(models.QuerySet):
+    def alive(self) -> "PracticeQuerySet":
+        """Deleted practices (soft deletion) exist only in the moderators' « Corbeille »."""
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> "PracticeQuerySet":
+        return self.filter(deleted_at__isnull=False)
+
     def published(self) -> "PracticeQuerySet":
-        return self.filter(status=Practice.Status.PUBLISHED)
+        return self.filter(status=Practice.Status.PUBLISHED, deleted_at__isnull=True)
+
+    def awaiting_review(self) -> "PracticeQuerySet":
+        """First submissions and revisions of published practices that wait for a decision."""
+        return self.alive().filter(
+            models.Q(status__in=AWAITING)
+            | models.Q(status=Practice.Status.PUBLISHED, revision_status__in=AWAITING)
+        )
+
+    def moderated_by(self, user) -> "PracticeQuerySet":
+        """The practices of this person's queue: routed by the cooperatives' Union régionale or
+        fédération; the Confédération's queue is national, and holds practices with no
+        cooperative. Members and cooperative admins moderate nothing."""
+        from observatoire.accounts.models import Role
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.role == Role.ADMINISTRATOR:
+            return self
+        organisation = user.organisation
+        if user.role not in {Role.PERMANENT, Role.MODERATOR} or organisation is None:
+            return self.none()
+        kind = organisation.kind
+        if kind == organisation.Kind.CONFEDERATION:
+            return self
+        field = "union" if kind == organisation.Kind.UNION else "federation"
+        links = Practice.cooperatives.through.objects.filter(
+            **{f"cooperative__{field}": organisation}
+        )
+        return self.filter(pk__in=links.values("practice_id"))
 
     def visible_to(self, user) -> "PracticeQuerySet":
         """Members-only practices exist only for signed-in people of the movement."""
@@ -121,7 +159,7 @@ class PracticeQuerySet(models.QuerySet):
         return self.filter(visibility=Practice.Visibility.PUBLIC)
 
     def authored_by(self, user) -> "PracticeQuerySet":
-        return self.filter(author=user) if user.is_authenticated else self.none()
+        return self.alive().filter(author=user) if user.is_authenticated else self.none()
 
     def discoverable_by(self, user) -> "PracticeQuerySet":
         return self.published().visible_to(user)
@@ -239,6 +277,41 @@ class Practice(models.Model):
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
 
+    # Moderation (moderation.py). A published practice stays online while a revision proposed
+    # by its author waits in the queue: ``revision`` holds it, ``revision_status`` its state.
+    revision = models.ForeignKey(
+        "PracticeVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("modification en attente"),
+    )
+    revision_status = models.CharField(
+        _("état de la modification"), max_length=20, choices=Status.choices, blank=True, default=""
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("prise en charge par"),
+    )
+    # Raised by every moderation step: a decision names the step it was taken on, so that
+    # two moderators deciding at once produce a single decision.
+    review_version = models.PositiveIntegerField(default=0, editable=False)
+    moderation_message = models.TextField(_("message de la modération"), blank=True)
+    deleted_at = models.DateTimeField(_("supprimée le"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supprimée par"),
+    )
+
     # Normalised copies for sorting and searching, kept by save() and reindex().
     published_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     sort_title = models.CharField(max_length=200, editable=False, default="")
@@ -282,17 +355,37 @@ class Practice(models.Model):
 
     @property
     def is_editable_by_author(self) -> bool:
-        """An author changes a draft, or a submission sent back with requested changes."""
+        """An author changes a draft, a submission sent back with requested changes, or proposes
+        a revision of a published practice when none is waiting for a decision."""
+        if self.status == self.Status.PUBLISHED:
+            return self.revision_status not in AWAITING
         return self.status in {self.Status.DRAFT, self.Status.CHANGES_REQUESTED}
+
+    @property
+    def review_status(self) -> str:
+        """The moderation state: of the revision for a published practice, else of the practice."""
+        return self.revision_status if self.status == self.Status.PUBLISHED else self.status
+
+    def get_review_status_display(self) -> str:
+        return str(self.Status(self.review_status).label) if self.review_status else ""
+
+    @property
+    def is_awaiting_review(self) -> bool:
+        return self.review_status in AWAITING
 
     def can_be_edited_by(self, user) -> bool:
         return user.is_authenticated and self.author_id == user.pk and self.is_editable_by_author
 
     def submit(self, *, by) -> None:
         """Send the practice to the moderators of its cooperative's Union régionale."""
+        from observatoire.practices.moderation import record_submission
+
         self.status = self.Status.SUBMITTED
         self.submitted_at = timezone.now()
+        self.reviewer = None
+        self.review_version += 1
         self.save()
+        record_submission(self, by=by)
 
     def body_text(self) -> str:
         """Everything but the title that search should find, related objects included."""
@@ -418,3 +511,128 @@ class Word(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class PracticeVersion(models.Model):
+    """The content of a practice at one moment, kept forever: who wrote it, when, and why.
+
+    Saved versions record what the practice said; a proposed version is a revision of a published
+    practice waiting for a moderator, the live practice unchanged meanwhile. Restoring an old
+    version adds a new one: history is never rewritten.
+    """
+
+    class State(models.TextChoices):
+        SAVED = "saved", _("enregistrée")
+        PROPOSED = "proposed", _("proposée")
+        PUBLISHED = "published", _("publiée")
+        RETURNED = "returned", _("renvoyée pour modifications")
+        DECLINED = "declined", _("refusée")
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="versions", verbose_name=_("pratique")
+    )
+    number = models.PositiveIntegerField(_("numéro"))
+    state = models.CharField(_("état"), max_length=20, choices=State.choices, default=State.SAVED)
+    snapshot = models.JSONField(_("contenu"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur·rice"),
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("version d'une pratique")
+        verbose_name_plural = _("versions des pratiques")
+        ordering = ["practice", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "number"], name="practice_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} — v{self.number}"
+
+
+class ModerationEvent(models.Model):
+    """The audit log: one row per moderation step, written in the decision's transaction.
+
+    It outlives the practice (its title is copied) and is never edited.
+    """
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("soumise")
+        TAKEN = "taken", _("prise en charge")
+        RELEASED = "released", _("rendue à la file")
+        PUBLISHED = "published", _("publiée")
+        CHANGES_REQUESTED = "changes_requested", _("modifications demandées")
+        DECLINED = "declined", _("refusée")
+        RESTORED_VERSION = "restored_version", _("version restaurée")
+        DELETED = "deleted", _("supprimée")
+        UNDELETED = "undeleted", _("restaurée de la corbeille")
+
+    practice = models.ForeignKey(
+        Practice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_events",
+        verbose_name=_("pratique"),
+    )
+    practice_title = models.CharField(_("titre de la pratique"), max_length=200)
+    version = models.ForeignKey(
+        PracticeVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    message = models.TextField(_("message ou motif"), blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("événement de modération")
+        verbose_name_plural = _("journal de modération")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.practice_title} — {self.get_action_display()}"
+
+
+class StaffNote(models.Model):
+    """A note between moderators about a practice: never shown to its author nor the public."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="staff_notes", verbose_name=_("pratique")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur·rice"),
+    )
+    text = models.TextField(_("note"), max_length=4000)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note de l'équipe")
+        verbose_name_plural = _("notes de l'équipe")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

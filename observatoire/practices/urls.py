@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from observatoire.practices import views
+from observatoire.practices import moderation_views, views
 from observatoire.practices.feeds import LatestPracticesFeed
 
 app_name = "practices"
@@ -18,5 +18,8 @@ urlpatterns = [
     path("<slug:slug>/documents/<int:pk>/", views.attachment_download, name="attachment"),
     path("<slug:slug>/modifier/", views.practice_edit, name="edit"),
     path("<slug:slug>/apercu/", views.practice_preview, name="preview"),
+    path("<slug:slug>/historique/", moderation_views.history, name="history"),
+    path("<slug:slug>/historique/comparer/", moderation_views.version_diff, name="diff"),
+    path("<slug:slug>/supprimer/", moderation_views.delete_draft, name="delete_draft"),
     path("<slug:slug>/", views.practice_detail, name="detail"),
 ]

@@ -13,10 +13,11 @@ from django_htmx.middleware import HtmxDetails
 from observatoire.lib.cache import cache_page_for_visitors, cached_fragment
 from observatoire.lib.pagination import paginate
 from observatoire.network.models import Cooperative
-from observatoire.practices import uploads
+from observatoire.practices import moderation_views, uploads
 from observatoire.practices.forms import AttachmentsForm, PracticeForm
 from observatoire.practices.listing import listing_html, search_box
 from observatoire.practices.models import Attachment, Category, Practice, Theme
+from observatoire.practices.moderation import record_save
 
 RELATED_COUNT = 4
 
@@ -140,6 +141,8 @@ def practice_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 def practice_form(request: HttpRequest, practice: Practice) -> HttpResponse:
     """One form for a new practice and a draft: save the draft, preview it, or submit it."""
+    if practice.status == Practice.Status.PUBLISHED:
+        return moderation_views.revision_form(request, practice)  # reviewed before it shows
     form = PracticeForm(instance=practice, author=request.user)
     attachments = AttachmentsForm(user=request.user, practice=practice)
     if request.method == "POST":
@@ -154,6 +157,8 @@ def practice_form(request: HttpRequest, practice: Practice) -> HttpResponse:
         if form.is_valid() and files_valid:
             saved = form.save_for()
             attachments.save_for(saved)
+            if action != SUBMIT:
+                record_save(saved, by=request.user)  # a version when the content changed
             if action == SUBMIT:
                 saved.submit(by=request.user)
                 messages.success(

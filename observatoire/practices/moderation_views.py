@@ -1,0 +1,437 @@
+"""Views of moderation: the queue, the review of a submission, decisions, history, the trash,
+the audit log, and the author's revision of a published practice.
+
+Every view checks on the server that the person moderates the practice's queue (moderation.py);
+a practice outside it is a 404, as if it did not exist.
+"""
+
+from functools import wraps
+from types import SimpleNamespace
+from typing import cast
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from observatoire.accounts.models import User
+from observatoire.lib.pagination import paginate
+from observatoire.network.models import Cooperative
+from observatoire.practices import moderation
+from observatoire.practices.diff import compare
+from observatoire.practices.forms import PracticeForm
+from observatoire.practices.models import (
+    Category,
+    ModerationEvent,
+    Practice,
+    PracticeVersion,
+    StaffNote,
+    Theme,
+)
+from observatoire.practices.moderation_forms import (
+    CHANGES,
+    DECISIONS,
+    DECLINE,
+    PUBLISH,
+    DecisionForm,
+    DeleteForm,
+    StaffNoteForm,
+)
+
+CONFLICT = gettext_lazy(
+    "Une autre personne vient de décider pour cette pratique ou de la prendre en charge : "
+    "votre action n'a pas été enregistrée. Voici son état actuel."
+)
+
+
+def moderator_required(view):
+    """Signed in, and moderating a queue; otherwise a French « accès refusé » page."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not moderation.moderates(request.user):
+            raise PermissionDenied(_("Cette page est réservée à l'équipe de modération."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def get_moderated(user, pk: int, *, deleted: bool = False) -> Practice:
+    """A practice of this person's queue (deleted ones only from the trash), or a 404."""
+    practices = Practice.objects.moderated_by(user)
+    practices = practices.deleted() if deleted else practices.alive()
+    try:
+        return practices.select_related("reviewer", "author", "category", "revision").get(pk=pk)
+    except Practice.DoesNotExist as error:
+        raise Http404(_("Cette pratique n'existe pas ou n'est pas dans votre file.")) from error
+
+
+@require_GET
+@moderator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    practices = moderation.awaiting_for(request.user)
+    state = request.GET.get("etat", "")
+    if state in {Practice.Status.SUBMITTED, Practice.Status.IN_REVIEW}:
+        practices = practices.filter(
+            Q(status=state) | Q(status=Practice.Status.PUBLISHED, revision_status=state)
+        )
+    context = paginate(request, practices)
+    return render(request, "practices/moderation/queue.html", {**context, "state": state})
+
+
+class Rows(list):
+    """A list that templates may read like a related manager (``.all``)."""
+
+    def all(self):
+        return self
+
+
+def as_published(practice: Practice, snapshot: dict) -> SimpleNamespace:
+    """The practice as a revision would make it, for practice_body.html."""
+    fields = {name: snapshot.get(name) for name in moderation.CONTENT_FIELDS}
+    category = snapshot.get("category")
+    cooperative_ids = [pk for pk, _name in snapshot.get("cooperatives", [])]
+    return SimpleNamespace(
+        **fields,
+        pk=practice.pk,
+        slug=practice.slug,
+        published_at=practice.published_at,
+        is_public=fields["visibility"] == Practice.Visibility.PUBLIC,
+        category=Category.objects.filter(pk=category[0]).first() if category else None,
+        themes=Rows(Theme.objects.filter(pk__in=[pk for pk, _n in snapshot.get("themes", [])])),
+        tags=Rows(SimpleNamespace(name=name) for name in snapshot.get("tags", [])),
+        links=Rows(SimpleNamespace(url=u, title=t) for u, t in snapshot.get("links", [])),
+        attachments=Rows(practice.attachments.all()),
+        cooperatives=Rows(Cooperative.objects.with_card().filter(pk__in=cooperative_ids)),
+    )
+
+
+def decision_forms(practice: Practice, bound: DecisionForm | None = None) -> list[DecisionForm]:
+    forms = []
+    for decision, _label in DECISIONS:
+        if bound is not None and bound.kind == decision:
+            forms.append(bound)
+        else:
+            forms.append(
+                DecisionForm(decision=decision, initial={"version": practice.review_version})
+            )
+    return forms
+
+
+def render_review(request, practice: Practice, *, bound=None, note_form=None, status=200):
+    revision = practice.revision if practice.status == Practice.Status.PUBLISHED else None
+    shown: object
+    if revision is not None:
+        shown = as_published(practice, revision.snapshot)
+        changes = compare(moderation.snapshot_of(practice), revision.snapshot)
+    else:
+        shown = get_object_or_404(
+            Practice.objects.prefetch_related(
+                Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
+                "themes",
+                "tags",
+                "links",
+                "attachments",
+            ).select_related("category"),
+            pk=practice.pk,
+        )
+        changes = None
+    body = render_to_string(
+        "practices/practice_body.html", {"practice": shown, "related": []}, request=request
+    )
+    context = {
+        "practice": practice,
+        "revision": revision,
+        "body": body,
+        "changes": changes,
+        "forms": decision_forms(practice, bound) if practice.review_status == "in_review" else [],
+        "note_form": note_form or StaffNoteForm(),
+        "notes": practice.staff_notes.select_related("author"),
+        "events": practice.moderation_events.select_related("actor")[:20],
+        "delete_form": DeleteForm(),
+    }
+    return render(request, "practices/moderation/review.html", context, status=status)
+
+
+@require_GET
+@moderator_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_review(request, get_moderated(request.user, pk))
+
+
+def expected_version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+@require_POST
+@moderator_required
+def take(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = get_moderated(request.user, pk)
+    try:
+        moderation.take(practice, by=request.user, expected=expected_version(request))
+        messages.success(request, _("Vous avez pris en charge cette pratique."))
+    except moderation.Conflict:
+        messages.error(request, CONFLICT)
+    return redirect("moderation:review", pk=practice.pk)
+
+
+@require_POST
+@moderator_required
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = get_moderated(request.user, pk)
+    try:
+        moderation.release(practice, by=request.user, expected=expected_version(request))
+        messages.success(request, _("La pratique est rendue à la file de modération."))
+    except moderation.Conflict:
+        messages.error(request, CONFLICT)
+    return redirect("moderation:review", pk=practice.pk)
+
+
+DONE = {
+    PUBLISH: gettext_lazy("La pratique est publiée ; son auteur·rice est prévenu·e par courriel."),
+    CHANGES: gettext_lazy(
+        "Les modifications sont demandées à l'auteur·rice, prévenu·e par courriel."
+    ),
+    DECLINE: gettext_lazy("La pratique est refusée ; son auteur·rice est prévenu·e par courriel."),
+}
+STEPS = {
+    PUBLISH: moderation.publish,
+    CHANGES: moderation.request_changes,
+    DECLINE: moderation.decline,
+}
+
+
+@require_POST
+@moderator_required
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = get_moderated(request.user, pk)
+    decision = request.POST.get("decision", "")
+    if decision not in STEPS:
+        decision = next((d for d, _l in DECISIONS if f"{d}-decision" in request.POST), "")
+    if decision not in STEPS:
+        messages.error(request, _("Choisissez une décision : publier, modifier ou refuser."))
+        return redirect("moderation:review", pk=practice.pk)
+    form = DecisionForm(request.POST, decision=decision)
+    if not form.is_valid():
+        if practice.review_status != Practice.Status.IN_REVIEW:
+            messages.error(request, CONFLICT)
+            return redirect("moderation:review", pk=practice.pk)
+        messages.error(request, _("La décision n'est pas enregistrée : corrigez le champ signalé."))
+        return render_review(request, practice, bound=form, status=400)
+    message = form.cleaned_data["message"]
+    try:
+        if practice.review_status != Practice.Status.IN_REVIEW:
+            raise moderation.Conflict
+        STEPS[decision](
+            practice, by=request.user, expected=form.cleaned_data["version"], message=message
+        )
+    except moderation.Conflict:
+        messages.error(request, CONFLICT)
+        return redirect("moderation:review", pk=practice.pk)
+    messages.success(request, DONE[decision])
+    return redirect("moderation:queue")
+
+
+@require_POST
+@moderator_required
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = get_moderated(request.user, pk)
+    form = StaffNoteForm(request.POST)
+    if not form.is_valid():
+        return render_review(request, practice, note_form=form, status=400)
+    author = cast(User, request.user)
+    StaffNote.objects.create(practice=practice, author=author, text=form.cleaned_data["text"])
+    messages.success(request, _("Note enregistrée."))
+    return redirect("moderation:review", pk=practice.pk)
+
+
+@require_POST
+@moderator_required
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = get_moderated(request.user, pk)
+    form = DeleteForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        moderation.soft_delete(practice, by=request.user, message=reason)
+    except moderation.Conflict:
+        messages.error(request, CONFLICT)
+        return redirect("moderation:trash")
+    messages.success(request, _("« %(title)s » est dans la corbeille.") % {"title": practice.title})
+    return redirect("moderation:trash")
+
+
+@require_GET
+@moderator_required
+def trash(request: HttpRequest) -> HttpResponse:
+    practices = (
+        Practice.objects.moderated_by(request.user)
+        .deleted()
+        .without_index()
+        .select_related("deleted_by", "author")
+        .order_by("-deleted_at", "-pk")
+    )
+    return render(request, "practices/moderation/trash.html", paginate(request, practices))
+
+
+@require_POST
+@moderator_required
+def undelete(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = get_moderated(request.user, pk, deleted=True)
+    try:
+        moderation.undelete(practice, by=request.user)
+    except moderation.Conflict:
+        messages.error(request, CONFLICT)
+        return redirect("moderation:trash")
+    messages.success(request, _("« %(title)s » est restaurée.") % {"title": practice.title})
+    return redirect("moderation:trash")
+
+
+def number_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+@moderator_required
+def journal(request: HttpRequest) -> HttpResponse:
+    events = ModerationEvent.objects.select_related("actor", "practice")
+    if not cast(User, request.user).is_administrator:
+        events = events.filter(practice__in=Practice.objects.moderated_by(request.user))
+    filters = {}
+    practice_id = number_or_none(request.GET.get("pratique"))
+    if practice_id is not None:
+        events = events.filter(practice_id=practice_id)
+        filters["pratique"] = practice_id
+    actor_id = number_or_none(request.GET.get("par"))
+    if actor_id is not None:
+        events = events.filter(actor_id=actor_id)
+        filters["par"] = actor_id
+    context = paginate(request, events)
+    for key in ("previous_url", "next_url"):
+        if context[key]:
+            context[key] = "?" + urlencode({**filters, "page": context[key].split("=")[1]})
+    context["filtered_practice"] = (
+        Practice.objects.filter(pk=practice_id).first() if practice_id else None
+    )
+    context["filtered_actor"] = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return render(request, "practices/moderation/journal.html", context)
+
+
+# History, visible to the author of the practice and to its moderators.
+
+
+def get_history_practice(user, slug: str) -> tuple[Practice, bool]:
+    """The practice and whether this person moderates it; a 404 for anyone else."""
+    practice = get_object_or_404(Practice.objects.alive(), slug=slug)
+    moderating = moderation.can_moderate(user, practice)
+    if not moderating and not (user.is_authenticated and practice.author_id == user.pk):
+        raise Http404(_("Cette pratique n'existe pas ou n'est pas accessible."))
+    return practice, moderating
+
+
+@require_GET
+@login_required
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    practice, moderating = get_history_practice(request.user, slug)
+    versions = practice.versions.select_related("author").order_by("-number")
+    context = paginate(request, versions)
+    context.update(practice=practice, moderating=moderating)
+    return render(request, "practices/moderation/history.html", context)
+
+
+@require_GET
+@login_required
+def version_diff(request: HttpRequest, slug: str) -> HttpResponse:
+    practice, moderating = get_history_practice(request.user, slug)
+    new = get_object_or_404(practice.versions, number=number_or_none(request.GET.get("a")))
+    old_number = number_or_none(request.GET.get("de"))
+    if old_number is None:
+        old_number = new.number - 1
+    old = practice.versions.filter(number=old_number).first()
+    changes = compare(old.snapshot if old else {}, new.snapshot)
+    context = {
+        "practice": practice,
+        "old": old,
+        "new": new,
+        "changes": changes,
+        "moderating": moderating,
+    }
+    return render(request, "practices/moderation/diff.html", context)
+
+
+@require_POST
+@moderator_required
+def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    practice = get_moderated(request.user, pk)
+    version = get_object_or_404(PracticeVersion, practice=practice, number=number)
+    new = moderation.restore_version(practice, version, by=request.user)
+    messages.success(
+        request,
+        _("La version %(old)d est restaurée : elle devient la version %(new)d.")
+        % {"old": version.number, "new": new.number},
+    )
+    return redirect("practices:history", slug=practice.slug)
+
+
+# The author's side: a draft thrown away, a published practice revised.
+
+
+@require_POST
+@login_required
+def delete_draft(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = get_object_or_404(Practice.objects.authored_by(request.user), slug=slug)
+    if practice.status != Practice.Status.DRAFT:
+        raise Http404(_("Seul un brouillon peut être supprimé par son auteur·rice."))
+    moderation.soft_delete(practice, by=request.user)
+    messages.success(
+        request, _("Le brouillon « %(title)s » est supprimé.") % {"title": practice.title}
+    )
+    return redirect("practices:my_contributions")
+
+
+def revision_form(request: HttpRequest, practice: Practice) -> HttpResponse:
+    """The author edits a published practice: the edit waits for a moderator, the practice
+    stays online as it is meanwhile."""
+    pending = practice.revision if practice.revision_status == "changes_requested" else None
+    initial = moderation.form_initial(pending.snapshot) if pending else {}
+    form = PracticeForm(instance=practice, author=request.user, initial=initial)
+    if request.method == "POST":
+        form = PracticeForm(request.POST, instance=practice, author=request.user, submitting=True)
+        if form.is_valid():
+            live = Practice.objects.get(pk=practice.pk)
+            snapshot = moderation.snapshot_from_form(form, live)
+            try:
+                moderation.propose_revision(live, by=request.user, snapshot=snapshot)
+            except moderation.Conflict:
+                messages.error(request, CONFLICT)
+                return redirect("practices:my_contributions")
+            messages.success(
+                request,
+                _(
+                    "Merci ! Votre modification est transmise à l'équipe de modération ; "
+                    "la version publiée reste en ligne d'ici là."
+                ),
+            )
+            return redirect("practices:my_contributions")
+        messages.error(
+            request,
+            _(
+                "Le formulaire contient des erreurs : rien n'est perdu, "
+                "corrigez les champs signalés."
+            ),
+        )
+    context = {"form": form, "practice": practice, "revising": True}
+    return render(request, "practices/practice_form.html", context)
