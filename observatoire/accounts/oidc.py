@@ -183,9 +183,9 @@ def user_for_claims(claims: dict) -> User:
         user.organisation = membership.organisation
     user.full_name = full_name(claims) or user.full_name or email.split("@")[0]
     if not user.pk:
-        user.set_unusable_password()  # an extranet account has no local password until reset
+        user.set_unusable_password()  # an extranet account signs in through the extranet
     # The extranet checked the address (verified_email above).
-    if getattr(user, "email_verified_at", False) is None:
+    if user.email_verified_at is None:
         user.email_verified_at = timezone.now()
     user.save()
     return user

@@ -32,6 +32,8 @@ from observatoire.accounts.tests.factories import make_user
 from observatoire.lib.identifiers import siren_with_checksum
 from observatoire.network.models import Organisation
 from observatoire.network.tests.factories import make_cooperative
+from observatoire.pages.tests.test_browser import axe_violations
+from observatoire.pages.tests.test_html_valid import validation_errors
 
 # Playwright's sync API runs an event loop in this thread (see pages/tests/test_browser.py).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -291,8 +293,7 @@ def test_a_cooperative_leader_signs_in_and_gets_an_account(client, extranet, kno
     assert user.cooperative == known_cooperative
     assert user.organisation is None
     assert not user.has_usable_password()
-    if hasattr(user, "email_verified_at"):
-        assert user.email_verified_at is not None
+    assert user.email_verified_at is not None
 
 
 def test_signing_in_again_updates_the_same_account(client, extranet, known_cooperative):
@@ -339,6 +340,7 @@ def test_a_local_account_is_found_by_email_and_keeps_its_password(
         "Lou Locale",
     )
     assert User.objects.filter(email__iexact="locale@exemple.coop").count() == 1
+    assert local.email_verified_at is not None
     client.logout()
     response = client.post(
         reverse("accounts:login"), {"username": "locale@exemple.coop", "password": LOCAL_PASSWORD}
@@ -460,6 +462,17 @@ def test_the_login_page_offers_the_extranet_only_when_configured(client, setting
     page = client.get(reverse("accounts:login"), {"next": "/pratiques/"}).content.decode()
     assert "Se connecter avec l&#x27;extranet" in page
     assert 'href="/oidc/authenticate/?next=/pratiques/"' in page
+
+
+def test_the_login_page_with_the_extranet_and_a_refusal_is_valid_html(
+    client, extranet, known_cooperative
+):
+    sign_in(client, "inconnue")
+    response = client.get(reverse("accounts:login"), {"next": "/pratiques/"})
+    page = response.content.decode()
+    assert "n&#x27;est pas encore dans l&#x27;annuaire" in page
+    assert "Se connecter avec l&#x27;extranet" in page
+    assert validation_errors({"connexion": page}) == {"connexion": []}
 
 
 def test_local_accounts_keep_working_beside_the_extranet(client, extranet, member):
@@ -619,6 +632,7 @@ def test_in_a_browser_the_extranet_and_the_password_both_sign_in(
     )
 
     page.goto(f"{live_server.url}/connexion/?next=/pratiques/")
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Se connecter avec l'extranet").click()
     page.get_by_label("Identifiant").fill("dirigeante")
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -646,4 +660,17 @@ def test_in_a_browser_the_extranet_and_the_password_both_sign_in(
     assert page.url.startswith(f"{live_server.url}/")
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     assert problems == []
+    context.close()
+
+    # Someone whose cooperative is not in the directory reads why, on the sign-in page.
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_role("link", name="Se connecter avec l'extranet").click()
+    page.get_by_label("Identifiant").fill("inconnue")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter à l'extranet").click()
+    page.wait_for_url(f"{live_server.url}/connexion/")
+    expect(page.get_by_text(f"Votre coopérative (SIREN {UNKNOWN_SIREN})")).to_be_visible()
+    assert axe_violations(page) == []
     context.close()
