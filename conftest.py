@@ -1,5 +1,7 @@
 """Shared test fixtures: reference data loaded once, and one persona per role."""
 
+from unittest import mock
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -30,7 +32,12 @@ def run_tasks(db):
     """``run_tasks()``: the database worker runs every task that is due, as `make run` does."""
 
     def run() -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+        # The worker closes « old » connections between tasks; inside a test's transaction
+        # PostgreSQL's connection would be closed under the test. The test owns it: keep it.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command(
+                "db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0
+            )
 
     return run
 

@@ -6,6 +6,7 @@ site's key: no login needed, and nobody can unsubscribe someone else.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core import signing
 from django.db.models import Prefetch, Q
@@ -22,7 +23,7 @@ from observatoire.practices.models import Practice
 
 UNSUBSCRIBE_SALT = "community.digest.unsubscribe"
 EXCERPT_WORDS = 30
-PERIODS = {
+PERIODS: dict[str, timedelta] = {
     DigestPreference.Frequency.DAILY: timedelta(days=1),
     DigestPreference.Frequency.WEEKLY: timedelta(days=7),
 }
@@ -82,7 +83,7 @@ def new_practices(user, follows: list[Follow], since: datetime) -> dict[str, Gro
     )
     groups: dict[str, Group] = {}
     for practice in practices:
-        owners = [categories.get(practice.category_id)]
+        owners: list[Any] = [categories.get(practice.category_id)]
         owners += [themes.get(theme.pk) for theme in practice.theme_list]
         owners += [cooperatives.get(coop.pk) for coop in practice.coops]
         owner = next(item for item in owners if item is not None)

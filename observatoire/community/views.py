@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from observatoire.accounts.models import User
 from observatoire.community import actions
 from observatoire.community.digest import read_unsubscribe_token
 from observatoire.community.forms import (
@@ -46,6 +47,12 @@ from observatoire.lib.pagination import paginate
 from observatoire.practices.models import Practice
 
 COMMENT_PERIOD = timedelta(hours=1)
+
+
+class SignedInRequest(HttpRequest):
+    """A request behind @login_required: its person is a User, never anonymous."""
+
+    user: User
 
 
 def get_practice_for(user, slug: str) -> Practice:
@@ -87,7 +94,7 @@ def next_url(request: HttpRequest, default: str) -> str:
 # Comments.
 @login_required
 @require_POST
-def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
+def comment_create(request: SignedInRequest, slug: str) -> HttpResponse:
     practice = get_practice_for(request.user, slug)
     parent = None
     if request.POST.get("parent"):
@@ -122,7 +129,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     comment = get_comment_for(request.user, pk)
     if not comment.can_be_edited_by(request.user):
         raise PermissionDenied(
@@ -141,7 +148,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_report(request: SignedInRequest, pk: int) -> HttpResponse:
     comment = get_comment_for(request.user, pk)
     already = CommentReport.objects.filter(comment=comment, reporter=request.user).exists()
     form = ReportForm(request.POST or None)
@@ -166,7 +173,7 @@ def require_moderator(user) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_hide(request: SignedInRequest, pk: int) -> HttpResponse:
     require_moderator(request.user)
     comment = get_comment_for(request.user, pk)
     form = HideForm(request.POST or None)
@@ -179,7 +186,7 @@ def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_unhide(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_unhide(request: SignedInRequest, pk: int) -> HttpResponse:
     require_moderator(request.user)
     comment = get_comment_for(request.user, pk)
     comment.unhide(by=request.user)
@@ -189,7 +196,7 @@ def comment_unhide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: SignedInRequest) -> HttpResponse:
     require_moderator(request.user)
     reports = CommentReport.objects.select_related(
         "reporter", "comment__practice", "comment__author"
@@ -198,21 +205,23 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 # « Nous l'avons adoptée ».
-def require_cooperative(user) -> None:
+def require_cooperative(user) -> int:
+    """The person's cooperative (its id); 403 for anyone who speaks for none."""
     if not (user.is_authenticated and user.cooperative_id and not user.is_movement_staff):
         raise PermissionDenied(
             _("Seuls les membres d'une coopérative peuvent déclarer une adoption.")
         )
+    return int(user.cooperative_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def adoption_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    require_cooperative(request.user)
+def adoption_edit(request: SignedInRequest, slug: str) -> HttpResponse:
+    cooperative_id = require_cooperative(request.user)
     practice = get_practice_for(request.user, slug)
     adoption = Adoption.objects.filter(
-        practice=practice, cooperative_id=request.user.cooperative_id
-    ).first() or Adoption(practice=practice, cooperative_id=request.user.cooperative_id)
+        practice=practice, cooperative_id=cooperative_id
+    ).first() or Adoption(practice=practice, cooperative_id=cooperative_id)
     form = AdoptionForm(request.POST or None, instance=adoption)
     if request.method == "POST" and form.is_valid():
         actions.declare_adoption(adoption, by=request.user, feedback=form.cleaned_data["feedback"])
@@ -224,12 +233,10 @@ def adoption_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def adoption_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    require_cooperative(request.user)
+def adoption_withdraw(request: SignedInRequest, slug: str) -> HttpResponse:
+    cooperative_id = require_cooperative(request.user)
     practice = get_practice_for(request.user, slug)
-    adoption = get_object_or_404(
-        Adoption, practice=practice, cooperative_id=request.user.cooperative_id
-    )
+    adoption = get_object_or_404(Adoption, practice=practice, cooperative_id=cooperative_id)
     adoption.delete()
     messages.success(request, _("L'adoption par votre coopérative est retirée."))
     return redirect(practice.get_absolute_url() + "#adoptions")
@@ -238,7 +245,7 @@ def adoption_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
 # Bookmarks.
 @login_required
 @require_POST
-def bookmark_toggle(request: HttpRequest, slug: str) -> HttpResponse:
+def bookmark_toggle(request: SignedInRequest, slug: str) -> HttpResponse:
     practice = get_practice_for(request.user, slug)
     removed, _count = Bookmark.objects.filter(user=request.user, practice=practice).delete()
     if removed:
@@ -251,7 +258,7 @@ def bookmark_toggle(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_bookmarks(request: HttpRequest) -> HttpResponse:
+def my_bookmarks(request: SignedInRequest) -> HttpResponse:
     bookmarks = (
         Bookmark.objects.filter(
             user=request.user,
@@ -269,7 +276,7 @@ def get_followable(user, kind: str, pk: int):
     if kind not in FOLLOWABLE:
         raise Http404(_("On ne peut pas suivre cela."))
     field, model = FOLLOWABLE[kind]
-    queryset = model.objects.all()
+    queryset = model._default_manager.all()
     if model is Practice:
         queryset = Practice.objects.discoverable_by(user).without_index()
     target = queryset.filter(pk=pk).first()
@@ -280,7 +287,7 @@ def get_followable(user, kind: str, pk: int):
 
 @login_required
 @require_POST
-def follow_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def follow_toggle(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     field, target = get_followable(request.user, kind, pk)
     removed, _count = Follow.objects.filter(user=request.user, **{field: target}).delete()
     if removed:
@@ -293,7 +300,7 @@ def follow_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_follows(request: HttpRequest) -> HttpResponse:
+def my_follows(request: SignedInRequest) -> HttpResponse:
     preference = DigestPreference.objects.filter(user=request.user).first()
     preference = preference or DigestPreference(user=request.user)
     form = DigestForm(request.POST or None, instance=preference)
@@ -315,7 +322,7 @@ def my_follows(request: HttpRequest) -> HttpResponse:
 # Notifications.
 @login_required
 @require_http_methods(["GET", "POST"])
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: SignedInRequest) -> HttpResponse:
     mine = Notification.objects.filter(recipient=request.user)
     if request.method == "POST":
         mine.filter(read_at__isnull=True).update(read_at=timezone.now())
@@ -326,7 +333,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: SignedInRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if notification.read_at is None:
         notification.read_at = timezone.now()

@@ -73,6 +73,7 @@ def practice_community(context) -> dict:
         (a for a in adoptions if signed_in and a.cooperative_id == user.cooperative_id), None
     )
     comments = thread(practice, user)
+    comment_count: int = sum(1 + len(getattr(c, "reply_list", [])) for c in comments)
     return {
         "request": request,
         "user": user,
@@ -81,7 +82,7 @@ def practice_community(context) -> dict:
         "my_adoption": mine,
         "can_adopt": signed_in and bool(user.cooperative_id) and not user.is_movement_staff,
         "comments": comments,
-        "comment_count": sum(1 + len(c.reply_list) for c in comments),
+        "comment_count": comment_count,
         "can_moderate": can_moderate(user),
         "bookmarked": signed_in and Bookmark.objects.filter(user=user, practice=practice).exists(),
         "form": CommentForm(auto_id="id_comment_%s") if signed_in else None,
