@@ -13,7 +13,9 @@ they are reduced to ``IMAGE_MAX_SIDE`` pixels on their longest side.
 import io
 import secrets
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from pathlib import PurePosixPath
 
 import filetype
@@ -21,10 +23,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from PIL import Image, ImageOps, ImageSequence
 
 PDF = "application/pdf"
@@ -114,6 +118,50 @@ def max_bytes() -> int:
     return settings.ATTACHMENT_MAX_BYTES
 
 
+class OversizedUpload(UploadedFile):
+    """What is left of a file past the size limit: its name and size, for the message."""
+
+    def __init__(self, name: str, size: int, content_type: str | None):
+        super().__init__(io.BytesIO(), name=name, content_type=content_type, size=size)
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """Stop keeping a file's bytes once past ``ATTACHMENT_MAX_BYTES``: nothing more reaches
+    memory or the temporary folder, and the form says how much the file weighed."""
+
+    received = 0
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        return None if self.received > max_bytes() else raw_data
+
+    def file_complete(self, file_size: int) -> UploadedFile | None:
+        if self.received > max_bytes():
+            return OversizedUpload(self.file_name or "", self.received, self.content_type)
+        return None  # the next handlers (memory, temporary file) hold the file
+
+
+def limit_upload_size(view: Callable) -> Callable:
+    """Put ``SizeLimitHandler`` first for this view's uploads.
+
+    The CSRF check reads the request body, after which handlers cannot change: as Django's
+    documentation on upload handlers says, the view is exempted from the middleware's check and
+    protected here instead, once the handler is in place. The check itself is the same.
+    """
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.upload_handlers.insert(0, SizeLimitHandler(request))
+        return protected(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)
+
+
 def refuse(key: str, **params) -> ValidationError:
     return ValidationError(MESSAGES[key], code=key, params=params or None)
 
@@ -122,7 +170,7 @@ def validate_upload(uploaded: UploadedFile) -> CleanedUpload:
     """The checked (and, for images, re-encoded) file, or a ValidationError in French."""
     size = uploaded.size or 0
     if size > max_bytes():
-        # Refused from the size the upload handler counted, before reading anything.
+        # Refused from the size the upload handlers counted (SizeLimitHandler kept no content).
         raise ValidationError(
             _("Ce fichier pèse %(size)s : la limite est de %(limit)s par fichier."),
             code="size",

@@ -130,11 +130,13 @@ def get_own_practice(user, slug: str, *, editable: bool) -> Practice:
 
 
 @login_required
+@uploads.limit_upload_size
 def practice_submit(request: HttpRequest) -> HttpResponse:
     return practice_form(request, Practice())
 
 
 @login_required
+@uploads.limit_upload_size
 def practice_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return practice_form(request, get_own_practice(request.user, slug, editable=True))
 

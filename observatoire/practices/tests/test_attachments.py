@@ -404,3 +404,65 @@ def test_the_pages_with_attachments_are_valid_html(client_as, member):
     attach(practice, name="photo.png", content=image_bytes("PNG"), content_type="image/png")
     assert hidden_ids(form_with_errors) and "dessin.svg" in errors_of(form_with_errors)
     assert_valid({"form": form_with_errors, "detail": client.get(practice.get_absolute_url())})
+
+
+def test_past_the_limit_no_byte_of_the_file_is_kept(rf, settings):
+    from observatoire.practices.uploads import OversizedUpload, SizeLimitHandler
+
+    settings.ATTACHMENT_MAX_BYTES = 100_000
+    big, small = b"%PDF-" + b"x" * 300_000, pdf_bytes()
+    request = rf.post(SUBMIT, {"documents": [upload("gros.pdf", big), upload("petit.pdf", small)]})
+    request.upload_handlers.insert(0, SizeLimitHandler(request))
+    oversized, kept = request.FILES.getlist("documents")
+    assert isinstance(oversized, OversizedUpload) and oversized.size == len(big)
+    assert oversized.read() == b"" and kept.read() == small
+
+
+def test_the_form_still_checks_the_csrf_token(member):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    response = client.post(SUBMIT, form_data(documents=[upload("guide.pdf", pdf_bytes())]))
+    assert response.status_code == 403 and not Attachment.objects.exists()
+    edit = reverse("practices:edit", args=[make_practice(status="draft", author=member).slug])
+    assert client.post(edit, form_data()).status_code == 403
+
+
+def test_an_animated_gif_stays_animated_and_is_resized(client_as, member):
+    frames = [Image.new("RGB", (2000, 1000), color) for color in ("red", "green", "blue")]
+    output = io.BytesIO()
+    frames[0].save(output, "GIF", save_all=True, append_images=frames[1:], duration=200, loop=0)
+    client = client_as(member)
+    response = client.post(SUBMIT, form_data(documents=[upload("anim.gif", output.getvalue())]))
+    assert response.status_code == 302
+    with Attachment.objects.get().file.open("rb") as handle:
+        image = Image.open(io.BytesIO(handle.read()))
+        assert image.format == "GIF" and image.size == (1600, 800) and image.n_frames == 3
+
+
+def test_the_preview_shows_the_documents_to_their_author(client_as, member):
+    client = client_as(member)
+    files = [upload("guide.pdf", pdf_bytes())]
+    response = client.post(SUBMIT, form_data(action="apercu", documents=files))
+    practice = Practice.objects.get()
+    assert response["Location"] == reverse("practices:preview", args=[practice.slug])
+    html = client.get(response["Location"]).content.decode()
+    url = file_url(practice.attachments.get())
+    assert f'href="{url}"' in html and client.get(url).status_code == 200
+
+
+def test_abandoned_uploads_are_purged_with_their_files(member, media_in_tmp):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old, recent_one, linked = attach(None), attach(None), attach(make_practice())
+    Attachment.objects.filter(pk__in=[old.pk, linked.pk]).update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
+    call_command("purgeuploads", stdout=io.StringIO())
+    assert set(Attachment.objects.values_list("pk", flat=True)) == {recent_one.pk, linked.pk}
+    assert not (media_in_tmp / old.file.name).exists()
+    assert (media_in_tmp / linked.file.name).exists()
