@@ -122,6 +122,9 @@ LOGOUT_REDIRECT_URL = "pages:home"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the email)
+AXES_USERNAME_CALLABLE = "observatoire.accounts.backends.attempted_username"
+AXES_WHITELIST_CALLABLE = "observatoire.accounts.backends.without_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "observatoire.accounts.views.locked_out"

@@ -31,3 +31,16 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def attempted_username(request: HttpRequest, credentials: dict | None) -> str:
+    """The address a sign-in attempt was for, as accounts store it (AXES_USERNAME_CALLABLE):
+    the sign-in form calls it ``username``, and ``Camille@…`` is ``camille@…``."""
+    source = credentials if credentials is not None else request.POST
+    return str(source.get("username") or source.get("email") or "").strip().lower()
+
+
+def without_username(request: HttpRequest, credentials: dict | None) -> bool:
+    """Attempts with no address (AXES_WHITELIST_CALLABLE) are not counted: the extranet's single
+    sign-on has no password to guess, and its refusals must not lock people out."""
+    return not attempted_username(request, credentials)

@@ -1,5 +1,7 @@
 """Forms of accounts: sign in by email, invitations, profile, password reset, erasure."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -93,8 +95,9 @@ class InvitationForm(forms.ModelForm):
             )
         return email
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         role = data.get("role")
         if not role:
             return data
@@ -147,8 +150,9 @@ class AcceptInvitationForm(HoneypotMixin, forms.Form):
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))

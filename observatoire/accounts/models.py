@@ -147,7 +147,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             self.delete()
 
     # Invitations: who may bring whom onto the platform.
-    def invitable_roles(self) -> list[str]:
+    def invitable_roles(self) -> list[Role]:
         """The roles this person may give to someone they invite, in the order of Role."""
         if self.is_administrator:
             allowed = set(Role)
