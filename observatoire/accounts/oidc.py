@@ -233,8 +233,9 @@ class ExtranetCallbackView(OIDCAuthenticationCallbackView):
                     "connectez-vous avec votre mot de passe."
                 )
             )
-        except (SuspiciousOperation, jwt.PyJWTError) as error:
-            # Unknown state, replayed callback, nonce or signature that does not match.
+        except (SuspiciousOperation, jwt.PyJWTError, KeyError, ValueError) as error:
+            # Unknown state, replayed callback, nonce or signature that does not match, or an
+            # answer of the provider that lacks what the protocol promises.
             logger.warning("Extranet sign-in: rejected response (%s)", type(error).__name__)
             return self.refuse(self.retry_message())
 

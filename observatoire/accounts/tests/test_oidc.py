@@ -448,6 +448,15 @@ def test_an_unreachable_provider_is_explained(client, extranet, settings, known_
     assert "L&#x27;extranet ne répond pas pour le moment." in page
 
 
+def test_a_provider_answer_without_keys_is_explained(client, extranet, settings, known_cooperative):
+    callback = provider_redirect(start(client), "dirigeante")
+    # A JSON document, but not a key set: no "keys" in it.
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{extranet['issuer']}/.well-known/openid-configuration/"
+    page = messages_after(client, come_back(client, callback))
+    assert "La connexion par l&#x27;extranet n&#x27;a pas abouti" in page
+    assert not get_user(client).is_authenticated
+
+
 # Configuration.
 
 
