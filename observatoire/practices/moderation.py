@@ -195,6 +195,13 @@ def log(practice: Practice, *, by, action: str, message: str = "", version=None)
     )
 
 
+def keep_live_content(practice: Practice, *, by) -> None:
+    """Before the content is replaced, make sure a version holds it (older practices have none)."""
+    record_version(
+        practice, by=by, note=_("Contenu en ligne avant remplacement"), only_if_changed=True
+    )
+
+
 def record_save(practice: Practice, *, by) -> None:
     """A version for an author's save that changed the content (drafts included)."""
     record_version(practice, by=by, note=_("Enregistrée par son auteur·rice"), only_if_changed=True)
@@ -203,6 +210,7 @@ def record_save(practice: Practice, *, by) -> None:
 def record_submission(practice: Practice, *, by) -> None:
     record_version(practice, by=by, note=_("Soumise à la relecture"), only_if_changed=True)
     log(practice, by=by, action=Action.SUBMITTED)
+    notify_moderators(practice, revision=False)
 
 
 # The steps. Each claims its transition with one conditional update, or raises Conflict.
@@ -245,6 +253,7 @@ def publish(practice: Practice, *, by, expected: int, message: str = "") -> None
     first = practice.published_at is None
     claim(practice, expected=expected, states=AWAITING)
     if revision is not None:
+        keep_live_content(practice, by=None)
         apply_snapshot(practice, revision.snapshot)
         PracticeVersion.objects.filter(pk=revision.pk).update(state=State.PUBLISHED)
         note = _("Modification publiée")
@@ -330,6 +339,7 @@ def propose_revision(practice: Practice, *, by, snapshot: dict) -> PracticeVersi
         raise Conflict
     practice.refresh_from_db()
     log(practice, by=by, action=Action.SUBMITTED, version=version)
+    notify_moderators(practice, revision=True)
     assert version is not None
     return version
 
@@ -337,6 +347,7 @@ def propose_revision(practice: Practice, *, by, snapshot: dict) -> PracticeVersi
 @transaction.atomic
 def restore_version(practice: Practice, version: PracticeVersion, *, by) -> PracticeVersion:
     """Make the practice say what an old version said, as a new version."""
+    keep_live_content(practice, by=None)
     apply_snapshot(practice, version.snapshot)
     Practice.objects.filter(pk=practice.pk).update(review_version=practice.review_version + 1)
     new = record_version(
@@ -415,6 +426,33 @@ def notify(practice: Practice, kind: str, *, message: str, revision: bool) -> No
                 "message": message,
                 "link": link,
                 "is_author": is_author,
+                "revision": revision,
+            },
+        )
+
+
+def queue_moderators(practice: Practice):
+    """Who hears of a new submission: the moderators of its Union régionale, or of the
+    Confédération when it has no cooperative or its UR has no moderator."""
+    moderators = User.objects.filter(role=Role.MODERATOR, is_active=True)
+    unions = practice.cooperatives.values("union_id")
+    regional = moderators.filter(organisation__in=unions)
+    if regional.exists():
+        return regional
+    return moderators.filter(organisation__kind="confederation")
+
+
+def notify_moderators(practice: Practice, *, revision: bool) -> None:
+    """One email to each moderator of the queue for each submission (not for drafts)."""
+    link = absolute_url(reverse("moderation:review", args=[practice.pk]))
+    for person in queue_moderators(practice):
+        send_email(
+            "moderation/new_submission",
+            to=person,
+            context={
+                "name": person.full_name,
+                "practice_title": practice.title,
+                "link": link,
                 "revision": revision,
             },
         )

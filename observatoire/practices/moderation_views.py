@@ -84,7 +84,17 @@ def queue(request: HttpRequest) -> HttpResponse:
             Q(status=state) | Q(status=Practice.Status.PUBLISHED, revision_status=state)
         )
     context = paginate(request, practices)
+    if state:
+        keep_filters(context, {"etat": state})
     return render(request, "practices/moderation/queue.html", {**context, "state": state})
+
+
+def keep_filters(context: dict, filters: dict) -> None:
+    """The pagination links of a filtered list keep its filters."""
+    for key in ("previous_url", "next_url"):
+        if context[key]:
+            page = context[key].split("=", 1)[1]
+            context[key] = "?" + urlencode({**filters, "page": page})
 
 
 class Rows(list):
@@ -320,9 +330,7 @@ def journal(request: HttpRequest) -> HttpResponse:
         events = events.filter(actor_id=actor_id)
         filters["par"] = actor_id
     context = paginate(request, events)
-    for key in ("previous_url", "next_url"):
-        if context[key]:
-            context[key] = "?" + urlencode({**filters, "page": context[key].split("=")[1]})
+    keep_filters(context, filters)
     context["filtered_practice"] = (
         Practice.objects.filter(pk=practice_id).first() if practice_id else None
     )

@@ -410,6 +410,13 @@ def test_a_published_practice_edited_by_its_author_stays_online_until_published(
     live.refresh_from_db()
     assert live.actions == "Texte révisé par l'autrice." and live.revision_status == ""
     assert live.revision is None
+    # Nothing is lost: the text replaced is kept as a version, restorable.
+    saved = live.versions.filter(state="saved").order_by("number")
+    assert [v.snapshot["actions"] for v in saved] == [
+        "Première version du texte.",
+        "Texte révisé par l'autrice.",
+    ]
+    assert live.versions.get(state="published").author == member
     client.logout()
     page = client_as(None).get(live.get_absolute_url()).content.decode()
     assert "Texte révisé par l" in page and "Première version" not in page
@@ -602,6 +609,7 @@ def test_moderation_pages_are_valid_html(client_as, moderator, member, cooperati
     from observatoire.pages.tests.test_html_valid import assert_valid
 
     live = make_practice(author=member, cooperatives=[cooperative], actions="Un.")
+    published = make_practice(author=member, cooperatives=[cooperative])
     revise(client_as(member), live, actions="Deux.")
     live.refresh_from_db()
     in_review(live, moderator)
@@ -620,5 +628,54 @@ def test_moderation_pages_are_valid_html(client_as, moderator, member, cooperati
             "historique": client.get(reverse("practices:history", args=[live.slug])),
             "différences": client.get(reverse("practices:diff", args=[live.slug]), {"a": 2}),
             "mes contributions": client_as(member).get(reverse("practices:my_contributions")),
+            "modification d'une pratique publiée": client_as(member).get(
+                reverse("practices:edit", args=[published.slug])
+            ),
         }
     )
+
+
+def test_a_submission_emails_the_moderators_of_its_union_once(
+    client_as, member, moderator, permanent, run_tasks
+):
+    breton = make_user(role=Role.MODERATOR, organisation=union("ur-bretagne"))
+    client = client_as(member)
+    client.post(
+        reverse("practices:submit"),
+        {
+            "title": "Une assemblée en plein air",
+            "summary": "En juin.",
+            "category": make_practice().category_id,
+            "actions": "Nous l'avons fait.",
+            "visibility": "public",
+            "action": "soumettre",
+        },
+    )
+    practice = Practice.objects.get(title="Une assemblée en plein air")
+    run_tasks()
+    assert [m.to for m in mail.outbox] == [[moderator.email]]
+    assert breton.email not in str([m.to for m in mail.outbox])
+    email = mail.outbox[0]
+    assert "À relire" in email.subject
+    path = "/" + link_in(email.body).split("://", 1)[1].split("/", 1)[1]
+    assert path == reverse("moderation:review", args=[practice.pk])
+    client.logout()
+    assert client_as(moderator).get(path).status_code == 200
+
+
+def test_the_practice_page_offers_its_author_and_moderators_their_tools(
+    client_as, member, coop_admin, moderator, cooperative, client
+):
+    practice = make_practice(author=member, cooperatives=[cooperative])
+    edit = reverse("practices:edit", args=[practice.slug])
+    review = reverse("moderation:review", args=[practice.pk])
+    html = client_as(member).get(practice.get_absolute_url()).content.decode()
+    assert edit in html and review not in html
+    client.logout()
+    html = client_as(moderator).get(practice.get_absolute_url()).content.decode()
+    assert review in html and edit not in html
+    client.logout()
+    html = client_as(coop_admin).get(practice.get_absolute_url()).content.decode()
+    assert review not in html and edit not in html
+    client.logout()
+    assert review not in client_as(None).get(practice.get_absolute_url()).content.decode()
