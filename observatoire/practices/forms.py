@@ -267,7 +267,7 @@ class AttachmentsForm(forms.Form):
     def posted_ids(self, name: str) -> list[int]:
         if not self.is_bound:
             return []
-        values = self.data.getlist(name)[: MAX_ATTACHMENTS * 2]
+        values = self.data.getlist(name)[: MAX_ATTACHMENTS * 2]  # type: ignore[attr-defined]
         return [int(value) for value in values if value.isdigit()]
 
     def pending_posted(self) -> list[Attachment]:

@@ -274,6 +274,7 @@ def check_zip_members(members: list[zipfile.ZipInfo]) -> None:
 def reencode_image(data: bytes, content_type: str) -> bytes:
     """Decode within a pixel budget, then save again: no metadata, nothing trailing, ≤ 1600 px."""
     image_format = ACCEPTED[content_type][1]
+    assert image_format is not None, content_type
     try:
         # Opening reads only the header: the size is checked before any pixel is decoded.
         with Image.open(io.BytesIO(data)) as probe:

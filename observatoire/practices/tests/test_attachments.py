@@ -303,6 +303,7 @@ def attach(practice: Practice, *, name="guide.pdf", content=None, content_type="
 
 
 def file_url(attachment: Attachment) -> str:
+    assert attachment.practice is not None
     return reverse("practices:attachment", args=[attachment.practice.slug, attachment.pk])
 
 
