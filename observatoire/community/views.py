@@ -124,6 +124,7 @@ def comment_create(request: SignedInRequest, slug: str) -> HttpResponse:
         messages.success(request, _("Votre message est publié."))
         return redirect(comment.get_absolute_url())
     context = {"form": form, "practice": practice, "parent": parent}
+    context["edit_minutes"] = settings.COMMENT_EDIT_MINUTES
     return render(request, "community/comment_form.html", context, status=400)
 
 
@@ -143,6 +144,7 @@ def comment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Votre message est modifié."))
             return redirect(comment.get_absolute_url())
     context = {"form": form, "comment": comment, "practice": comment.practice}
+    context["edit_minutes"] = settings.COMMENT_EDIT_MINUTES
     return render(request, "community/comment_form.html", context)
 
 

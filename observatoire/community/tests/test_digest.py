@@ -1,7 +1,8 @@
 """The email digest: grouped, with excerpts, never empty, one-click unsubscribe, in the
 person's language."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -14,7 +15,12 @@ from observatoire.accounts.models import Role
 from observatoire.accounts.tests.factories import make_user
 from observatoire.community.digest import send_digests_now, unsubscribe_token
 from observatoire.community.models import DigestPreference, Follow
-from observatoire.community.tasks import next_run, schedule_next, send_digests
+from observatoire.community.tasks import (
+    next_run,
+    run_scheduled_digests,
+    schedule_next,
+    send_digests,
+)
 from observatoire.community.tests.factories import make_comment
 from observatoire.practices.models import Category, Practice, Theme
 from observatoire.practices.tests.factories import make_practice
@@ -166,3 +172,27 @@ def test_schedule_enqueues_one_run_at_a_time():
     waiting = DBTaskResult.objects.get()
     assert waiting.run_after == next_run(timezone.now())
     assert timezone.localtime(waiting.run_after).hour == 7
+
+
+def test_a_scheduled_run_sends_and_schedules_the_next(member, run_tasks):
+    follow_everything(member, member.cooperative)
+    DigestPreference.objects.create(user=member, frequency="daily")
+    make_practice(published_at=timezone.now())
+    assert run_scheduled_digests.call() == 1
+    waiting = DBTaskResult.objects.get(task_path=run_scheduled_digests.module_path)
+    assert waiting.run_after > timezone.now()
+    call_command("schedule_digests")  # already scheduled: nothing more
+    assert DBTaskResult.objects.filter(task_path=run_scheduled_digests.module_path).count() == 1
+
+
+def test_weekly_digests_go_on_mondays_only(member):
+    follow_everything(member, member.cooperative)
+    make_practice(published_at=timezone.now())
+    tuesday = timezone.make_aware(datetime(2026, 11, 24, 7, 0))
+    with mock.patch("django.utils.timezone.now", return_value=tuesday):
+        make_practice(published_at=tuesday)
+        assert run_scheduled_digests.call() == 0
+    monday = timezone.make_aware(datetime(2026, 11, 30, 7, 0))
+    with mock.patch("django.utils.timezone.now", return_value=monday):
+        make_practice(published_at=monday)
+        assert run_scheduled_digests.call() == 1
