@@ -407,3 +407,18 @@ def test_an_accepted_invitation_can_be_neither_resent_nor_revoked(client_as, coo
     assert "rien à renvoyer" in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+
+
+def test_invitations_are_limited_per_day(client_as, coop_admin, monkeypatch):
+    monkeypatch.setattr("observatoire.accounts.views.INVITATIONS_PER_DAY", 2)
+    client = client_as(coop_admin)
+    for number in range(2):
+        response = invite(
+            client, email=f"p{number}@exemple.coop", cooperative=coop_admin.cooperative
+        )
+        assert response.status_code == 302
+    refused = invite(client, email="p3@exemple.coop", cooperative=coop_admin.cooperative)
+    assert refused.status_code == 200
+    assert "Vous avez atteint la limite de 2 envois par jour" in refused.content.decode()
+    assert 'value="p3@exemple.coop"' in refused.content.decode()
+    assert Invitation.objects.count() == 2
