@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from observatoire.lib.cache import forget_listings
 from observatoire.practices.models import (
     Attachment,
     Category,
@@ -97,14 +98,21 @@ class AttachmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    # Practice pages are cached until a practice changes: a new title or a removed file too.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        forget_listings()
+
     def delete_model(self, request, obj) -> None:
         obj.file.delete(save=False)
         super().delete_model(request, obj)
+        forget_listings()
 
     def delete_queryset(self, request, queryset) -> None:
         for attachment in queryset:
             attachment.file.delete(save=False)
         super().delete_queryset(request, queryset)
+        forget_listings()
 
 
 @admin.register(Practice)

@@ -159,3 +159,20 @@ def test_personal_data_can_be_other_apps(member):
         assert erased == [member]
     finally:
         personal_data._sources.pop("essai")
+
+
+def test_pages_with_the_deleted_persons_comments_still_work(client, member, moderator):
+    """What other apps keep after deletion (here a comment) shows without a name, never a 500."""
+    from observatoire.community.models import Comment
+
+    practice = make_practice(title="Pratique commentée", cooperatives=[member.cooperative])
+    Comment.objects.create(practice=practice, author=member, body="Un retour très utile.")
+    name = member.full_name
+    member.erase()
+    for viewer in (None, moderator):
+        client.logout()
+        if viewer:
+            client.force_login(viewer)
+        page = client.get(practice.get_absolute_url())
+        assert page.status_code == 200
+        assert name not in page.content.decode()

@@ -467,3 +467,14 @@ def test_abandoned_uploads_are_purged_with_their_files(member, media_in_tmp):
     assert set(Attachment.objects.values_list("pk", flat=True)) == {recent_one.pk, linked.pk}
     assert not (media_in_tmp / old.file.name).exists()
     assert (media_in_tmp / linked.file.name).exists()
+
+
+
+def test_the_admin_shows_attachments_without_accepting_files(client_as, administrator):
+    attachment = attach(make_practice(), name="Le guide.pdf")
+    client = client_as(administrator)
+    changelist = client.get(reverse("admin:practices_attachment_changelist"))
+    assert changelist.status_code == 200 and "Le guide.pdf" in changelist.content.decode()
+    change = client.get(reverse("admin:practices_attachment_change", args=[attachment.pk]))
+    assert change.status_code == 200 and 'type="file"' not in change.content.decode()
+    assert client.get(reverse("admin:practices_attachment_add")).status_code == 403
