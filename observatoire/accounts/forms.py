@@ -254,7 +254,7 @@ class DeleteAccountForm(forms.Form):
 
 
 # Password reset: the email leaves through our queue, in the person's language.
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(HoneypotMixin, PasswordResetForm):
     email = forms.EmailField(
         label=_("Adresse électronique de votre compte"),
         max_length=254,

@@ -393,7 +393,7 @@ def display_node(value) -> dict:
 @require_GET
 def my_data(request: SignedInRequest) -> HttpResponse:
     sections = [
-        {"title": key, "node": display_node(value)}
+        {"title": key.replace("_", " "), "node": display_node(value)}
         for key, value in personal_data.export_for(request.user).items()
     ]
     return render(request, "accounts/my_data.html", {"sections": sections})

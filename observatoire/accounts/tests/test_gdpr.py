@@ -29,7 +29,8 @@ def test_my_data_lists_the_profile_and_every_registered_source(client_as, member
     assert member.email in html and member.full_name in html
     assert "Nos cercles de décision" in html and "brouillon" in html
     for source in personal_data.sources():
-        assert source.key.capitalize() in html or source.key in html, source.key
+        title = source.key.replace("_", " ")
+        assert f"<h2>{title[0].upper()}{title[1:]}</h2>" in html, source.key
 
 
 def test_my_data_needs_sign_in(client):

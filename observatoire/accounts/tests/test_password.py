@@ -107,3 +107,15 @@ def test_password_change_for_a_signed_in_person(client_as, member):
 def test_password_change_needs_sign_in(client):
     response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_the_reset_form_has_a_honeypot(client, run_tasks):
+    make_user(email="connue@exemple.coop")
+    response = client.post(
+        reverse("accounts:password_reset"),
+        {"email": "connue@exemple.coop", "site_web": "http://spam.example"},
+    )
+    assert response.status_code == 200
+    assert "rempli par un robot" in response.content.decode()
+    run_tasks()
+    assert mail.outbox == []
