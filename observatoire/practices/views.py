@@ -216,12 +216,16 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def attachment_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
-    """A file of a practice, to whoever may see the practice: published and visible, or theirs."""
+    """A file of a practice, to whoever may see the practice: published and visible, their own,
+    or in their moderation queue."""
     attachment = get_object_or_404(
         Attachment.objects.select_related("practice"), pk=pk, practice__slug=slug
     )
-    visible = Practice.objects.discoverable_by(request.user) | Practice.objects.authored_by(
-        request.user
+    user = request.user
+    visible = (
+        Practice.objects.discoverable_by(user)
+        | Practice.objects.authored_by(user)
+        | Practice.objects.moderated_by(user)
     )
     if not visible.filter(pk=attachment.practice_id).exists():
         raise Http404(_("Ce document n'existe pas ou n'est pas accessible."))

@@ -478,3 +478,19 @@ def test_the_admin_shows_attachments_without_accepting_files(client_as, administ
     change = client.get(reverse("admin:practices_attachment_change", args=[attachment.pk]))
     assert change.status_code == 200 and 'type="file"' not in change.content.decode()
     assert client.get(reverse("admin:practices_attachment_add")).status_code == 403
+
+
+def test_moderators_open_the_files_of_the_practices_they_review(
+    client_as, member, moderator, cooperative
+):
+    from observatoire.network.models import Departement
+    from observatoire.network.tests.factories import make_cooperative
+
+    submitted = make_practice(
+        status=Practice.Status.SUBMITTED, author=member, cooperatives=[cooperative]
+    )
+    client = client_as(moderator)
+    assert client.get(file_url(attach(submitted))).status_code == 200
+    rennes = make_cooperative(departement=Departement.objects.get(code="35"))
+    elsewhere = make_practice(status=Practice.Status.SUBMITTED, cooperatives=[rennes])
+    assert client.get(file_url(attach(elsewhere))).status_code == 404
