@@ -1,6 +1,7 @@
 """Admin of the Observatory: categories, themes, synonyms, and practices."""
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from observatoire.lib.cache import forget_listings
 from observatoire.practices.models import (
@@ -15,6 +16,7 @@ from observatoire.practices.models import (
     Tag,
     Theme,
 )
+from observatoire.practices.moderation import record_version
 from observatoire.practices.search import forget_synonyms
 
 
@@ -129,6 +131,13 @@ class PracticeAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         form.instance.reindex()
+        # Edits in the admin are versioned and attributable like any other.
+        record_version(
+            form.instance,
+            by=request.user,
+            note=str(_("Modifiée dans l'administration")),
+            only_if_changed=True,
+        )
 
 
 # Moderation: versions and the audit log are records, read in the admin, never edited there.

@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class PracticesConfig(AppConfig):
     name = "observatoire.practices"
     verbose_name = _("Observatoire des pratiques")
+
+    def ready(self) -> None:
+        from observatoire.practices.moderation import register_personal_data
+
+        register_personal_data()

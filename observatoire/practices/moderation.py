@@ -472,3 +472,45 @@ def awaiting_for(user):
 
 def can_moderate(user, practice: Practice) -> bool:
     return moderates(user) and Practice.objects.moderated_by(user).filter(pk=practice.pk).exists()
+
+
+def register_personal_data() -> None:
+    """What moderation holds about a person (GDPR): versions written, notes, decisions taken.
+
+    On account deletion they stay, without their author: the history of shared content must
+    remain whole.
+    """
+    from observatoire.accounts import personal_data
+    from observatoire.practices.models import StaffNote
+
+    def erase(queryset, field: str):
+        def run(user) -> None:
+            queryset.filter(**{field: user}).update(**{field: None})
+
+        return run
+
+    personal_data.register(
+        "versions_de_pratiques",
+        export=lambda user: list(
+            PracticeVersion.objects.filter(author=user).values(
+                "practice__title", "number", "state", "created_at", "note"
+            )
+        ),
+        erase=erase(PracticeVersion.objects.all(), "author"),
+    )
+    personal_data.register(
+        "notes_de_moderation",
+        export=lambda user: list(
+            StaffNote.objects.filter(author=user).values("practice__title", "text", "created_at")
+        ),
+        erase=erase(StaffNote.objects.all(), "author"),
+    )
+    personal_data.register(
+        "journal_de_moderation",
+        export=lambda user: list(
+            ModerationEvent.objects.filter(actor=user).values(
+                "practice_title", "action", "message", "created_at"
+            )
+        ),
+        erase=erase(ModerationEvent.objects.all(), "actor"),
+    )

@@ -679,3 +679,33 @@ def test_the_practice_page_offers_its_author_and_moderators_their_tools(
     assert review not in html and edit not in html
     client.logout()
     assert review not in client_as(None).get(practice.get_absolute_url()).content.decode()
+
+
+def test_moderation_data_is_exported_and_erased_with_the_person(moderator, submission):
+    from observatoire.accounts import personal_data
+
+    in_review(submission, moderator)
+    exported = personal_data.export_for(moderator)
+    assert exported["journal_de_moderation"][0]["action"] == "taken"
+    personal_data.erase_for(moderator)
+    event = ModerationEvent.objects.get(action="taken")
+    assert event.actor is None and event.practice_title == submission.title
+
+
+def test_an_edit_in_the_admin_is_versioned(rf, administrator, cooperative):
+    from types import SimpleNamespace
+
+    from django.contrib.admin.sites import site
+
+    practice = make_practice(cooperatives=[cooperative], actions="Avant.")
+    moderation.record_version(practice, by=None, note="Départ")
+    practice.actions = "Corrigé dans l'administration."
+    practice.save()
+    request = rf.post("/admin/")
+    request.user = administrator
+    form = SimpleNamespace(instance=practice, save_m2m=lambda: None)
+    site._registry[Practice].save_related(request, form, [], True)
+    version = practice.versions.order_by("-number").first()
+    assert version.author == administrator and version.snapshot["actions"] == (
+        "Corrigé dans l'administration."
+    )
