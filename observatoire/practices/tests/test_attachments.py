@@ -469,7 +469,6 @@ def test_abandoned_uploads_are_purged_with_their_files(member, media_in_tmp):
     assert (media_in_tmp / linked.file.name).exists()
 
 
-
 def test_the_admin_shows_attachments_without_accepting_files(client_as, administrator):
     attachment = attach(make_practice(), name="Le guide.pdf")
     client = client_as(administrator)
@@ -494,3 +493,46 @@ def test_moderators_open_the_files_of_the_practices_they_review(
     rennes = make_cooperative(departement=Departement.objects.get(code="35"))
     elsewhere = make_practice(status=Practice.Status.SUBMITTED, cooperatives=[rennes])
     assert client.get(file_url(attach(elsewhere))).status_code == 404
+
+
+def test_too_many_frames_are_a_bomb_too(monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from observatoire.practices import uploads
+
+    monkeypatch.setattr(uploads, "ANIMATION_MAX_PIXELS", 25_000)
+    frames = [Image.new("RGB", (100, 100), color) for color in ("red", "green", "blue")]
+    output = io.BytesIO()
+    frames[0].save(output, "GIF", save_all=True, append_images=frames[1:])
+    with pytest.raises(ValidationError, match="trop de pixels"):
+        uploads.validate_upload(upload("anim.gif", output.getvalue()))
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (office_bytes("ppt/presentation.xml", "x"), "presentationml.presentation"),
+        (office_bytes("xl/workbook.xml", "x"), "spreadsheetml.sheet"),
+        (office_bytes("word/document.xml", "macroEnabled.main+xml"), "macros"),
+    ],
+)
+def test_office_documents_are_told_by_their_main_part(content, expected):
+    from django.core.exceptions import ValidationError
+
+    from observatoire.practices.uploads import validate_upload
+
+    try:
+        detected = validate_upload(upload("document.bin", content)).content_type
+    except ValidationError as error:
+        detected = " ".join(error.messages)
+    assert expected in detected
+
+
+def test_a_photo_taken_sideways_is_turned_upright():
+    from observatoire.practices.uploads import validate_upload
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn 90° clockwise to view
+    sideways = image_bytes("JPEG", size=(400, 300), exif=exif.tobytes())
+    cleaned = validate_upload(upload("photo.jpg", sideways))
+    assert Image.open(cleaned.file).size == (300, 400)
