@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from observatoire.accounts.models import User
 from observatoire.community import actions
@@ -53,6 +54,7 @@ class SignedInRequest(HttpRequest):
     """A request behind @login_required: its person is a User, never anonymous."""
 
     user: User
+    htmx: HtmxDetails
 
 
 def get_practice_for(user, slug: str) -> Practice:
@@ -250,10 +252,14 @@ def adoption_withdraw(request: SignedInRequest, slug: str) -> HttpResponse:
 def bookmark_toggle(request: SignedInRequest, slug: str) -> HttpResponse:
     practice = get_practice_for(request.user, slug)
     removed, _count = Bookmark.objects.filter(user=request.user, practice=practice).delete()
+    if not removed:
+        Bookmark.objects.get_or_create(user=request.user, practice=practice)
+    if request.htmx:  # the button swaps itself; no message for a later page
+        context = {"practice": practice, "bookmarked": not removed}
+        return render(request, "community/bookmark_button.html", context)
     if removed:
         messages.success(request, _("La pratique est retirée de vos favoris."))
     else:
-        Bookmark.objects.get_or_create(user=request.user, practice=practice)
         messages.success(request, _("La pratique est enregistrée dans vos favoris."))
     return redirect(next_url(request, practice.get_absolute_url()))
 
@@ -292,10 +298,15 @@ def get_followable(user, kind: str, pk: int):
 def follow_toggle(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     field, target = get_followable(request.user, kind, pk)
     removed, _count = Follow.objects.filter(user=request.user, **{field: target}).delete()
+    if not removed:
+        Follow.objects.get_or_create(user=request.user, **{field: target})
+    if request.htmx:
+        context = {"target": target, "kind": kind, "following": not removed}
+        context["next"] = next_url(request, target.get_absolute_url())
+        return render(request, "community/follow_button.html", context)
     if removed:
         messages.success(request, _("Vous ne suivez plus « %(name)s ».") % {"name": target})
     else:
-        Follow.objects.get_or_create(user=request.user, **{field: target})
         messages.success(request, _("Vous suivez désormais « %(name)s ».") % {"name": target})
     return redirect(next_url(request, target.get_absolute_url()))
 

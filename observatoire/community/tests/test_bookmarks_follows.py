@@ -103,3 +103,24 @@ def test_digest_frequency_is_weekly_by_default_and_can_be_changed(client_as, mem
     response = client.post(reverse("community:my_follows"), {"frequency": "hourly"})
     assert "Choisissez une des fréquences." in response.content.decode()
     assert DigestPreference.objects.get(user=member).frequency == "daily"
+
+
+def test_with_htmx_the_buttons_swap_themselves(client_as, member):
+    practice = make_practice()
+    client = client_as(member)
+    url = reverse("community:bookmark_toggle", kwargs={"slug": practice.slug})
+    response = client.post(url, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "Retirer de mes favoris" in html and 'aria-pressed="true"' in html
+    assert Bookmark.objects.filter(user=member, practice=practice).exists()
+    category = Category.objects.first()
+    url = reverse("community:follow_toggle", kwargs={"kind": "categorie", "pk": category.pk})
+    response = client.post(
+        url, {"next": category.get_absolute_url()}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "Ne plus suivre" in html and f'value="{category.get_absolute_url()}"' in html
+    assert Follow.objects.filter(user=member, category=category).exists()
+    # No message left for the next page: the button already said it.
+    assert "Vous suivez désormais" not in client.get("/").content.decode()
