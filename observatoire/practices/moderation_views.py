@@ -45,6 +45,8 @@ from observatoire.practices.moderation_forms import (
     StaffNoteForm,
 )
 
+# Only what the practice once said: a revision never accepted goes through a decision instead.
+RESTORABLE = [PracticeVersion.State.SAVED, PracticeVersion.State.PUBLISHED]
 CONFLICT = gettext_lazy(
     "Une autre personne vient de décider pour cette pratique ou de la prendre en charge : "
     "votre action n'a pas été enregistrée. Voici son état actuel."
@@ -384,7 +386,9 @@ def version_diff(request: HttpRequest, slug: str) -> HttpResponse:
 @moderator_required
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     practice = get_moderated(request.user, pk)
-    version = get_object_or_404(PracticeVersion, practice=practice, number=number)
+    version = get_object_or_404(
+        PracticeVersion, practice=practice, number=number, state__in=RESTORABLE
+    )
     new = moderation.restore_version(practice, version, by=request.user)
     messages.success(
         request,

@@ -417,6 +417,11 @@ def test_a_published_practice_edited_by_its_author_stays_online_until_published(
         "Texte révisé par l'autrice.",
     ]
     assert live.versions.get(state="published").author == member
+    declined = PracticeVersion.objects.create(
+        practice=live, number=99, state="declined", snapshot={}, author=member
+    )
+    restore = reverse("moderation:restore", args=[live.pk, declined.number])
+    assert client_as(moderator).post(restore).status_code == 404
     client.logout()
     page = client_as(None).get(live.get_absolute_url()).content.decode()
     assert "Texte révisé par l" in page and "Première version" not in page
