@@ -107,7 +107,7 @@ def comment_create(request: SignedInRequest, slug: str) -> HttpResponse:
             if request.POST["parent"].strip().isdigit()
             else None
         )
-        if parent is None:
+        if parent is None or parent.is_hidden:
             raise Http404(_("Le commentaire auquel vous répondez n'existe plus."))
         parent = parent.parent if parent.parent_id else parent  # one level of replies
     form = CommentForm(request.POST)

@@ -107,6 +107,10 @@ def test_a_reply_to_a_comment_of_another_practice_is_refused(client_as, member):
     assert response.status_code == 404
     response = post(client_as(member), practice, body="Perdu", parent="abc")
     assert response.status_code == 404
+    hidden = make_comment(practice, member)
+    hidden.hide(by=None, reason="Hors sujet")
+    assert post(client_as(member), practice, body="Perdu", parent=hidden.pk).status_code == 404
+    assert not Comment.objects.filter(body="Perdu").exists()
 
 
 def test_an_empty_comment_gets_a_french_message(client_as, member):
