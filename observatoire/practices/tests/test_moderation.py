@@ -136,7 +136,7 @@ def test_moderation_pages_per_role(client_as, request, submission, role, allowed
         else:
             assert response.status_code == (200 if allowed else 403), url
     if not allowed and role != "visitor":
-        assert "réservée" in client.get(QUEUE).content.decode() or True
+        assert "Accès refusé" in client.get(QUEUE).content.decode()
     posts = [
         reverse("moderation:take", args=[submission.pk]),
         reverse("moderation:note", args=[submission.pk]),
@@ -714,3 +714,37 @@ def test_an_edit_in_the_admin_is_versioned(rf, administrator, cooperative):
     assert version.author == administrator and version.snapshot["actions"] == (
         "Corrigé dans l'administration."
     )
+
+
+def test_journal_trash_and_history_have_no_n_plus_one(
+    client_as, moderator, member, cooperative, django_assert_max_num_queries
+):
+    client = client_as(moderator)
+
+    def add(count):
+        for _n in range(count):
+            practice = submitted(make_user(), cooperatives=[cooperative])
+            in_review(practice, make_user(role=Role.MODERATOR, organisation=cooperative.union))
+            moderation.soft_delete(practice, by=make_user(role=Role.ADMINISTRATOR))
+            moderation.record_version(practice, by=make_user(), note="n")
+        return practice
+
+    practice = add(2)
+    history = reverse("practices:history", args=[practice.slug])
+    pages = [reverse("moderation:journal"), reverse("moderation:trash")]
+    counts = {}
+    for url in pages:
+        with django_assert_max_num_queries(15) as queries:
+            assert client.get(url).status_code == 200
+        counts[url] = len(queries.captured_queries)
+    add(5)
+    for url in pages:
+        with django_assert_max_num_queries(counts[url]):
+            client.get(url)
+    moderation.undelete(practice, by=moderator)
+    with django_assert_max_num_queries(15) as queries:
+        assert client.get(history).status_code == 200
+    for _n in range(5):
+        moderation.record_version(practice, by=make_user(), note="encore")
+    with django_assert_max_num_queries(len(queries.captured_queries)):
+        assert client.get(history).status_code == 200
