@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from observatoire.accounts.models import User
-from observatoire.community.models import Adoption, Comment
+from observatoire.accounts.models import Role, User
+from observatoire.community.models import Adoption, Comment, CommentReport
 from observatoire.community.notify import notify_many
 
 
@@ -56,3 +57,30 @@ def declare_adoption(adoption: Adoption, *, by, feedback: str) -> Adoption:
     adoption.declared_by = by
     adoption.save()
     return adoption
+
+
+def report_comment(*, comment: Comment, by, reason: str) -> bool:
+    """Record a person's report (once); the first report of a comment tells the moderators of
+    the Unions régionales of the practice's cooperatives. False if already reported."""
+    try:
+        with transaction.atomic():
+            CommentReport.objects.create(comment=comment, reporter=by, reason=reason)
+    except IntegrityError:
+        return False
+    if CommentReport.objects.filter(comment=comment).count() == 1:
+        unions = comment.practice.cooperatives.values("union_id")
+        moderators = User.objects.filter(
+            is_active=True, role=Role.MODERATOR, organisation__in=unions
+        ).only("pk", "language")
+        notify_many(
+            moderators,
+            lambda person: in_language(
+                person,
+                lambda: (
+                    _("Un commentaire est signalé sur « %(title)s »")
+                    % {"title": comment.practice.title}
+                ),
+            ),
+            reverse("community:report_list"),
+        )
+    return True

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -157,13 +156,8 @@ def comment_report(request: SignedInRequest, pk: int) -> HttpResponse:
     already = CommentReport.objects.filter(comment=comment, reporter=request.user).exists()
     form = ReportForm(request.POST or None)
     if request.method == "POST" and not already and form.is_valid():
-        try:
-            with transaction.atomic():
-                CommentReport.objects.create(
-                    comment=comment, reporter=request.user, reason=form.cleaned_data["reason"]
-                )
-        except IntegrityError:
-            pass  # a double click: the first report counts
+        # A double click reports once: the second is ignored.
+        actions.report_comment(comment=comment, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Merci, le commentaire est signalé à l'équipe de modération."))
         return redirect(comment.get_absolute_url())
     context = {"form": form, "comment": comment, "already": already}

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from observatoire.community.models import Comment, CommentReport
+from observatoire.community.models import Comment, CommentReport, Notification
 from observatoire.community.tests.factories import make_comment
 from observatoire.practices.models import Practice
 from observatoire.practices.tests.factories import make_practice
@@ -174,6 +174,20 @@ class TestReports:
         report = CommentReport.objects.get()
         assert report.reason == "Hors sujet" and report.reporter == coop_admin
         assert "déjà signalé" in client.get(url).content.decode()
+
+    def test_the_first_report_tells_the_moderators_of_the_union(
+        self, client_as, member, coop_admin, moderator, permanent
+    ):
+        practice = make_practice(cooperatives=[member.cooperative])
+        comment = make_comment(practice, member)
+        url = reverse("community:comment_report", args=[comment.pk])
+        client_as(coop_admin).post(url, {"reason": "Hors sujet"})
+        notification = Notification.objects.get(recipient=moderator)
+        assert practice.title in notification.text
+        assert notification.url == reverse("community:report_list")
+        assert not Notification.objects.filter(recipient=permanent).exists()
+        client_as(permanent).post(url, {"reason": "Aussi"})
+        assert Notification.objects.filter(recipient=moderator).count() == 1
 
     @pytest.mark.parametrize(
         ("role", "status"),
