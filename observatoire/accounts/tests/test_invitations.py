@@ -422,3 +422,41 @@ def test_invitations_are_limited_per_day(client_as, coop_admin, monkeypatch):
     assert "Vous avez atteint la limite de 2 envois par jour" in refused.content.decode()
     assert 'value="p3@exemple.coop"' in refused.content.decode()
     assert Invitation.objects.count() == 2
+
+
+# The rule itself, role by role (the forms and views rely on it).
+@pytest.mark.parametrize(
+    ("inviter", "role", "where", "allowed"),
+    [
+        ("member", Role.MEMBER, "own", False),
+        ("coop_admin", Role.MEMBER, "own", True),
+        ("coop_admin", Role.COOPERATIVE_ADMIN, "own", True),
+        ("coop_admin", Role.MEMBER, "elsewhere", False),
+        ("coop_admin", Role.PERMANENT, "union", False),
+        ("permanent", Role.MEMBER, "own", True),
+        ("permanent", Role.COOPERATIVE_ADMIN, "own", True),
+        ("permanent", Role.MEMBER, "elsewhere", False),
+        ("permanent", Role.PERMANENT, "union", True),
+        ("permanent", Role.PERMANENT, "other union", False),
+        ("permanent", Role.MODERATOR, "union", False),
+        ("permanent", Role.ADMINISTRATOR, None, False),
+        ("moderator", Role.MEMBER, "own", True),
+        ("moderator", Role.PERMANENT, "union", True),
+        ("moderator", Role.MODERATOR, "union", False),
+        ("administrator", Role.MEMBER, "elsewhere", True),
+        ("administrator", Role.MODERATOR, "other union", True),
+        ("administrator", Role.ADMINISTRATOR, None, True),
+        ("administrator", Role.MEMBER, None, False),  # a member belongs to a cooperative
+        ("administrator", Role.PERMANENT, None, False),  # a permanent, to an organisation
+    ],
+)
+def test_who_may_invite_whom(request, cooperative, elsewhere, inviter, role, where, allowed):
+    user = request.getfixturevalue(inviter)
+    cooperatives = {"own": cooperative, "elsewhere": elsewhere}
+    organisations = {"union": cooperative.union, "other union": elsewhere.union}
+    assert (
+        user.can_invite(
+            role=role, cooperative=cooperatives.get(where), organisation=organisations.get(where)
+        )
+        is allowed
+    )
