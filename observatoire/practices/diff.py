@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from observatoire.practices.models import Practice
 
-TOKENS = re.compile(r"\s+|[^\s]+")
+TOKENS = re.compile(r"^\s+|\S+\s*")  # a word with the spaces after it
 LABELS = {
     "category": _("Catégorie"),
     "themes": _("Thèmes"),

@@ -229,11 +229,11 @@ def test_request_changes_needs_a_message_then_the_author_resubmits(
     run_tasks()
     email = next(m for m in mail.outbox if m.to == [member.email])
     assert "Ajoutez les résultats <b>chiffrés</b>." in email.body  # plain text, not escaped
-    edit_url = link_in(email.body)
-    assert edit_url.endswith(reverse("practices:edit", args=[submission.slug]))
+    edit_path = "/" + link_in(email.body).split("://", 1)[1].split("/", 1)[1]
+    assert edit_path == reverse("practices:edit", args=[submission.slug])
     client.logout()
     author = client_as(member)
-    edit = author.get(reverse("practices:edit", args=[submission.slug]))
+    edit = author.get(edit_path)
     raw = edit.content.decode()
     assert edit.status_code == 200 and "&lt;b&gt;chiffrés&lt;/b&gt;" in raw
     assert "<b>chiffrés</b>" not in raw
@@ -284,17 +284,21 @@ def test_deciding_before_taking_is_refused(client_as, moderator, submission):
 def test_two_moderators_deciding_at_once_make_one_decision(
     client_as, moderator, permanent, submission, run_tasks, client
 ):
-    in_review(submission, moderator)
-    version = submission.review_version
-    first = client_as(moderator)
-    first.get(reverse("moderation:review", args=[submission.pk]))
     from django.test import Client
 
+    in_review(submission, moderator)
+    first = client_as(moderator)
     second = Client()
     second.force_login(permanent)
-    second.get(reverse("moderation:review", args=[submission.pk]))
-    assert decide(first, submission, "publier", version=version).status_code == 302
-    response = decide(second, submission, "refuser", "Trop court.", version=version)
+    review = reverse("moderation:review", args=[submission.pk])
+    seen = [
+        re.search(r'name="publier-version" value="(\d+)"', c.get(review).content.decode())
+        for c in (first, second)
+    ]
+    versions = [int(match.group(1)) for match in seen if match]
+    assert len(versions) == 2 and versions[0] == versions[1]
+    assert decide(first, submission, "publier", version=versions[0]).status_code == 302
+    response = decide(second, submission, "refuser", "Trop court.", version=versions[1])
     assert response.status_code == 302
     page = unescape(second.get(response["Location"]).content.decode())
     assert "Une autre personne vient de décider" in page
@@ -404,9 +408,14 @@ def test_a_published_practice_edited_by_its_author_stays_online_until_published(
     in_review(live, moderator)
     mod = client_as(moderator)
     html = mod.get(reverse("moderation:review", args=[live.pk])).content.decode()
-    assert "<del>Première version du texte.</del>" in html or "<del>Première" in html
-    assert "<ins>" in html and "révisé" in html
-    decide(mod, live, "publier")
+    assert "<del>Première version du texte.</del>" in html and "<ins>Texte révisé par" in html
+    received = []
+    practice_published.connect(lambda **kw: received.append(kw), weak=False, dispatch_uid="r")
+    try:
+        decide(mod, live, "publier")
+    finally:
+        practice_published.disconnect(dispatch_uid="r")
+    assert [kw["first"] for kw in received] == [False]
     live.refresh_from_db()
     assert live.actions == "Texte révisé par l'autrice." and live.revision_status == ""
     assert live.revision is None
@@ -530,6 +539,10 @@ def test_soft_delete_hides_everywhere_and_restores(client_as, moderator, coopera
     assert "Pratique à effacer" not in visitor.get("/pratiques/?q=effacer").content.decode()
     assert "Pratique à effacer" not in visitor.get("/pratiques/flux/").content.decode()
     assert not Practice.objects.discoverable_by(moderator).filter(pk=practice.pk).exists()
+    breton = client_as(make_user(role=Role.MODERATOR, organisation=union("ur-bretagne")))
+    assert "Pratique à effacer" not in breton.get(reverse("moderation:trash")).content.decode()
+    assert breton.post(reverse("moderation:undelete", args=[practice.pk])).status_code == 404
+    client.logout()
     mod = client_as(moderator)
     mod.post(reverse("moderation:undelete", args=[practice.pk]))
     practice.refresh_from_db()
