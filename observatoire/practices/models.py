@@ -328,6 +328,9 @@ class Practice(models.Model):
             models.Index(fields=["status", "visibility", "-published_at"]),
             models.Index(fields=["status", "published_year"]),
             models.Index(fields=["status", "sort_title"]),
+            # The moderation queue (revisions of published practices) and the trash.
+            models.Index(fields=["revision_status"], name="practice_revision_status"),
+            models.Index(fields=["deleted_at"], name="practice_deleted_at"),
         ]
 
     def __str__(self) -> str:
