@@ -407,7 +407,10 @@ def delete_draft(request: HttpRequest, slug: str) -> HttpResponse:
     practice = get_object_or_404(Practice.objects.authored_by(request.user), slug=slug)
     if practice.status != Practice.Status.DRAFT:
         raise Http404(_("Seul un brouillon peut être supprimé par son auteur·rice."))
-    moderation.soft_delete(practice, by=request.user)
+    try:
+        moderation.soft_delete(practice, by=request.user)
+    except moderation.Conflict:
+        return redirect("practices:my_contributions")  # already deleted, by a second click
     messages.success(
         request, _("Le brouillon « %(title)s » est supprimé.") % {"title": practice.title}
     )
