@@ -48,6 +48,10 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
+    if request.user.is_authenticated and request.user.language != code:
+        # Emails and digests follow the same choice.
+        request.user.language = code
+        request.user.save(update_fields=["language"])
     response = redirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
