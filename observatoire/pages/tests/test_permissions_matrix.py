@@ -6,10 +6,16 @@ in » for visitors; other redirects are written ``"redirect"``. A view that only
 checked with GET (405) here and with POST in its own tests.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import ROLES
+from observatoire.accounts.models import Invitation, Role
+from observatoire.community.notify import notify
+from observatoire.community.tests.factories import make_comment
 from observatoire.practices.models import Category, Practice, Theme
 from observatoire.practices.tests.factories import make_practice
 
@@ -18,6 +24,10 @@ pytestmark = pytest.mark.django_db
 V, M, CA, P, MO, AD = ROLES  # visitor, member, coop_admin, permanent, moderator, administrator
 EVERYONE = dict.fromkeys(ROLES, 200)
 SIGNED_IN = {**EVERYONE, V: 302}
+POST_ONLY = {**dict.fromkeys(ROLES, 405), V: 302}  # signed-in people only, by POST
+NOWHERE = dict.fromkeys(ROLES, 404)
+STAFF = {V: 302, M: 403, CA: 403, P: 200, MO: 200, AD: 200}
+INVITERS = {**SIGNED_IN, M: 403}
 ONLY_ADMIN_SITE = {V: 302, M: 302, CA: 302, P: 302, MO: 302, AD: 200}
 
 
@@ -44,7 +54,18 @@ def build_world(users: dict) -> dict:
     )
     draft.author = member
     draft.save()
+    invitation = Invitation.objects.create(
+        email="invitee@exemple.coop",
+        role=Role.MEMBER,
+        cooperative=member.cooperative,
+        invited_by=users[CA],
+        token_hash="0" * 64,
+        expires_at=timezone.now() + timedelta(days=14),
+    )
     return {
+        "invitation": invitation,
+        "comment": make_comment(published, member),
+        "notification": notify(member, "Une notification", "/"),
         "published": published,
         "members_only": members_only,
         "draft": draft,
@@ -76,6 +97,50 @@ MATRIX = {
     "practices:edit": ({"slug": "draft"}, {**dict.fromkeys(ROLES, 404), V: 302, M: 200}),
     "practices:preview": ({"slug": "draft"}, {**dict.fromkeys(ROLES, 404), V: 302, M: 200}),
     "network:cooperative_detail": ({"slug": "cooperative"}, EVERYONE),
+    # Accounts
+    "accounts:invitation_list": ({}, INVITERS),
+    "accounts:invitation_create": ({}, INVITERS),
+    "accounts:invitation_resend": ({"pk": "invitation"}, POST_ONLY),
+    "accounts:invitation_revoke": ({"pk": "invitation"}, POST_ONLY),
+    "accounts:invitation_accept": ({"token": "inconnu"}, NOWHERE),
+    "accounts:profile": ({}, SIGNED_IN),
+    "accounts:email_change": ({}, SIGNED_IN),
+    "accounts:email_verification_resend": ({}, POST_ONLY),
+    "accounts:email_confirm": ({"token": "abime"}, NOWHERE),
+    "accounts:my_data": ({}, SIGNED_IN),
+    "accounts:my_data_download": ({}, SIGNED_IN),
+    "accounts:account_delete": ({}, SIGNED_IN),
+    "accounts:password_change": ({}, SIGNED_IN),
+    "accounts:password_reset": ({}, EVERYONE),
+    "accounts:password_reset_done": ({}, EVERYONE),
+    "accounts:password_reset_confirm": ({"uidb64": "MQ", "token": "abime"}, EVERYONE),
+    "accounts:password_reset_complete": ({}, EVERYONE),
+    # The extranet's sign-in answers only once it is configured (accounts/tests/test_oidc.py).
+    "oidc_authentication_init": ({}, NOWHERE),
+    "oidc_authentication_callback": ({}, NOWHERE),
+    "oidc_logout": ({}, dict.fromkeys(ROLES, 405)),  # POST only; ours is /deconnexion/
+    # Community
+    "community:comment_create": ({"slug": "published"}, POST_ONLY),
+    "community:comment_edit": ({"pk": "comment"}, {**dict.fromkeys(ROLES, 403), V: 302, M: 200}),
+    "community:comment_report": ({"pk": "comment"}, SIGNED_IN),
+    "community:comment_hide": ({"pk": "comment"}, STAFF),
+    "community:comment_unhide": ({"pk": "comment"}, POST_ONLY),
+    "community:report_list": ({}, STAFF),
+    "community:adoption_edit": (
+        {"slug": "published"},
+        {V: 302, M: 200, CA: 200, P: 403, MO: 403, AD: 403},
+    ),
+    "community:adoption_withdraw": ({"slug": "published"}, POST_ONLY),
+    "community:bookmark_toggle": ({"slug": "published"}, POST_ONLY),
+    "community:follow_toggle": ({"kind": "categorie", "pk": "category"}, POST_ONLY),
+    "community:my_bookmarks": ({}, SIGNED_IN),
+    "community:my_follows": ({}, SIGNED_IN),
+    "community:notifications": ({}, SIGNED_IN),
+    "community:notification_open": (
+        {"pk": "notification"},
+        {**NOWHERE, V: 302, M: "redirect"},
+    ),
+    "community:unsubscribe": ({"token": "jeton-invalide"}, dict.fromkeys(ROLES, 400)),
 }
 
 
@@ -95,7 +160,10 @@ def resolve(name: str, kwargs: dict, world: dict) -> str:
     values = {}
     for key, value in kwargs.items():
         target = world.get(value, value)
-        values[key] = getattr(target, "slug", getattr(target, "pk", target))
+        if key == "slug":
+            values[key] = getattr(target, "slug", target)
+        else:
+            values[key] = getattr(target, "pk", target)
     return reverse(name.split("#")[0], kwargs=values)
 
 
