@@ -9,6 +9,7 @@ checked with GET (405) here and with POST in its own tests.
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from conftest import ROLES
 from observatoire.accounts.models import Invitation, Role
 from observatoire.community.notify import notify
 from observatoire.community.tests.factories import make_comment
-from observatoire.practices.models import Category, Practice, Theme
+from observatoire.practices.models import Attachment, Category, Practice, Theme
 from observatoire.practices.tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,14 @@ def walk(patterns, namespace=""):
             yield from walk(pattern.url_patterns, f"{namespace}:{inner}".strip(":"))
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}:{pattern.name}".strip(":")
+
+
+def attach(practice, uploader=None) -> Attachment:
+    attachment = Attachment(
+        practice=practice, title="Guide", content_type="application/pdf", uploaded_by=uploader
+    )
+    attachment.file.save("guide.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return attachment
 
 
 # What the URL arguments point to; built once per test by ``world``.
@@ -63,6 +72,10 @@ def build_world(users: dict) -> dict:
         expires_at=timezone.now() + timedelta(days=14),
     )
     return {
+        "file_published": attach(published),
+        "file_members": attach(members_only),
+        "file_draft": attach(draft),
+        "file_pending": attach(None, uploader=member),
         "invitation": invitation,
         "comment": make_comment(published, member),
         "notification": notify(member, "Une notification", "/"),
@@ -97,6 +110,13 @@ MATRIX = {
     "practices:edit": ({"slug": "draft"}, {**dict.fromkeys(ROLES, 404), V: 302, M: 200}),
     "practices:preview": ({"slug": "draft"}, {**dict.fromkeys(ROLES, 404), V: 302, M: 200}),
     "network:cooperative_detail": ({"slug": "cooperative"}, EVERYONE),
+    "practices:attachment": ({"slug": "published", "pk": "file_published"}, EVERYONE),
+    "practices:attachment#members": (
+        {"slug": "members_only", "pk": "file_members"},
+        {**EVERYONE, V: 404},
+    ),
+    "practices:attachment#draft": ({"slug": "draft", "pk": "file_draft"}, {**NOWHERE, M: 200}),
+    "practices:pending_attachment": ({"pk": "file_pending"}, {**NOWHERE, V: 302, M: 200}),
     # Accounts
     "accounts:invitation_list": ({}, INVITERS),
     "accounts:invitation_create": ({}, INVITERS),
@@ -168,7 +188,8 @@ def resolve(name: str, kwargs: dict, world: dict) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_each_role_gets_what_it_should(client, users, name):
+def test_each_role_gets_what_it_should(client, users, name, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     world = build_world(users)
     kwargs, expected = MATRIX[name]
     url = resolve(name, kwargs, world)
