@@ -8,7 +8,7 @@ from django.db.models import Q
 from observatoire.accounts import personal_data
 from observatoire.accounts.models import Invitation
 from observatoire.lib.cache import forget_listings
-from observatoire.practices.models import Practice
+from observatoire.practices.models import Attachment, Practice
 
 
 def export_account(user) -> dict:
@@ -93,6 +93,30 @@ def erase_practices(user) -> None:
     forget_listings()
 
 
+def export_uploads(user) -> list[dict]:
+    return [
+        {
+            "intitulé": attachment.title,
+            "nom d'origine": attachment.original_name,
+            "type": attachment.content_type,
+            "taille (octets)": attachment.size,
+            "pratique": attachment.practice.title if attachment.practice else None,
+            "déposé le": attachment.created_at,
+        }
+        for attachment in Attachment.objects.filter(uploaded_by=user)
+        .select_related("practice")
+        .order_by("-created_at")
+    ]
+
+
+def erase_uploads(user) -> None:
+    """Documents joined to a practice stay with it; uploads never joined go, files included."""
+    for attachment in Attachment.objects.filter(uploaded_by=user, practice=None):
+        attachment.file.delete(save=False)
+        attachment.delete()
+    Attachment.objects.filter(uploaded_by=user).update(uploaded_by=None)
+
+
 def register_all() -> None:
     personal_data.register("compte", export=export_account)
     personal_data.register("invitations", export=export_invitations, erase=erase_invitations)
@@ -100,3 +124,4 @@ def register_all() -> None:
         "échecs de connexion", export=export_sign_in_failures, erase=erase_sign_in_failures
     )
     personal_data.register("pratiques", export=export_practices, erase=erase_practices)
+    personal_data.register("documents déposés", export=export_uploads, erase=erase_uploads)

@@ -1,13 +1,15 @@
 """GDPR: « Mes données » (page and JSON download) and account deletion."""
 
 import json
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from observatoire.accounts import personal_data
 from observatoire.accounts.models import Invitation, Role, User
-from observatoire.practices.models import Practice
+from observatoire.practices.models import Attachment, Practice
 from observatoire.practices.tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +182,20 @@ def test_pages_with_the_deleted_persons_comments_still_work(client, member, mode
         assert name not in html
         if viewer:
             assert "Un retour très utile." in html
+
+
+def test_uploads_are_exported_and_pending_ones_erased(member, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    practice = make_practice(cooperatives=[member.cooperative])
+    kept = Attachment(practice=practice, title="Le guide", uploaded_by=member, size=12)
+    kept.file.save("guide.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    pending = Attachment(practice=None, title="Brouillon", uploaded_by=member, size=12)
+    pending.file.save("brouillon.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    exported = personal_data.export_for(member)["documents déposés"]
+    assert sorted(row["intitulé"] for row in exported) == ["Brouillon", "Le guide"]
+    pending_path = pending.file.path
+    personal_data.erase_for(member)
+    kept.refresh_from_db()
+    assert kept.uploaded_by is None and kept.practice == practice
+    assert not Attachment.objects.filter(pk=pending.pk).exists()
+    assert not Path(pending_path).exists()
