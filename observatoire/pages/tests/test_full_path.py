@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the browser fixtures are imported from the pages tests)
 """The whole life of a practice, in a real browser: a member submits it with a document, a
 moderator of her Union régionale asks for changes, she revises and resubmits from the link in
 the email, the moderator publishes, and the practice shows in the list, in search and in the
