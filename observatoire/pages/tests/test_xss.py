@@ -10,6 +10,7 @@ from observatoire.accounts.tests.factories import make_user
 from observatoire.network.tests.factories import make_cooperative
 from observatoire.pages.tests.xss import PAYLOADS, assert_inert, problems_in
 from observatoire.practices.models import Category, Practice
+from observatoire.practices.tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,53 @@ def test_a_form_sent_back_with_errors_stays_inert(client, member, payload):
     response = client.post(reverse("practices:submit"), data)
     assert response.status_code == 200
     assert_inert(response.content.decode(), "form with errors")
+
+
+@pytest.mark.parametrize("number", range(0, len(PAYLOADS), 3))
+def test_comments_reports_adoptions_and_names_render_inert(client, moderator, number):
+    """What people write around a practice: comments and replies, report and hiding reasons,
+    adoption feedback, and their own names, on every page that shows them."""
+    payload = PAYLOADS[number]
+    cooperative = make_cooperative(name=f"Scop {payload}"[:200])
+    author = make_user(full_name=payload[:150], cooperative=cooperative)
+    practice = make_practice(cooperatives=[cooperative], title=f"Pratique {number}")
+    practice.author = author
+    practice.save()
+    client.force_login(author)
+    comment_url = reverse("community:comment_create", args=[practice.slug])
+    response = client.post(comment_url, {"kind": "question", "body": payload})
+    assert response.status_code == 302
+    comment = practice.comments.get()
+    client.post(
+        comment_url, {"kind": "feedback", "body": f"{payload} réponse", "parent": comment.pk}
+    )
+    client.post(reverse("community:adoption_edit", args=[practice.slug]), {"feedback": payload})
+    client.post(reverse("community:comment_report", args=[comment.pk]), {"reason": payload})
+    client.force_login(moderator)
+    client.post(reverse("community:comment_hide", args=[comment.pk]), {"reason": payload})
+    comment.refresh_from_db()
+    assert comment.hidden_at and practice.comments.count() == 2
+    assert practice.adoptions.get().feedback == payload
+    assert comment.reports.get().reason == payload
+    staff_pages = {
+        "practice (staff)": practice.get_absolute_url(),
+        "reports": reverse("community:report_list"),
+    }
+    for where, url in staff_pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        assert_inert(response.content.decode(), where)
+    client.force_login(author)
+    own_pages = {
+        "practice": practice.get_absolute_url(),
+        "cooperative": cooperative.get_absolute_url(),
+        "notifications": reverse("community:notifications"),
+        "profile": reverse("accounts:profile"),
+        "my data": reverse("accounts:my_data"),
+    }
+    for where, url in own_pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        assert_inert(response.content.decode(), where)
+    client.logout()
+    assert_inert(client.get(practice.get_absolute_url()).content.decode(), "visitor")
