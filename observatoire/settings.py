@@ -235,6 +235,8 @@ LOGGING = {
 }
 
 PRACTICES_PER_PAGE = env_int("PRACTICES_PER_PAGE", 20)
+# Abuse: practices one person may send to review in a day (resubmissions of the same count once).
+SUBMISSIONS_PER_DAY = env_int("SUBMISSIONS_PER_DAY", 10)
 BENCH_FLOOR = env_bool("DJANGO_BENCH_FLOOR", False)
 SEARCH_QUERY_MAX_LENGTH = 200
 

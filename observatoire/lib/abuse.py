@@ -30,8 +30,9 @@ class HoneypotMixin(forms.Form):
     def clean_site_web(self) -> str:
         value = self.cleaned_data.get(HONEYPOT_FIELD, "")
         if value:
-            raise forms.ValidationError(
-                _("Ce formulaire semble rempli par un robot ; il n'a pas été envoyé.")
+            # On the whole form, since the field itself is never shown.
+            self.add_error(
+                None, _("Ce formulaire semble rempli par un robot ; il n'a pas été envoyé.")
             )
         return value
 

@@ -8,13 +8,14 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from observatoire.lib.abuse import limit_message, recent
+from observatoire.lib.abuse import HoneypotMixin, limit_message, recent
 from observatoire.lib.cache import forget_listings
 from observatoire.lib.identifiers import normalise_siren, validate_siren
 from observatoire.network.models import Cooperative
@@ -53,7 +54,10 @@ SECTIONS = [
 REQUIRED_TO_SUBMIT = ["summary", "category", "actions"]
 
 
-class PracticeForm(forms.ModelForm):
+SUBMISSION_PERIOD = timedelta(days=1)
+
+
+class PracticeForm(HoneypotMixin, forms.ModelForm):
     tags_text = forms.CharField(
         label=_("Mots-clés"),
         required=False,
@@ -180,6 +184,12 @@ class PracticeForm(forms.ModelForm):
         own_cooperative = "cooperative_siren" not in self.fields
         if self.submitting and own_cooperative and self.author.cooperative_id is None:
             raise ValidationError(_("Votre compte n'est rattaché à aucune coopérative."))
+        if self.submitting:
+            # A person sends a few practices a day; a flood is a robot or a mistake.
+            limit = settings.SUBMISSIONS_PER_DAY
+            others = Practice.objects.filter(author=self.author).exclude(pk=self.instance.pk)
+            if recent(others, "submitted_at", SUBMISSION_PERIOD) >= limit:
+                raise ValidationError(limit_message(limit, SUBMISSION_PERIOD))
         return cleaned
 
     def save_for(self) -> Practice:

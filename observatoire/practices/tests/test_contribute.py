@@ -162,3 +162,30 @@ def test_contribution_pages_are_valid_html(client_as, member):
             "mes contributions": client.get(reverse("practices:my_contributions")),
         }
     )
+
+
+def test_a_robot_filling_the_honeypot_sends_nothing(client_as, member):
+    response = client_as(member).post(SUBMIT, complete_form(site_web="https://spam.example"))
+    assert response.status_code == 200
+    assert "robot" in response.content.decode()
+    assert not Practice.objects.exists()
+
+
+def test_submissions_are_limited_per_day_and_nothing_typed_is_lost(client_as, member, settings):
+    settings.SUBMISSIONS_PER_DAY = 2
+    client = client_as(member)
+    for number in range(2):
+        response = client.post(SUBMIT, complete_form(title=f"Pratique envoyée {number}"))
+        assert response.status_code == 302
+    response = client.post(SUBMIT, complete_form(title="Une de trop aujourd'hui"))
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert "Vous avez atteint la limite de 2 envois par jour" in html
+    assert "Une de trop aujourd'hui" in html
+    assert not Practice.objects.filter(title="Une de trop aujourd'hui").exists()
+    # A draft is still possible: the work is kept for tomorrow.
+    response = client.post(
+        SUBMIT, complete_form(title="Une de trop aujourd'hui", action="brouillon")
+    )
+    assert response.status_code == 302
+    assert Practice.objects.get(title="Une de trop aujourd'hui").status == Practice.Status.DRAFT
