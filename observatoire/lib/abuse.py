@@ -45,14 +45,16 @@ def recent(queryset: QuerySet, field: str, period: timedelta) -> int:
 def limit_message(limit: int, period: timedelta) -> str:
     """« Vous avez atteint la limite de N … par heure » in plain French."""
     hours = int(period.total_seconds() // 3600)
+    minutes = max(1, int(period.total_seconds() // 60))
     if hours >= 24 and hours % 24 == 0:
         days = hours // 24
-        span = ngettext("par jour", "en %(count)d jours", days) % {"count": days}
+        span = _("par jour") if days == 1 else _("en %(count)d jours") % {"count": days}
     elif hours >= 1:
-        span = ngettext("par heure", "en %(count)d heures", hours) % {"count": hours}
+        span = _("par heure") if hours == 1 else _("en %(count)d heures") % {"count": hours}
     else:
-        minutes = max(1, int(period.total_seconds() // 60))
-        span = ngettext("par minute", "en %(count)d minutes", minutes) % {"count": minutes}
+        span = (
+            _("par minute") if minutes == 1 else _("en %(count)d minutes") % {"count": minutes}
+        )
     return ngettext(
         "Vous avez atteint la limite de %(limit)d envoi %(span)s. Réessayez un peu plus tard ; "
         "ce que vous avez saisi est conservé ci-dessous.",
