@@ -6,6 +6,7 @@ in » for visitors; other redirects are written ``"redirect"``. A view that only
 checked with GET (405) here and with POST in its own tests.
 """
 
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -15,8 +16,12 @@ from django.utils import timezone
 
 from conftest import ROLES
 from observatoire.accounts.models import Invitation, Role
+from observatoire.community.models import Adoption
 from observatoire.community.notify import notify
 from observatoire.community.tests.factories import make_comment
+from observatoire.network.models import Departement
+from observatoire.network.tests.factories import make_cooperative
+from observatoire.practices import moderation
 from observatoire.practices.models import Attachment, Category, Practice, Theme
 from observatoire.practices.tests.factories import make_practice
 
@@ -26,6 +31,7 @@ V, M, CA, P, MO, AD = ROLES  # visitor, member, coop_admin, permanent, moderator
 EVERYONE = dict.fromkeys(ROLES, 200)
 SIGNED_IN = {**EVERYONE, V: 302}
 POST_ONLY = {**dict.fromkeys(ROLES, 405), V: 302}  # signed-in people only, by POST
+NOT_GET = dict.fromkeys(ROLES, 405)  # POST only, checked in POST_MATRIX
 NOWHERE = dict.fromkeys(ROLES, 404)
 STAFF = {V: 302, M: 403, CA: 403, P: 200, MO: 200, AD: 200}
 INVITERS = {**SIGNED_IN, M: 403}
@@ -68,16 +74,38 @@ def build_world(users: dict) -> dict:
         role=Role.MEMBER,
         cooperative=member.cooperative,
         invited_by=users[CA],
-        token_hash="0" * 64,
+        token_hash=secrets.token_hex(32),
         expires_at=timezone.now() + timedelta(days=14),
     )
+    submitted = make_practice(
+        title="Une pratique soumise",
+        status=Practice.Status.SUBMITTED,
+        cooperatives=[member.cooperative],
+    )
+    submitted.author = member
+    submitted.save()
+    elsewhere = make_practice(
+        title="Soumise dans une autre Union régionale",
+        status=Practice.Status.SUBMITTED,
+        cooperatives=[make_cooperative(departement=Departement.objects.get(code="35"))],
+    )
+    binned = make_practice(title="Une pratique à la corbeille", cooperatives=[member.cooperative])
+    Practice.objects.filter(pk=binned.pk).update(deleted_at=timezone.now())
+    moderation.record_version(published, by=None, note="Première version")
+    moderation.record_version(published, by=None, note="Deuxième version")
     return {
+        "submitted": submitted,
+        "elsewhere": elsewhere,
+        "binned": binned,
         "file_published": attach(published),
         "file_members": attach(members_only),
         "file_draft": attach(draft),
         "file_pending": attach(None, uploader=member),
         "invitation": invitation,
         "comment": make_comment(published, member),
+        "adoption": Adoption.objects.create(
+            practice=published, cooperative=member.cooperative, declared_by=users[CA]
+        ),
         "notification": notify(member, "Une notification", "/"),
         "published": published,
         "members_only": members_only,
@@ -161,6 +189,73 @@ MATRIX = {
         {**NOWHERE, V: 302, M: "redirect"},
     ),
     "community:unsubscribe": ({"token": "jeton-invalide"}, dict.fromkeys(ROLES, 400)),
+    # Moderation: the queue of the person's Union régionale, fédération or the national one.
+    "moderation:queue": ({}, STAFF),
+    "moderation:trash": ({}, STAFF),
+    "moderation:journal": ({}, STAFF),
+    "moderation:review": ({"pk": "submitted"}, STAFF),
+    "moderation:review#elsewhere": ({"pk": "elsewhere"}, {**STAFF, P: 404, MO: 404}),
+    "moderation:take": ({"pk": "submitted"}, NOT_GET),
+    "moderation:release": ({"pk": "submitted"}, NOT_GET),
+    "moderation:decide": ({"pk": "submitted"}, NOT_GET),
+    "moderation:note": ({"pk": "submitted"}, NOT_GET),
+    "moderation:delete": ({"pk": "submitted"}, NOT_GET),
+    "moderation:undelete": ({"pk": "binned"}, NOT_GET),
+    "moderation:restore": ({"pk": "published", "number": 1}, NOT_GET),
+    "practices:history": ({"slug": "submitted"}, {**STAFF, M: 200, CA: 404}),
+    "practices:history#published": ({"slug": "published"}, {**STAFF, M: 404, CA: 404}),
+    # Without the versions to compare.
+    "practices:diff": ({"slug": "published"}, {**NOWHERE, V: 302}),
+    "practices:diff#versions": (
+        {"slug": "published", "?": "a=2&de=1"},
+        {**STAFF, M: 404, CA: 404},
+    ),
+    "practices:delete_draft": ({"slug": "draft"}, NOT_GET),
+}
+
+# Views that change something, posted empty by each role on a fresh world: visitors are sent to
+# sign in, people without the right get 403 or 404, the others get the view's answer (a redirect
+# with its message, or the form again with its French errors) — never a 500.
+DONE = "done"
+POST_MATRIX = {
+    "moderation:take": ({"pk": "submitted"}, {**STAFF, P: DONE, MO: DONE, AD: DONE}),
+    "moderation:take#elsewhere": ({"pk": "elsewhere"}, {**STAFF, P: 404, MO: 404, AD: DONE}),
+    "moderation:release": ({"pk": "submitted"}, {**STAFF, P: DONE, MO: DONE, AD: DONE}),
+    "moderation:decide": ({"pk": "submitted"}, {**STAFF, P: DONE, MO: DONE, AD: DONE}),
+    "moderation:decide#elsewhere": ({"pk": "elsewhere"}, {**STAFF, P: 404, MO: 404, AD: DONE}),
+    "moderation:note": ({"pk": "submitted"}, {**STAFF, P: 400, MO: 400, AD: 400}),
+    "moderation:delete": ({"pk": "submitted"}, {**STAFF, P: DONE, MO: DONE, AD: DONE}),
+    "moderation:undelete": ({"pk": "binned"}, {**STAFF, P: DONE, MO: DONE, AD: DONE}),
+    "moderation:restore": (
+        {"pk": "published", "number": 1},
+        {**STAFF, P: DONE, MO: DONE, AD: DONE},
+    ),
+    "practices:delete_draft": ({"slug": "draft"}, {**NOWHERE, V: 302, M: DONE}),
+    # Posted empty: the form comes back with its French error.
+    "community:comment_create": ({"slug": "published"}, {**dict.fromkeys(ROLES, 400), V: 302}),
+    "community:comment_hide": ({"pk": "comment"}, {**STAFF, P: 200, MO: 200, AD: 200}),
+    "community:comment_unhide": ({"pk": "comment"}, {**STAFF, P: DONE, MO: DONE, AD: DONE}),
+    "community:bookmark_toggle": ({"slug": "published"}, {**dict.fromkeys(ROLES, DONE), V: 302}),
+    "community:follow_toggle": (
+        {"kind": "categorie", "pk": "category"},
+        {**dict.fromkeys(ROLES, DONE), V: 302},
+    ),
+    "community:adoption_withdraw": (
+        {"slug": "published"},
+        {V: 302, M: DONE, CA: DONE, P: 403, MO: 403, AD: 403},
+    ),
+    # Invitations are managed by the person who sent them, and by administrators.
+    "accounts:invitation_resend": (
+        {"pk": "invitation"},
+        {V: 302, M: 403, CA: DONE, P: 404, MO: 404, AD: DONE},
+    ),
+    "accounts:invitation_revoke": (
+        {"pk": "invitation"},
+        {V: 302, M: 403, CA: DONE, P: 404, MO: 404, AD: DONE},
+    ),
+    "accounts:logout": ({}, dict.fromkeys(ROLES, DONE)),
+    "accounts:email_verification_resend": ({}, {**dict.fromkeys(ROLES, DONE), V: 302}),
+    "oidc_logout": ({}, dict.fromkeys(ROLES, DONE)),  # signs out here, like /deconnexion/
 }
 
 
@@ -178,13 +273,16 @@ def users(request):
 
 def resolve(name: str, kwargs: dict, world: dict) -> str:
     values = {}
+    kwargs = dict(kwargs)
+    query = kwargs.pop("?", "")
     for key, value in kwargs.items():
         target = world.get(value, value)
         if key == "slug":
             values[key] = getattr(target, "slug", target)
         else:
             values[key] = getattr(target, "pk", target)
-    return reverse(name.split("#")[0], kwargs=values)
+    url = reverse(name.split("#")[0], kwargs=values)
+    return f"{url}?{query}" if query else url
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
@@ -217,3 +315,36 @@ def test_only_administrators_enter_the_admin_site(client, users, role):
     response = client.get(reverse("admin:index"))
     expected = ONLY_ADMIN_SITE[role]
     assert response.status_code == expected
+
+
+def check(response, wanted, role: str, url: str) -> None:
+    got = response.status_code
+    location = response.get("Location", "")
+    signing_in = got == 302 and reverse("accounts:login") in location
+    if wanted == DONE:
+        assert got in (200, 302, 303) and not signing_in, f"{role} on {url}: {got} {location}"
+    elif wanted == 302:
+        assert signing_in, f"{role} on {url}: {got} {location}"
+    else:
+        assert got == wanted, f"{role} on {url}: got {got}, expected {wanted}"
+
+
+def test_every_view_that_only_takes_post_is_in_the_post_matrix():
+    get_only_405 = {
+        name for name, (_kwargs, expected) in MATRIX.items() if expected in (NOT_GET, POST_ONLY)
+    }
+    posted = {name.split("#")[0] for name in POST_MATRIX}
+    assert get_only_405 - posted == set()
+
+
+@pytest.mark.parametrize("name", sorted(POST_MATRIX))
+def test_each_role_posting_gets_what_it_should(client, users, name, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    kwargs, expected = POST_MATRIX[name]
+    for role in ROLES:
+        world = build_world(users)  # fresh: a post by one role changes what the next sees
+        url = resolve(name, kwargs, world)
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        check(client.post(url), expected[role], role, url)
