@@ -52,9 +52,7 @@ def limit_message(limit: int, period: timedelta) -> str:
     elif hours >= 1:
         span = _("par heure") if hours == 1 else _("en %(count)d heures") % {"count": hours}
     else:
-        span = (
-            _("par minute") if minutes == 1 else _("en %(count)d minutes") % {"count": minutes}
-        )
+        span = _("par minute") if minutes == 1 else _("en %(count)d minutes") % {"count": minutes}
     return ngettext(
         "Vous avez atteint la limite de %(limit)d envoi %(span)s. Réessayez un peu plus tard ; "
         "ce que vous avez saisi est conservé ci-dessous.",

@@ -39,8 +39,10 @@ def test_the_checker_sees_live_markup():
         assert problems_in(f"<p>{payload}</p>"), payload
 
 
-def hostile_form(payload: str, number: int) -> dict:
-    data = {field: f"{payload} {number}"[:limit] for field, limit in TEXT_FIELDS.items()}
+def hostile_form(payload: str, number: int) -> dict[str, object]:
+    data: dict[str, object] = {
+        field: f"{payload} {number}"[:limit] for field, limit in TEXT_FIELDS.items()
+    }
     data.update(
         category=Category.objects.get(slug="un-vecu").pk,
         tags_text=f"{payload}, gouvernance",

@@ -28,8 +28,8 @@ PAYLOADS = [
     "<form action=\"javascript:alert('xss-18')\"><button>go</button></form>",
     "{{ 7|add:42 }}{% debug %}",
     "<style>*{background:url('javascript:alert(20)')}</style>",
-    "<base href=\"https://evil.example/\">",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(22)\">",
+    '<base href="https://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(22)">',
     "&lt;script&gt;alert('xss-23')&lt;/script&gt;",
     "<scr<script>ipt>alert('xss-24')</scr</script>ipt>",
 ]
