@@ -5,10 +5,13 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from observatoire.accounts.models import Role, User
+from observatoire.community.models import Adoption, Comment, Follow
 from observatoire.network.models import Cooperative, Organisation
 from observatoire.practices.importer import import_practices
+from observatoire.practices.models import Category, Practice
 
 DEMO_FILE = Path(__file__).resolve().parents[3] / "practices" / "fixtures" / "demo.json"
 DEMO_PASSWORD = "demo-observatoire"
@@ -27,6 +30,55 @@ class Command(BaseCommand):
         )
         for email, _name, role in self.accounts():
             self.stdout.write(f"  {role.label:<36} {email:<36} {DEMO_PASSWORD}")
+        self.activity()
+
+    def activity(self) -> None:
+        """A little life for the demo accounts, once: a submission waiting in the moderators'
+        queue, a draft, a comment with its answer, an adoption and a followed category."""
+        member = User.objects.get(email="membre@demo.coop")
+        permanent = User.objects.get(email="permanent@demo.coop")
+        if Practice.objects.filter(author=member).exists():
+            return
+        category = Category.objects.order_by("pk").first()
+        submitted = Practice.objects.create(
+            title="Un tableau partagé des heures de chacun",
+            slug=Practice.unique_slug("Un tableau partagé des heures de chacun"),
+            summary="Chaque associé voit les heures de tous : la charge se répartit mieux.",
+            actions="Un tableau mis à jour chaque vendredi, lu ensemble le lundi.",
+            category=category,
+            author=member,
+        )
+        submitted.cooperatives.set([member.cooperative])
+        submitted.reindex()
+        submitted.submit(by=member)
+        draft = Practice.objects.create(
+            title="Idée : un parrainage des nouveaux associés",
+            slug=Practice.unique_slug("Idée : un parrainage des nouveaux associés"),
+            author=member,
+        )
+        draft.cooperatives.set([member.cooperative])
+        published = Practice.objects.published().order_by("-published_at").first()
+        if published is not None:
+            question = Comment.objects.create(
+                practice=published,
+                author=member,
+                body="Combien de temps avez-vous mis pour que chacun s'y retrouve ?",
+            )
+            Comment.objects.create(
+                practice=published,
+                author=permanent,
+                parent=question,
+                kind=Comment.Kind.FEEDBACK,
+                body="D'après la coopérative, six mois environ, avec deux formations.",
+            )
+            Adoption.objects.get_or_create(
+                practice=published,
+                cooperative=member.cooperative,
+                defaults={"declared_by": member, "feedback": "Adoptée l'an dernier : ça marche."},
+            )
+        if category is not None:
+            Follow.objects.get_or_create(user=member, category=category)
+        self.stdout.write("Activité de démonstration : une soumission, un brouillon, un échange.")
 
     def accounts(self) -> list[tuple[str, str, Role]]:
         cooperative = Cooperative.objects.order_by("pk").first()
@@ -59,7 +111,13 @@ class Command(BaseCommand):
         for email, name, role, extra in people:
             assert isinstance(extra, dict)
             user, _created = User.objects.update_or_create(
-                email=email, defaults={"full_name": name, "role": role, **extra}
+                email=email,
+                defaults={
+                    "full_name": name,
+                    "role": role,
+                    "email_verified_at": timezone.now(),
+                    **extra,
+                },
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
