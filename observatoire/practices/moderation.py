@@ -8,13 +8,15 @@ in the database), so a step is saved whole or not at all.
 """
 
 import json
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from observatoire.accounts.models import Role, User
 from observatoire.lib.cache import forget_listings
@@ -417,6 +419,7 @@ def notify(practice: Practice, kind: str, *, message: str, revision: bool) -> No
             link = contributions_url
         else:
             link = ""
+        tell_in_the_site(person, kind, practice, link)
         send_email(
             f"moderation/{kind}",
             to=person,
@@ -429,6 +432,24 @@ def notify(practice: Practice, kind: str, *, message: str, revision: bool) -> No
                 "revision": revision,
             },
         )
+
+
+IN_THE_SITE = {
+    "published": gettext_noop("« %(title)s » est publiée."),
+    "changes_requested": gettext_noop("Des modifications sont demandées pour « %(title)s »."),
+    "declined": gettext_noop("« %(title)s » n'a pas été retenue."),
+    "new_submission": gettext_noop("Une pratique attend votre relecture : « %(title)s »."),
+}
+
+
+def tell_in_the_site(person: User, kind: str, practice: Practice, link: str) -> None:
+    """The same news in the person's notifications, in their language, linking to the page."""
+    from observatoire.community.notify import notify as notify_in_site
+
+    path = urlsplit(link).path if link else ""
+    with translation.override(person.language):
+        text = _(IN_THE_SITE[kind]) % {"title": practice.title}
+    notify_in_site(person, text, path)
 
 
 def queue_moderators(practice: Practice):
@@ -446,6 +467,7 @@ def notify_moderators(practice: Practice, *, revision: bool) -> None:
     """One email to each moderator of the queue for each submission (not for drafts)."""
     link = absolute_url(reverse("moderation:review", args=[practice.pk]))
     for person in queue_moderators(practice):
+        tell_in_the_site(person, "new_submission", practice, link)
         send_email(
             "moderation/new_submission",
             to=person,

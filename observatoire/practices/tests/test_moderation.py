@@ -744,3 +744,26 @@ def test_journal_trash_and_history_have_no_n_plus_one(
         moderation.record_version(practice, by=make_user(), note="encore")
     with django_assert_max_num_queries(len(queries.captured_queries) + CACHE_SLACK):
         assert client.get(history).status_code == 200
+
+
+def test_decisions_also_reach_the_notifications_in_the_site(
+    client_as, moderator, member, coop_admin, submission
+):
+    from observatoire.community.models import Notification
+
+    member.language = "en"
+    member.save()
+    client = client_as(moderator)
+    client.post(
+        reverse("moderation:take", args=[submission.pk]), {"version": submission.review_version}
+    )
+    submission.refresh_from_db()
+    decide(client, submission, "modifier", "Ajoutez le coût.")
+    author_news = Notification.objects.get(recipient=member)
+    assert "Changes" in author_news.text or "changes" in author_news.text
+    assert author_news.url == reverse("practices:edit", args=[submission.slug])
+    admin_news = Notification.objects.get(recipient=coop_admin)
+    assert "Un conseil des jeunes" in admin_news.text and "modifications" in admin_news.text
+    # The author's notifications page links to the edit form.
+    page = client_as(member).get(reverse("community:notifications")).content.decode()
+    assert "Un conseil des jeunes" in page
