@@ -37,7 +37,8 @@ class Command(BaseCommand):
         queue, a draft, a comment with its answer, an adoption and a followed category."""
         member = User.objects.get(email="membre@demo.coop")
         permanent = User.objects.get(email="permanent@demo.coop")
-        if Practice.objects.filter(author=member).exists():
+        cooperative = member.cooperative
+        if cooperative is None or Practice.objects.filter(author=member).exists():
             return
         category = Category.objects.order_by("pk").first()
         submitted = Practice.objects.create(
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             category=category,
             author=member,
         )
-        submitted.cooperatives.set([member.cooperative])
+        submitted.cooperatives.set([cooperative])
         submitted.reindex()
         submitted.submit(by=member)
         draft = Practice.objects.create(
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             slug=Practice.unique_slug("Idée : un parrainage des nouveaux associés"),
             author=member,
         )
-        draft.cooperatives.set([member.cooperative])
+        draft.cooperatives.set([cooperative])
         published = Practice.objects.published().order_by("-published_at").first()
         if published is not None:
             question = Comment.objects.create(
@@ -73,7 +74,7 @@ class Command(BaseCommand):
             )
             Adoption.objects.get_or_create(
                 practice=published,
-                cooperative=member.cooperative,
+                cooperative=cooperative,
                 defaults={"declared_by": member, "feedback": "Adoptée l'an dernier : ça marche."},
             )
         if category is not None:
