@@ -20,7 +20,7 @@ from observatoire.lib.cache import forget_listings
 from observatoire.lib.identifiers import normalise_siren, validate_siren
 from observatoire.network.models import Cooperative
 from observatoire.practices import uploads
-from observatoire.practices.models import Attachment, Practice, Tag, Theme
+from observatoire.practices.models import CONTENT_FIELDS, Attachment, Practice, Tag, Theme
 
 MAX_TAGS = 8
 MAX_LINKS = 10
@@ -79,25 +79,7 @@ class PracticeForm(HoneypotMixin, forms.ModelForm):
 
     class Meta:
         model = Practice
-        fields = [
-            "title",
-            "summary",
-            "category",
-            "themes",
-            "context",
-            "actions",
-            "setup_steps",
-            "setup_duration",
-            "setup_cost",
-            "setup_people",
-            "results",
-            "difficulties",
-            "contact_name",
-            "contact_role",
-            "contact_email",
-            "started_year",
-            "visibility",
-        ]
+        fields = ["title", "summary", "category", "themes", *CONTENT_FIELDS[2:]]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "themes": forms.CheckboxSelectMultiple,

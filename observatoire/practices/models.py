@@ -201,6 +201,27 @@ class PracticeQuerySet(models.QuerySet):
         return (related + list(same_category))[:count]
 
 
+# What an author writes in a practice, besides its category and themes: what the form edits
+# and what every version keeps (moderation.py).
+CONTENT_FIELDS = [
+    "title",
+    "summary",
+    "context",
+    "actions",
+    "setup_steps",
+    "setup_duration",
+    "setup_cost",
+    "setup_people",
+    "results",
+    "difficulties",
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "started_year",
+    "visibility",
+]
+
+
 class Practice(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("brouillon")

@@ -24,6 +24,7 @@ from observatoire.lib.mail import absolute_url, send_email
 from observatoire.network.models import Cooperative
 from observatoire.practices.models import (
     AWAITING,
+    CONTENT_FIELDS,
     Category,
     ModerationEvent,
     Practice,
@@ -37,24 +38,6 @@ from observatoire.practices.signals import practice_published
 Status = Practice.Status
 Action = ModerationEvent.Action
 State = PracticeVersion.State
-
-CONTENT_FIELDS = [
-    "title",
-    "summary",
-    "context",
-    "actions",
-    "setup_steps",
-    "setup_duration",
-    "setup_cost",
-    "setup_people",
-    "results",
-    "difficulties",
-    "contact_name",
-    "contact_role",
-    "contact_email",
-    "started_year",
-    "visibility",
-]
 
 
 class Conflict(Exception):
