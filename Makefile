@@ -13,6 +13,9 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/observatoire
 DEV_ENV := DJANGO_DEBUG=1
+# The suite runs on two processes (pytest-xdist), each with its own test database; override
+# with `make test PYTEST_ARGS=` for a single process, or add -k/paths to run a part.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help env npm run db resetdb test test-sqlite test-postgres lint messages bench bench-uncached
 
