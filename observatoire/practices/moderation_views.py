@@ -156,9 +156,7 @@ def render_review(request, practice: Practice, *, bound=None, note_form=None, st
             pk=practice.pk,
         )
         changes = None
-    body = render_to_string(
-        "practices/practice_body.html", {"practice": shown, "related": []}, request=request
-    )
+    body = render_to_string("practices/practice_body.html", {"practice": shown}, request=request)
     context = {
         "practice": practice,
         "revision": revision,

@@ -107,11 +107,16 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
             practice, count=RELATED_COUNT
         )
         body = render_to_string(
-            "practices/practice_body.html",
-            {"practice": practice, "related": related},
-            request=request,
+            "practices/practice_body.html", {"practice": practice}, request=request
         )
-        return {"title": practice.title, "summary": practice.summary, "body": body}
+        # Apart from the body, so that the practice's community comes between the two.
+        others = render_to_string("practices/related.html", {"related": related}, request=request)
+        return {
+            "title": practice.title,
+            "summary": practice.summary,
+            "body": body,
+            "related": others,
+        }
 
     page = cached_fragment(request, "practice", (slug,), render_practice)
     return render(request, "practices/practice_detail.html", page)
@@ -193,9 +198,7 @@ def practice_form(request: HttpRequest, practice: Practice) -> HttpResponse:
 @require_GET
 def practice_preview(request: HttpRequest, slug: str) -> HttpResponse:
     practice = get_own_practice(request.user, slug, editable=False)
-    body = render_to_string(
-        "practices/practice_body.html", {"practice": practice, "related": []}, request=request
-    )
+    body = render_to_string("practices/practice_body.html", {"practice": practice}, request=request)
     return render(request, "practices/practice_preview.html", {"practice": practice, "body": body})
 
 
