@@ -1,5 +1,6 @@
 """Forms of accounts: sign in by email, invitations, profile, password reset, erasure."""
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.accounts.models import COOPERATIVE_ROLES, STAFF_ROLES, Invitation, Role, User
-from observatoire.lib.abuse import HoneypotMixin
+from observatoire.lib.abuse import HoneypotMixin, allow
 from observatoire.lib.mail import absolute_url, send_email
 
 
@@ -254,6 +255,9 @@ class DeleteAccountForm(forms.Form):
 
 
 # Password reset: the email leaves through our queue, in the person's language.
+RESET_EMAILS_PER_HOUR = 3
+
+
 class QueuedPasswordResetForm(HoneypotMixin, PasswordResetForm):
     email = forms.EmailField(
         label=_("Adresse électronique de votre compte"),
@@ -274,6 +278,8 @@ class QueuedPasswordResetForm(HoneypotMixin, PasswordResetForm):
         html_email_template_name=None,
     ) -> None:
         user = context["user"]
+        if not allow(f"password-reset:{user.pk}", RESET_EMAILS_PER_HOUR, timedelta(hours=1)):
+            return  # the page says the same either way: nothing tells a stranger anything
         path = reverse(
             "accounts:password_reset_confirm",
             kwargs={"uidb64": context["uid"], "token": context["token"]},

@@ -35,7 +35,7 @@ from observatoire.accounts.forms import (
     ProfileForm,
 )
 from observatoire.accounts.models import Invitation, User
-from observatoire.lib.abuse import limit_message, recent
+from observatoire.lib.abuse import allow, limit_message, recent
 from observatoire.lib.mail import absolute_url, send_email
 from observatoire.lib.pagination import paginate
 
@@ -312,6 +312,14 @@ def email_change(request: SignedInRequest) -> HttpResponse:
 def email_verification_resend(request: SignedInRequest) -> HttpResponse:
     if request.user.email_verified:
         messages.info(request, _("Votre adresse électronique est déjà vérifiée."))
+    elif not allow(f"verification:{request.user.pk}", 3, timedelta(hours=1)):
+        messages.error(
+            request,
+            _(
+                "Trois liens vous ont déjà été envoyés cette heure-ci : regardez dans vos "
+                "courriels (et les indésirables), ou réessayez dans une heure."
+            ),
+        )
     else:
         send_email_link(request.user, request.user.email)
         messages.success(

@@ -7,6 +7,7 @@ than keeping counters in a cache: the count is exact, survives restarts and need
 from datetime import timedelta
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,24 @@ class HoneypotMixin(forms.Form):
 def recent(queryset: QuerySet, field: str, period: timedelta) -> int:
     """How many rows of ``queryset`` have ``field`` within the last ``period``."""
     return queryset.filter(**{f"{field}__gte": timezone.now() - period}).count()
+
+
+def allow(key: str, limit: int, period: timedelta) -> bool:
+    """Count one more ``key`` action; False once ``limit`` were allowed within ``period``.
+
+    For actions that leave no row to count (emails asked for again and again); the count lives
+    in the cache, so it is approximate and forgiving, never a lock-out.
+    """
+    key = f"abuse:{key}"
+    timeout = int(period.total_seconds())
+    if cache.add(key, 1, timeout):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout)
+        return True
+    return count <= limit
 
 
 def limit_message(limit: int, period: timedelta) -> str:

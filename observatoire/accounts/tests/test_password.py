@@ -119,3 +119,27 @@ def test_the_reset_form_has_a_honeypot(client, run_tasks):
     assert "rempli par un robot" in response.content.decode()
     run_tasks()
     assert mail.outbox == []
+
+
+def test_reset_emails_are_limited_per_account_without_saying_so(client, run_tasks):
+    make_user(email="camille@exemple.coop")
+    answers = [
+        client.post(reverse("accounts:password_reset"), {"email": "camille@exemple.coop"})
+        for _ in range(5)
+    ]
+    assert {answer["Location"] for answer in answers} == {reverse("accounts:password_reset_done")}
+    run_tasks()
+    assert len(mail.outbox) == 3  # a mailbox is not flooded, and the page never tells
+
+
+def test_verification_links_are_limited_per_hour(client_as, member, run_tasks):
+    member.email_verified_at = None
+    member.save()
+    client = client_as(member)
+    url = reverse("accounts:email_verification_resend")
+    for _ in range(3):
+        client.post(url)
+    response = client.post(url, follow=True)
+    assert "Trois liens vous ont déjà été envoyés" in response.content.decode()
+    run_tasks()
+    assert len(mail.outbox) == 3
