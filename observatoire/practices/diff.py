@@ -96,10 +96,47 @@ def mark_words(old: str, new: str) -> SafeString:
 
 
 def compare(old: dict, new: dict) -> list[FieldChange]:
-    """The fields that differ between two snapshots, in the form's order."""
+    """The fields that differ between two snapshots, in the form's order, then the documents."""
     changes = []
     for name in ORDER:
         before, after = as_text(name, old.get(name)), as_text(name, new.get(name))
         if before != after:
             changes.append(FieldChange(label_of(name), mark_words(before, after)))
+    return changes + document_changes(old, new)
+
+
+def documents(snapshot: dict) -> dict[int, str] | None:
+    entries = snapshot.get("attachments")
+    if not isinstance(entries, list):
+        return None
+    return {
+        entry["id"]: str(entry.get("title") or "")
+        for entry in entries
+        if isinstance(entry, dict) and isinstance(entry.get("id"), int)
+    }
+
+
+def document_changes(old: dict, new: dict) -> list[FieldChange]:
+    """Documents added, removed and renamed; nothing when a snapshot predates documents in
+    snapshots (it says nothing of them, which is not « every document removed »)."""
+    before, after = documents(old), documents(new)
+    if before is None or after is None:
+        return []
+    added = [title for pk, title in after.items() if pk not in before]
+    removed = [title for pk, title in before.items() if pk not in after]
+    renamed = [(before[pk], title) for pk, title in after.items() if pk in before]
+    renamed = [(old_title, title) for old_title, title in renamed if old_title != title]
+    changes = []
+    if added:
+        html = "\n".join(f"<ins>{escape(title)}</ins>" for title in added)
+        changes.append(FieldChange(str(_("Documents ajoutés")), mark_safe(html)))  # noqa: S308
+    if removed:
+        html = "\n".join(f"<del>{escape(title)}</del>" for title in removed)
+        changes.append(FieldChange(str(_("Documents retirés")), mark_safe(html)))  # noqa: S308
+    if renamed:
+        html = "\n".join(
+            f"<del>{escape(old_title)}</del> → <ins>{escape(title)}</ins>"
+            for old_title, title in renamed
+        )
+        changes.append(FieldChange(str(_("Documents renommés")), mark_safe(html)))  # noqa: S308
     return changes

@@ -242,7 +242,19 @@ class AttachmentsForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": uploads.ACCEPT_ATTRIBUTE}),
     )
 
-    def __init__(self, data=None, files=None, *, user, practice: Practice):
+    def __init__(
+        self,
+        data=None,
+        files=None,
+        *,
+        user,
+        practice: Practice,
+        revising: bool = False,
+        proposed: list[dict] | None = None,
+    ):
+        """``revising``: the form of a revision of a published practice, whose documents change
+        only when a moderator publishes it; ``proposed``, the documents of the revision sent back
+        to its author (ids and titles), shown as they were proposed."""
         super().__init__(data, files)
         self.fields["documents"].help_text = _(
             "PDF, images (PNG, JPEG, WebP, GIF), documents Word, Excel, PowerPoint ou "
@@ -252,9 +264,13 @@ class AttachmentsForm(forms.Form):
         ) % {"limit": uploads.human_size(uploads.max_bytes())}
         self.user = user
         self.practice = practice
+        self.revising = revising
+        self.proposed = {entry["id"]: entry["title"] for entry in proposed or []}
+        self.proposing = proposed is not None and not self.is_bound
         self.accepted: list[uploads.CleanedUpload] = []
         linked = list(practice.attachments.all()) if practice.pk else []
-        self.attachments: list[Attachment] = linked + self.pending_posted()
+        pending = self.pending_proposed() if self.proposing else self.pending_posted()
+        self.attachments: list[Attachment] = linked + pending
 
     def posted_ids(self, name: str) -> list[int]:
         if not self.is_bound:
@@ -270,6 +286,16 @@ class AttachmentsForm(forms.Form):
             Attachment.objects.filter(pk__in=ids, practice=None, uploaded_by=self.user).order_by(
                 "pk"
             )
+        )
+
+    def pending_proposed(self) -> list[Attachment]:
+        """The uploads of the revision sent back, still waiting (the author's own only)."""
+        if not self.proposed:
+            return []
+        return list(
+            Attachment.objects.filter(
+                pk__in=list(self.proposed), practice=None, uploaded_by=self.user
+            ).order_by("pk")
         )
 
     def clean_documents(self) -> list:
@@ -318,10 +344,17 @@ class AttachmentsForm(forms.Form):
             posted = self.data.get(f"document_title_{attachment.pk}")
             if posted is not None:
                 return " ".join(posted.split())[:200]
+        if self.proposing and attachment.pk in self.proposed:
+            return self.proposed[attachment.pk] or attachment.title
         return attachment.title
 
+    def removed_ids(self) -> set[int]:
+        if self.proposing:
+            return {a.pk for a in self.attachments if a.pk not in self.proposed}
+        return set(self.posted_ids("document_remove"))
+
     def rows(self) -> list[dict]:
-        removed = set(self.posted_ids("document_remove"))
+        removed = self.removed_ids()
         return [
             {
                 "attachment": attachment,
@@ -346,3 +379,21 @@ class AttachmentsForm(forms.Form):
             attachment.title = row["title"] or attachment.original_name[:200] or attachment.title
             attachment.save(update_fields=["practice", "title"])
         forget_listings()
+
+    def kept_documents(self) -> list[dict]:
+        """For a revision: the documents the practice would have, as ids and titles. Nothing is
+        joined, renamed or deleted until a moderator publishes it (moderation.apply_documents)."""
+        kept = []
+        for row in self.rows():
+            if not row["removed"]:
+                attachment = row["attachment"]
+                title = row["title"] or attachment.original_name[:200] or attachment.title
+                kept.append({"id": attachment.pk, "title": title})
+        return kept
+
+    def discard_removed_uploads(self) -> None:
+        """The new files taken out of a revision before it was sent: no version shows them."""
+        for row in self.rows():
+            if row["removed"] and row["pending"]:
+                row["attachment"].file.delete(save=False)
+                row["attachment"].delete()

@@ -8,15 +8,16 @@ in the database), so a step is saved whole or not at all.
 """
 
 import json
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from observatoire.accounts.models import Role, User
 from observatoire.lib.cache import forget_listings
@@ -25,6 +26,7 @@ from observatoire.network.models import Cooperative
 from observatoire.practices.models import (
     AWAITING,
     CONTENT_FIELDS,
+    Attachment,
     Category,
     ModerationEvent,
     Practice,
@@ -44,6 +46,13 @@ class Conflict(Exception):
     """Someone else moderated this practice since the page was loaded."""
 
 
+class OwnContribution(Exception):
+    """Four eyes: nobody takes or decides on what they wrote, administrators apart."""
+
+
+OWN_CONTRIBUTION = gettext_lazy("Vous ne pouvez pas modérer votre propre contribution.")
+
+
 def moderates(user) -> bool:
     """Whether this person has a moderation queue (the server checks each practice too)."""
     if not user.is_authenticated:
@@ -51,6 +60,22 @@ def moderates(user) -> bool:
     if user.role == Role.ADMINISTRATOR:
         return True
     return user.role in {Role.PERMANENT, Role.MODERATOR} and user.organisation_id is not None
+
+
+def is_own_contribution(user, practice: Practice) -> bool:
+    """Whether the four-eyes rule keeps this person from taking or deciding on the practice.
+
+    Only its author writes a practice and its revisions (``authored_by``). Administrators are
+    exempt: the platform may have a single one.
+    """
+    if not getattr(user, "is_authenticated", False) or user.role == Role.ADMINISTRATOR:
+        return False
+    return practice.author_id is not None and practice.author_id == user.pk
+
+
+def refuse_own(practice: Practice, by) -> None:
+    if is_own_contribution(by, practice):
+        raise OwnContribution
 
 
 # Snapshots: the content of a practice as plain data, for versions and revisions.
@@ -66,11 +91,31 @@ def snapshot_of(practice: Practice) -> dict:
     data["cooperatives"] = [
         [cooperative.pk, cooperative.name] for cooperative in practice.cooperatives.order_by("pk")
     ]
+    data["attachments"] = documents_of(practice)
     return data
 
 
-def snapshot_from_form(form, practice: Practice) -> dict:
-    """What a valid PracticeForm would save, without saving it (a revision)."""
+def documents_of(practice: Practice) -> list[dict]:
+    """The practice's documents as a snapshot holds them: their ids and titles."""
+    attachments = sorted(practice.attachments.all(), key=pk_of) if practice.pk else []
+    return [{"id": attachment.pk, "title": attachment.title} for attachment in attachments]
+
+
+def document_entries(snapshot: dict) -> list[dict] | None:
+    """The snapshot's documents, or None for a snapshot older than documents in revisions."""
+    entries = snapshot.get("attachments")
+    if not isinstance(entries, list):
+        return None
+    return [
+        {"id": entry["id"], "title": str(entry.get("title") or "")}
+        for entry in entries
+        if isinstance(entry, dict) and isinstance(entry.get("id"), int)
+    ]
+
+
+def snapshot_from_form(form, practice: Practice, documents: list[dict] | None = None) -> dict:
+    """What a valid PracticeForm would save, without saving it (a revision); ``documents``,
+    the ids and titles of the documents the revised practice would have (AttachmentsForm)."""
     cleaned = form.cleaned_data
     data = {name: cleaned.get(name, getattr(practice, name)) for name in CONTENT_FIELDS}
     category = cleaned.get("category")
@@ -83,6 +128,7 @@ def snapshot_from_form(form, practice: Practice) -> dict:
         data["cooperatives"] = [[cooperative.pk, cooperative.name]]
     else:
         data["cooperatives"] = snapshot_of(practice)["cooperatives"]
+    data["attachments"] = documents if documents is not None else documents_of(practice)
     return data
 
 
@@ -103,8 +149,11 @@ def form_initial(snapshot: dict) -> dict:
     return initial
 
 
-def apply_snapshot(practice: Practice, snapshot: dict) -> None:
-    """Make the practice say what the snapshot says (what still exists of its related rows)."""
+def apply_snapshot(practice: Practice, snapshot: dict, *, documents: bool = True) -> None:
+    """Make the practice say what the snapshot says (what still exists of its related rows).
+
+    With ``documents``, its documents become the snapshot's too (a revision being published);
+    a restored version leaves them as they are, since a document removed is deleted."""
     for name in CONTENT_FIELDS:
         if name in snapshot:
             setattr(practice, name, snapshot[name])
@@ -132,7 +181,55 @@ def apply_snapshot(practice: Practice, snapshot: dict) -> None:
     )
     if cooperatives.exists():
         practice.cooperatives.set(cooperatives)
+    entries = document_entries(snapshot) if documents else None
+    if entries is not None:
+        apply_documents(practice, entries)
     practice.reindex()
+
+
+def apply_documents(practice: Practice, entries: list[dict]) -> None:
+    """The practice's documents become those listed: new uploads joined to it, titles applied,
+    the others deleted with their file (once the transaction is saved: until then the live
+    version still shows them)."""
+    wanted = {entry["id"]: entry["title"] for entry in entries}
+    for attachment in practice.attachments.exclude(pk__in=list(wanted)):
+        if attachment.file.name:
+            storage, name = attachment.file.storage, attachment.file.name
+            transaction.on_commit(partial(storage.delete, name))
+        attachment.delete()
+    joined = Attachment.objects.filter(pk__in=list(wanted)).filter(
+        Q(practice=practice) | Q(practice=None)
+    )
+    for attachment in joined:
+        attachment.practice = practice
+        title = wanted[attachment.pk] or attachment.original_name or attachment.title
+        attachment.title = title[:200]
+        attachment.save(update_fields=["practice", "title"])
+
+
+def uploads_of_open_revisions() -> set[int]:
+    """The pending uploads that a revision waiting for a moderator or for its author lists."""
+    snapshots = Practice.objects.filter(
+        status=Status.PUBLISHED, revision__isnull=False
+    ).values_list("revision__snapshot", flat=True)
+    return {entry["id"] for snapshot in snapshots for entry in document_entries(snapshot) or []}
+
+
+def reviews_upload(user, attachment: Attachment) -> bool:
+    """Whether this person moderates a practice whose open revision lists this pending upload."""
+    if not moderates(user) or attachment.practice_id is not None:
+        return False
+    revised = (
+        Practice.objects.moderated_by(user)
+        .alive()
+        .filter(status=Status.PUBLISHED, revision__isnull=False)
+        .values_list("revision__snapshot", flat=True)
+    )
+    return any(
+        entry["id"] == attachment.pk
+        for snapshot in revised
+        for entry in document_entries(snapshot) or []
+    )
 
 
 # Versions and the audit log.
@@ -220,6 +317,7 @@ def claim(practice: Practice, *, expected: int, states, **changes) -> None:
 
 @transaction.atomic
 def take(practice: Practice, *, by, expected: int) -> None:
+    refuse_own(practice, by)
     claim(practice, expected=expected, states=[Status.SUBMITTED], to=Status.IN_REVIEW, reviewer=by)
     log(practice, by=by, action=Action.TAKEN)
 
@@ -234,6 +332,7 @@ def release(practice: Practice, *, by, expected: int) -> None:
 
 @transaction.atomic
 def publish(practice: Practice, *, by, expected: int, message: str = "") -> None:
+    refuse_own(practice, by)
     revision = practice.revision if practice.status == Status.PUBLISHED else None
     first = practice.published_at is None
     claim(practice, expected=expected, states=AWAITING)
@@ -260,6 +359,7 @@ def publish(practice: Practice, *, by, expected: int, message: str = "") -> None
 
 @transaction.atomic
 def request_changes(practice: Practice, *, by, expected: int, message: str) -> None:
+    refuse_own(practice, by)
     revision = practice.revision if practice.status == Status.PUBLISHED else None
     claim(
         practice,
@@ -275,6 +375,7 @@ def request_changes(practice: Practice, *, by, expected: int, message: str) -> N
 
 @transaction.atomic
 def decline(practice: Practice, *, by, expected: int, message: str) -> None:
+    refuse_own(practice, by)
     revision = practice.revision if practice.status == Status.PUBLISHED else None
     claim(
         practice,
@@ -333,7 +434,7 @@ def propose_revision(practice: Practice, *, by, snapshot: dict) -> PracticeVersi
 def restore_version(practice: Practice, version: PracticeVersion, *, by) -> PracticeVersion:
     """Make the practice say what an old version said, as a new version."""
     keep_live_content(practice, by=None)
-    apply_snapshot(practice, version.snapshot)
+    apply_snapshot(practice, version.snapshot, documents=False)
     Practice.objects.filter(pk=practice.pk).update(review_version=practice.review_version + 1)
     new = record_version(
         practice, by=by, note=_("Restauration de la version %(n)d") % {"n": version.number}

@@ -26,8 +26,9 @@ from observatoire.lib.pagination import paginate
 from observatoire.network.models import Cooperative
 from observatoire.practices import moderation
 from observatoire.practices.diff import compare
-from observatoire.practices.forms import PracticeForm
+from observatoire.practices.forms import AttachmentsForm, PracticeForm, attachment_url
 from observatoire.practices.models import (
+    Attachment,
     Category,
     ModerationEvent,
     Practice,
@@ -86,6 +87,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             Q(status=state) | Q(status=Practice.Status.PUBLISHED, revision_status=state)
         )
     context = paginate(request, practices)
+    context["page"].object_list = rows = list(context["page"].object_list)
+    for practice in rows:
+        setattr(practice, "own", moderation.is_own_contribution(request.user, practice))  # noqa: B010
     if state:
         keep_filters(context, {"etat": state})
     return render(request, "practices/moderation/queue.html", {**context, "state": state})
@@ -121,9 +125,38 @@ def as_published(practice: Practice, snapshot: dict) -> SimpleNamespace:
         themes=Rows(Theme.objects.filter(pk__in=[pk for pk, _n in snapshot.get("themes", [])])),
         tags=Rows(SimpleNamespace(name=name) for name in snapshot.get("tags", [])),
         links=Rows(SimpleNamespace(url=u, title=t) for u, t in snapshot.get("links", [])),
-        attachments=Rows(practice.attachments.all()),
+        attachments=Rows(revised_documents(practice, snapshot)),
         cooperatives=Rows(Cooperative.objects.with_card().filter(pk__in=cooperative_ids)),
     )
+
+
+def revised_documents(practice: Practice, snapshot: dict) -> list:
+    """The documents a revision would leave on the practice, with their titles and addresses
+    (a new one is still pending: moderators open it through its pending address)."""
+    entries = moderation.document_entries(snapshot)
+    if entries is None:  # a revision proposed before documents could be revised
+        return list(practice.attachments.all())
+    found = {
+        attachment.pk: attachment
+        for attachment in Attachment.objects.filter(pk__in=[e["id"] for e in entries])
+        .filter(Q(practice=practice) | Q(practice=None))
+        .select_related("practice")
+    }
+    documents = []
+    for entry in entries:
+        attachment = found.get(entry["id"])
+        if attachment is None:
+            continue
+        documents.append(
+            SimpleNamespace(
+                pk=attachment.pk,
+                title=entry["title"] or attachment.title,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                review_url=attachment_url(attachment),
+            )
+        )
+    return documents
 
 
 def decision_forms(practice: Practice, bound: DecisionForm | None = None) -> list[DecisionForm]:
@@ -157,12 +190,15 @@ def render_review(request, practice: Practice, *, bound=None, note_form=None, st
         )
         changes = None
     body = render_to_string("practices/practice_body.html", {"practice": shown}, request=request)
+    own = moderation.is_own_contribution(request.user, practice)
+    deciding = practice.review_status == "in_review" and not own
     context = {
         "practice": practice,
         "revision": revision,
         "body": body,
         "changes": changes,
-        "forms": decision_forms(practice, bound) if practice.review_status == "in_review" else [],
+        "own": own,
+        "forms": decision_forms(practice, bound) if deciding else [],
         "note_form": note_form or StaffNoteForm(),
         "notes": practice.staff_notes.select_related("author"),
         "events": practice.moderation_events.select_related("actor")[:20],
@@ -191,6 +227,8 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         moderation.take(practice, by=request.user, expected=expected_version(request))
         messages.success(request, _("Vous avez pris en charge cette pratique."))
+    except moderation.OwnContribution:
+        messages.error(request, moderation.OWN_CONTRIBUTION)
     except moderation.Conflict:
         messages.error(request, CONFLICT)
     return redirect("moderation:review", pk=practice.pk)
@@ -226,6 +264,9 @@ STEPS = {
 @moderator_required
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     practice = get_moderated(request.user, pk)
+    if moderation.is_own_contribution(request.user, practice):
+        messages.error(request, moderation.OWN_CONTRIBUTION)
+        return redirect("moderation:review", pk=practice.pk)
     decision = request.POST.get("decision", "")
     if decision not in STEPS:
         decision = next((d for d, _l in DECISIONS if f"{d}-decision" in request.POST), "")
@@ -246,6 +287,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         STEPS[decision](
             practice, by=request.user, expected=form.cleaned_data["version"], message=message
         )
+    except moderation.OwnContribution:
+        messages.error(request, moderation.OWN_CONTRIBUTION)
+        return redirect("moderation:review", pk=practice.pk)
     except moderation.Conflict:
         messages.error(request, CONFLICT)
         return redirect("moderation:review", pk=practice.pk)
@@ -420,17 +464,26 @@ def revision_form(request: HttpRequest, practice: Practice) -> HttpResponse:
     stays online as it is meanwhile."""
     pending = practice.revision if practice.revision_status == "changes_requested" else None
     initial = moderation.form_initial(pending.snapshot) if pending else {}
+    proposed = moderation.document_entries(pending.snapshot) if pending else None
     form = PracticeForm(instance=practice, author=request.user, initial=initial)
+    attachments = AttachmentsForm(
+        user=request.user, practice=practice, revising=True, proposed=proposed
+    )
     if request.method == "POST":
         form = PracticeForm(request.POST, instance=practice, author=request.user, submitting=True)
-        if form.is_valid():
+        attachments = AttachmentsForm(
+            request.POST, request.FILES, user=request.user, practice=practice, revising=True
+        )
+        files_valid = attachments.receive()  # first: valid files are kept whatever follows
+        if form.is_valid() and files_valid:
             live = Practice.objects.get(pk=practice.pk)
-            snapshot = moderation.snapshot_from_form(form, live)
+            snapshot = moderation.snapshot_from_form(form, live, attachments.kept_documents())
             try:
                 moderation.propose_revision(live, by=request.user, snapshot=snapshot)
             except moderation.Conflict:
                 messages.error(request, CONFLICT)
                 return redirect("practices:my_contributions")
+            attachments.discard_removed_uploads()
             messages.success(
                 request,
                 _(
@@ -446,5 +499,5 @@ def revision_form(request: HttpRequest, practice: Practice) -> HttpResponse:
                 "corrigez les champs signalés."
             ),
         )
-    context = {"form": form, "practice": practice, "revising": True}
+    context = {"form": form, "attachments": attachments, "practice": practice, "revising": True}
     return render(request, "practices/practice_form.html", context)

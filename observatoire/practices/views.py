@@ -13,7 +13,7 @@ from django_htmx.middleware import HtmxDetails
 from observatoire.lib.cache import cache_page_for_visitors, cached_fragment
 from observatoire.lib.pagination import paginate
 from observatoire.network.models import Cooperative
-from observatoire.practices import moderation_views, uploads
+from observatoire.practices import moderation, moderation_views, uploads
 from observatoire.practices.forms import AttachmentsForm, PracticeForm
 from observatoire.practices.listing import listing_html, search_box
 from observatoire.practices.models import Attachment, Category, Practice, Theme
@@ -239,8 +239,13 @@ def attachment_download(request: HttpRequest, slug: str, pk: int) -> FileRespons
 @login_required
 @require_GET
 def pending_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    """A file not yet joined to a practice (its form is being corrected): to its uploader only."""
-    attachment = get_object_or_404(Attachment, pk=pk, practice=None, uploaded_by=request.user)
+    """A file not yet joined to a practice (its form is being corrected, or it is new in a
+    revision of a published practice): to its uploader, and to the moderators of the practice
+    whose open revision lists it."""
+    attachment = get_object_or_404(Attachment, pk=pk, practice=None)
+    mine = attachment.uploaded_by_id == request.user.pk
+    if not mine and not moderation.reviews_upload(request.user, attachment):
+        raise Http404(_("Ce document n'existe pas ou n'est pas accessible."))
     return serve_attachment(attachment)
 
 

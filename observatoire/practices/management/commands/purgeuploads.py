@@ -1,4 +1,9 @@
-"""Delete the uploads never joined to a practice (a form abandoned midway), files included."""
+"""Delete the uploads never joined to a practice (a form abandoned midway), files included.
+
+The new documents of a revision of a published practice wait without a practice too, until a
+moderator publishes it: they are kept as long as the revision is open (waiting for a decision
+or sent back to its author). Those of a declined revision go with the others.
+"""
 
 from datetime import timedelta
 
@@ -6,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from observatoire.practices.models import Attachment
+from observatoire.practices.moderation import uploads_of_open_revisions
 
 
 class Command(BaseCommand):
@@ -21,7 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, hours: int, **options) -> None:
         limit = timezone.now() - timedelta(hours=hours)
-        abandoned = Attachment.objects.filter(practice=None, created_at__lt=limit)
+        abandoned = Attachment.objects.filter(practice=None, created_at__lt=limit).exclude(
+            pk__in=uploads_of_open_revisions()
+        )
         count = 0
         for attachment in abandoned.iterator():
             attachment.file.delete(save=False)
