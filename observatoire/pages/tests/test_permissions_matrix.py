@@ -348,3 +348,25 @@ def test_each_role_posting_gets_what_it_should(client, users, name, settings, tm
         if users[role] is not None:
             client.force_login(users[role])
         check(client.post(url), expected[role], role, url)
+
+
+GARBAGE = "page=abc&etat=zzz&pratique=x&personne=%00&a=-1&de=abc&q=%ff&kind=<b>&next=//evil.example"
+
+
+def test_garbage_parameters_never_give_a_500(client, users, settings, tmp_path):
+    """Every view, every role, by GET and POST, with nonsense in the query string."""
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world(users)
+    failures = []
+    for name, (kwargs, _expected) in MATRIX.items():
+        url = resolve(name, kwargs, world)
+        url += ("&" if "?" in url else "?") + GARBAGE
+        for role in ROLES:
+            client.logout()
+            if users[role] is not None:
+                client.force_login(users[role])
+            for method in (client.get, client.post):
+                status = method(url).status_code
+                if status >= 500:
+                    failures.append(f"{role} {method.__name__} {url}: {status}")
+    assert failures == []
