@@ -19,7 +19,7 @@ from observatoire.practices.models import Category, Practice, Theme
 
 def can_moderate(user) -> bool:
     """Permanents, moderators and administrators of the movement moderate comments."""
-    return bool(user.is_authenticated and (user.is_movement_staff or user.is_moderator))
+    return bool(user.is_authenticated and user.is_movement_staff)
 
 
 class CommentQuerySet(models.QuerySet["Comment"]):

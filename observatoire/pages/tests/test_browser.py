@@ -254,10 +254,12 @@ def test_every_request_goes_to_our_own_host(browser, site):
 
 
 def sign_in(page: Page, site, email: str) -> None:
+    """Sign in with the password form, and wait until the header shows the person's account."""
     page.goto(site.url + "/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("link", name="Mon compte")).to_be_visible()
 
 
 def test_submit_a_practice_without_javascript(browser, site):

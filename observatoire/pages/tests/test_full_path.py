@@ -12,18 +12,18 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from observatoire.accounts.models import Role
 from observatoire.accounts.tests.factories import make_user
 from observatoire.community.models import DigestPreference, Follow
 from observatoire.network.tests.factories import make_cooperative
 from observatoire.pages.tests.test_browser import (  # noqa: F401 (fixtures)
-    PASSWORD,
     axe_violations,
     browser,
     new_page,
     restore_reference_data,
+    sign_in,
     site,
     watch_errors,
 )
@@ -33,14 +33,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Un café des associés chaque lundi matin"
 LINK = re.compile(r"https?://\S+")
-
-
-def sign_in(page: Page, site, email: str) -> None:
-    page.goto(site.url + "/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("link", name="Mon compte")).to_be_visible()
 
 
 def emails_to(address: str) -> list:
