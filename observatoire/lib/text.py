@@ -42,15 +42,54 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(fold(text))
 
 
+# Number words up to twenty and the round tens, indexed and searched as digits: « semaine de
+# quatre jours » and « semaine de 4 jours » are the same words for search.
+NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        ["", "", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze"]
+        + ["douze", "treize", "quatorze", "quinze", "seize", "", "", "", "vingt"],
+    )
+    if word  # « un » is mostly an article; « dix-sept » is two words
+} | {"trente": "30", "quarante": "40", "cinquante": "50", "soixante": "60", "mille": "1000"}
+
+# Feminine endings brought back to the masculine before stemming. Snowball knows « ière » and
+# « euse » with their accents; on folded words it stems « trésorière » and « trésorier »
+# apart, and never joins « formatrice » to « formateur ». Both documents and queries go
+# through this, so a few odd pairs it creates (« antenne » → « anten ») do no harm.
+FEMININE_ENDINGS = (
+    ("trices", "teurs"),
+    ("trice", "teur"),
+    ("ieres", "iers"),
+    ("iere", "ier"),
+    ("euses", "eurs"),
+    ("euse", "eur"),
+    ("ennes", "ens"),
+    ("enne", "en"),
+    ("ives", "ifs"),
+    ("ive", "if"),
+)
+
+
+def masculine(folded_word: str) -> str:
+    """« formatrice » → « formateur », « trésorière » → « trésorier » (folded)."""
+    for ending, replacement in FEMININE_ENDINGS:
+        if len(folded_word) > len(ending) + 2 and folded_word.endswith(ending):
+            return folded_word[: -len(ending)] + replacement
+    return folded_word
+
+
 @lru_cache(maxsize=65536)
 def stem(folded_word: str) -> str:
     """Stem one folded word.
 
     Snowball's French stemmer is run on unaccented words so that « evenement » typed without
-    accents meets « événement »; two endings it leaves apart once accents are gone are joined
-    first (associée/associé, élus/élu).
+    accents meets « événement »; endings it leaves apart once accents are gone are joined
+    first (associée/associé, élus/élu, trésorière/trésorier), and number words become digits.
     """
-    word = folded_word
+    if folded_word in NUMBER_WORDS:
+        return NUMBER_WORDS[folded_word]
+    word = masculine(folded_word)
     if len(word) > 4 and word.endswith("ees"):
         word = word[:-2]
     elif len(word) > 3 and word.endswith("ee"):

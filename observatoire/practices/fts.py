@@ -1,31 +1,14 @@
-"""SQLite's full-text index: the FTS5 table's triggers, kept in one place.
+"""SQLite's full-text index: the FTS5 table and its triggers, kept in one place.
 
 SQLite rebuilds a table to alter one of its columns, and the rebuild drops the table's
 triggers: every migration that alters practices_practice on SQLite must end with
-``ensure_sqlite_triggers`` (a test checks the triggers exist after all migrations).
+``ensure_sqlite_triggers`` (a test checks the triggers exist after all migrations). Migrations
+written before the head column existed use ``ensure_sqlite_triggers_v1``.
 """
 
 FTS_TABLE = "practices_practice_fts"
-
-SQLITE_TRIGGERS = [
-    f"""CREATE TRIGGER IF NOT EXISTS practices_practice_fts_insert
-        AFTER INSERT ON practices_practice BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, search_title, search_body)
-        VALUES (new.id, new.search_title, new.search_body);
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS practices_practice_fts_delete
-        AFTER DELETE ON practices_practice BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_title, search_body)
-        VALUES ('delete', old.id, old.search_title, old.search_body);
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS practices_practice_fts_update
-        AFTER UPDATE OF search_title, search_body ON practices_practice BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_title, search_body)
-        VALUES ('delete', old.id, old.search_title, old.search_body);
-        INSERT INTO {FTS_TABLE}(rowid, search_title, search_body)
-        VALUES (new.id, new.search_title, new.search_body);
-    END""",
-]
+COLUMNS = ("search_title", "search_head", "search_body")
+COLUMNS_V1 = ("search_title", "search_body")
 TRIGGER_NAMES = {
     "practices_practice_fts_insert",
     "practices_practice_fts_delete",
@@ -33,10 +16,55 @@ TRIGGER_NAMES = {
 }
 
 
-def ensure_sqlite_triggers(apps, schema_editor) -> None:
-    """Recreate the FTS5 triggers after a table rebuild, and rebuild the index from the rows."""
+def create_table(columns: tuple[str, ...] = COLUMNS) -> str:
+    return f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+        {", ".join(columns)}, content='practices_practice', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0')"""
+
+
+def sqlite_triggers(columns: tuple[str, ...] = COLUMNS) -> list[str]:
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{column}" for column in columns)
+    old = ", ".join(f"old.{column}" for column in columns)
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS practices_practice_fts_insert
+            AFTER INSERT ON practices_practice BEGIN
+            INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new});
+        END""",
+        f"""CREATE TRIGGER IF NOT EXISTS practices_practice_fts_delete
+            AFTER DELETE ON practices_practice BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old});
+        END""",
+        f"""CREATE TRIGGER IF NOT EXISTS practices_practice_fts_update
+            AFTER UPDATE OF {names} ON practices_practice BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old});
+            INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new});
+        END""",
+    ]
+
+
+def _ensure(schema_editor, columns: tuple[str, ...]) -> None:
     if schema_editor.connection.vendor != "sqlite":
         return
-    for statement in SQLITE_TRIGGERS:
+    for statement in sqlite_triggers(columns):
         schema_editor.execute(statement)
     schema_editor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def ensure_sqlite_triggers(apps, schema_editor) -> None:
+    """Recreate the FTS5 triggers after a table rebuild, and rebuild the index from the rows."""
+    _ensure(schema_editor, COLUMNS)
+
+
+def ensure_sqlite_triggers_v1(apps, schema_editor) -> None:
+    """The same, for the migrations written when the index had no head column."""
+    _ensure(schema_editor, COLUMNS_V1)
+
+
+def replace_sqlite_table(schema_editor, columns: tuple[str, ...] = COLUMNS) -> None:
+    """Drop and create the FTS5 table and its triggers with ``columns``, then rebuild it."""
+    for name in sorted(TRIGGER_NAMES):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    schema_editor.execute(create_table(columns))
+    _ensure(schema_editor, columns)

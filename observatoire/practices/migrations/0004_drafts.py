@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from observatoire.practices.fts import ensure_sqlite_triggers
+from observatoire.practices.fts import ensure_sqlite_triggers_v1
 
 
 class Migration(migrations.Migration):
@@ -29,5 +29,5 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, help_text='Deux ou trois phrases qui donnent envie de lire.', max_length=600, verbose_name='en bref'),
         ),
         # Altering columns rebuilt the table on SQLite, dropping its full-text triggers.
-        migrations.RunPython(ensure_sqlite_triggers, migrations.RunPython.noop),
+        migrations.RunPython(ensure_sqlite_triggers_v1, migrations.RunPython.noop),
     ]

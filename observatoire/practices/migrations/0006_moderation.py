@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from observatoire.practices.fts import ensure_sqlite_triggers
+from observatoire.practices.fts import ensure_sqlite_triggers_v1
 
 
 class Migration(migrations.Migration):
@@ -107,5 +107,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('practice', 'number'), name='practice_version_number'),
         ),
         # Adding columns may rebuild the table on SQLite, dropping its full-text triggers.
-        migrations.RunPython(ensure_sqlite_triggers, migrations.RunPython.noop),
+        migrations.RunPython(ensure_sqlite_triggers_v1, migrations.RunPython.noop),
     ]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from observatoire.practices.fts import ensure_sqlite_triggers
+from observatoire.practices.fts import ensure_sqlite_triggers_v1
 
 
 class Migration(migrations.Migration):
@@ -24,5 +24,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['deleted_at'], name='practice_deleted_at'),
         ),
         # Kept with every migration of practices_practice (see fts.py).
-        migrations.RunPython(ensure_sqlite_triggers, migrations.RunPython.noop),
+        migrations.RunPython(ensure_sqlite_triggers_v1, migrations.RunPython.noop),
     ]

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 
 from observatoire.lib.text import fold, stem
-from observatoire.practices.models import Practice, Synonym
+from observatoire.practices.models import Practice
 from observatoire.practices.search import parse
 from observatoire.practices.tests.factories import make_practice
+from observatoire.search.models import Synonym
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("practices:list")
@@ -56,14 +57,17 @@ def test_abbreviation_finds_long_form_and_back(client):
     ]
 
 
-def test_synonyms_are_editable(client):
-    make_practice(title="Le comité de pilotage trimestriel")
-    assert search(client, "copil") == []
-    Synonym.objects.create(term="COPIL", expansion="comité de pilotage")
-    from observatoire.practices.search import forget_synonyms
-
-    forget_synonyms()
-    assert search(client, "copil") == ["Le comité de pilotage trimestriel"]
+def test_synonyms_are_editable_in_the_admin(client, administrator):
+    make_practice(title="Le comité technique paritaire annuel")
+    assert search(client, "ctpa") == []
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:search_synonym_add"),
+        {"term": "CTPA", "expansion": "comité technique paritaire annuel"},
+    )
+    assert response.status_code == 302
+    assert Synonym.objects.filter(term="CTPA").exists()
+    assert search(client, "ctpa") == ["Le comité technique paritaire annuel"]
 
 
 def test_typo_is_corrected_and_suggested(client):
@@ -87,8 +91,30 @@ def test_title_matches_rank_above_body_matches(client):
         summary="On y parle de parité et de gouvernance "
         "et encore de gouvernance, gouvernance, gouvernance.",
     )
+    make_practice(title="Des cercles", summary="Des cercles.", context="Notre gouvernance.")
     make_practice(title="La gouvernance en cercles", summary="Des cercles.")
-    assert search(client, "gouvernance") == ["La gouvernance en cercles", "Un atelier mensuel"]
+    assert search(client, "gouvernance") == [
+        "La gouvernance en cercles",
+        "Un atelier mensuel",
+        "Des cercles",
+    ]
+
+
+def test_exact_title_phrase_comes_first(client):
+    make_practice(title="Le conseil des associés", summary="Un conseil pour la formation.")
+    make_practice(title="La formation des associés au conseil", summary="Former.")
+    make_practice(title="Un conseil de formation", summary="Pour les associés.")
+    assert search(client, "conseil de formation")[0] == "Un conseil de formation"
+    assert search(client, "formation des associés")[0] == "La formation des associés au conseil"
+
+
+def test_every_word_found_is_said_only_when_true(client):
+    make_practice(title="La semaine de quatre jours", summary="Votée en assemblée.")
+    response = client.get(LIST, {"q": "semaine de 4 jours"})
+    listing = response.context["listing"]
+    assert not listing.matched_some_words_only
+    assert [p.title for p in listing.page.object_list] == ["La semaine de quatre jours"]
+    assert "Aucune pratique ne contient tous ces mots" not in response.content.decode()
 
 
 def test_excerpts_highlight_matches(client):

@@ -2,9 +2,10 @@
 
 The same seed gives the same rows (titles, texts, SIRENs, links), so that two benchmark runs
 measure the same database. Rows are written with bulk_create, which bypasses Practice.save() and
-Practice.reindex(): the normalised copies (sort_title, published_year, search_title, search_body)
-and the suggestion vocabulary (Word) are therefore computed here with the same functions. The
-SQLite FTS5 index follows by its insert trigger; PostgreSQL's GIN index by itself.
+Practice.reindex(): the normalised copies (sort_title, published_year, search_title,
+search_head, search_body) and the search vocabulary (Word) are therefore computed here with the
+same functions. The SQLite FTS5 index follows by its insert trigger; PostgreSQL's vectors by
+theirs.
 
 Generated rows are recognisable, so that --clear removes them and nothing else: practice and
 cooperative slugs end in « -g<number> », people's addresses end in « @donnees-generees.test ».
@@ -29,8 +30,10 @@ from observatoire.lib.cache import forget_listings
 from observatoire.lib.identifiers import siren_with_checksum
 from observatoire.lib.text import fold, index_text, stem, words
 from observatoire.network.models import Cooperative, Departement, Organisation, Sector
-from observatoire.practices.models import Category, Practice, Theme, Word
-from observatoire.practices.search import MIN_WORD_LENGTH
+from observatoire.practices.indexing import BODY_FIELDS, body_pieces, head_pieces, joined
+from observatoire.practices.models import Category, Practice, Theme
+from observatoire.search.models import Word
+from observatoire.search.vocabulary import MAX_WORD_LENGTH, MIN_WORD_LENGTH
 
 GENERATED_SLUG = r"-g[0-9]+$"
 EMAIL_DOMAIN = "donnees-generees.test"
@@ -930,7 +933,7 @@ class Writer:
             self.vocabulary.update(
                 word
                 for word in words(text)
-                if MIN_WORD_LENGTH <= len(word) <= 60 and not word.isdigit()
+                if MIN_WORD_LENGTH <= len(word) <= MAX_WORD_LENGTH and not word.isdigit()
             )
         return found
 
@@ -1029,25 +1032,25 @@ def fill_texts(practice: Practice, writer: Writer, slots: dict, themes: list, co
     }
     for name, sentences in sections.items():
         setattr(practice, name, ("\n" if name == "setup_steps" else " ").join(sentences))
-    # The order of Practice.body_text(); index_text() of joined pieces is the join of their
-    # indexes, as words never span a space or a line break.
-    pieces = [
-        *sections["summary"],
-        *sections["context"],
-        *sections["actions"],
-        *sections["setup_steps"],
-        practice.setup_duration,
-        practice.setup_cost,
-        practice.setup_people,
-        *sections["results"],
-        *sections["difficulties"],
-        practice.category.name if practice.category else "",
-        *(t.name for t in themes),
-    ]
-    for cooperative in coops:
-        pieces += [cooperative.name, cooperative.commune]
-    practice.search_body = " ".join(filter(None, map(writer.index, pieces)))
+    # Indexed as Practice.reindex() does (indexing.py), sentence by sentence: the index of
+    # joined pieces is the join of their indexes, and sentences repeat across practices.
     practice.search_title = writer.index(practice.title)
+    head = head_pieces(practice, category=practice.category, themes=themes, tags=[])
+    practice.search_head = joined([*sections["summary"], *head[1:]], writer.index)
+    body = body_pieces(practice, cooperatives=coops)[len(BODY_FIELDS) :]
+    sectioned = [*sections["context"], *sections["actions"], *sections["setup_steps"]]
+    practice.search_body = joined(
+        [
+            *sectioned,
+            practice.setup_duration,
+            practice.setup_cost,
+            practice.setup_people,
+            *sections["results"],
+            *sections["difficulties"],
+            *body,
+        ],
+        writer.index,
+    )
     practice.sort_title = fold(practice.title)[:200]
     practice.published_year = practice.published_at.year if practice.published_at else None
 

@@ -1,0 +1,43 @@
+"""What search knows of the language: the movement's synonyms and the words of indexed texts.
+
+Synonyms are edited by staff in the admin (an abbreviation and its long form, used both ways);
+the vocabulary is filled by indexing (``vocabulary.remember_words``) and serves typo correction
+and word families.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Synonym(models.Model):
+    """An abbreviation of the movement and what it stands for, used both ways by search."""
+
+    term = models.CharField(
+        _("abréviation"), max_length=40, unique=True, help_text=_("Par exemple : AG")
+    )
+    expansion = models.CharField(
+        _("forme longue"), max_length=200, help_text=_("Par exemple : assemblée générale")
+    )
+
+    class Meta:
+        verbose_name = _("synonyme de recherche")
+        verbose_name_plural = _("synonymes de recherche")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.expansion}"
+
+
+class Word(models.Model):
+    """A word seen in an indexed text: the vocabulary for « Vouliez-vous dire … ? »."""
+
+    word = models.CharField(max_length=60, unique=True)
+    stem = models.CharField(max_length=60)
+    length = models.PositiveSmallIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("mot du vocabulaire")
+        verbose_name_plural = _("vocabulaire de recherche")
+
+    def __str__(self) -> str:
+        return self.word
