@@ -19,15 +19,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from observatoire.community.models import Adoption, Bookmark, Follow
 from observatoire.community.tests.factories import make_comment
-from observatoire.network.tests.factories import make_cooperative
 from observatoire.pages.tests.browser import make_corpus
-from observatoire.practices import moderation
-from observatoire.practices.models import Practice
-from observatoire.practices.tests.factories import make_practice
+from observatoire.practices.models import Category, Practice
 from observatoire.practices.tests.test_attachments import attach, image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -96,25 +92,36 @@ def make_rich_practice(member, coop_admin, moderator) -> Practice:
     return practice
 
 
-def make_queue(member, moderator) -> None:
-    """A non-empty moderation queue: one submission to take, one the moderator is reviewing."""
+def fill_queue(client, member, moderator) -> None:
+    """A non-empty moderation queue, filled as people do: two submissions, one taken."""
+    client.force_login(member)
     for title in ["Un conseil des jeunes associés", "Une revue des mandats"]:
-        practice = make_practice(
-            status=Practice.Status.SUBMITTED,
-            author=member,
-            cooperatives=[member.cooperative, make_cooperative()],
-            title=title,
-            submitted_at=timezone.now(),
+        response = client.post(
+            reverse("practices:submit"),
+            {
+                "title": title,
+                "summary": "Ce que notre coopérative a changé.",
+                "category": Category.objects.get(slug="un-vecu").pk,
+                "actions": "Nous avons essayé.",
+                "visibility": "public",
+                "action": "soumettre",
+            },
         )
-        moderation.record_version(practice, by=member, note="Soumise")
-    moderation.take(practice, by=moderator, expected=practice.review_version)
+        assert response.status_code == 302, title
+    client.force_login(moderator)
+    taken = Practice.objects.get(title="Une revue des mandats")
+    response = client.post(
+        reverse("moderation:take", args=[taken.pk]), {"version": taken.review_version}
+    )
+    assert response.status_code == 302
+    client.logout()
 
 
 def test_main_pages_pass_the_nu_checker(client, member, coop_admin, moderator, settings, tmp_path):
     command = checker_command()  # first: a machine without the checker skips at once
     settings.MEDIA_ROOT = tmp_path / "media"
     practice = make_rich_practice(member, coop_admin, moderator)
-    make_queue(member, moderator)
+    fill_queue(client, member, moderator)
     search = reverse("practices:list") + "?q=gouvernance+cercles"
 
     pages = {
