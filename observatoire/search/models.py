@@ -41,3 +41,32 @@ class Word(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class FacetCount(models.Model):
+    """How many published items of a list carry a facet value, among those carrying ``key``.
+
+    Kept up to date on write (``facets.adjust_counts``), so that the unfiltered list and the
+    lists filtered on one value read their counts in one query instead of counting tens of
+    thousands of rows. ``among`` is the token of the filtered list, empty for the unfiltered
+    one; ``token`` « * » holds the number of items itself. ``scope`` is « public » (what
+    visitors see) or « members ».
+    """
+
+    list_name = models.CharField(max_length=40)
+    scope = models.CharField(max_length=10)
+    among = models.CharField(max_length=120, blank=True)
+    token = models.CharField(max_length=120)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compte d'une facette")
+        verbose_name_plural = _("comptes des facettes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["list_name", "scope", "among", "token"], name="search_facetcount_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.list_name} {self.scope} {self.among} {self.token} = {self.count}"

@@ -30,6 +30,7 @@ from observatoire.lib.cache import forget_listings
 from observatoire.lib.identifiers import siren_with_checksum
 from observatoire.lib.text import fold, index_text, stem, words
 from observatoire.network.models import Cooperative, Departement, Organisation, Sector
+from observatoire.practices import facet_rows
 from observatoire.practices.indexing import BODY_FIELDS, body_pieces, head_pieces, joined
 from observatoire.practices.models import Category, Practice, Theme
 from observatoire.search.models import Word
@@ -1168,6 +1169,8 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"],
                 show=show,
             )
+            # bulk_create bypasses Practice.save(), which keeps the facet counts: count again.
+            facet_rows.rebuild_all(Practice)
         # bulk_create and queryset deletes bypass Practice.save() and delete(), which renew the
         # cached list counts: renew them here.
         forget_listings()

@@ -1,0 +1,63 @@
+"""Facet counts kept on write: always what counting the published practices again gives."""
+
+import pytest
+
+from observatoire.practices import facet_rows
+from observatoire.practices.models import Practice
+from observatoire.practices.tests.factories import make_practice
+from observatoire.search import facets
+from observatoire.search.models import FacetCount
+
+pytestmark = pytest.mark.django_db
+
+
+def stored() -> dict:
+    return {
+        (row.scope, row.among, row.token): row.count
+        for row in FacetCount.objects.filter(list_name="practices").exclude(count=0)
+    }
+
+
+def recounted() -> dict:
+    facet_rows.rebuild_all(Practice)
+    return stored()
+
+
+def test_counts_follow_publication_visibility_and_deletion():
+    one = make_practice(title="Une", themes=["gouvernance"])
+    make_practice(title="Deux", themes=["gouvernance", "parite-egalite"])
+    hidden = make_practice(title="Trois", visibility=Practice.Visibility.MEMBERS)
+    draft = make_practice(title="Quatre", status=Practice.Status.DRAFT)
+    public = facets.stored_counts("practices", scope="public")
+    members = facets.stored_counts("practices", scope="members")
+    assert public[facets.TOTAL] == 2 and members[facets.TOTAL] == 3
+    assert public["theme:gouvernance"] == 2
+    among = facets.stored_counts("practices", scope="public", among="theme:parite-egalite")
+    tokens = Practice.objects.get(title="Deux").facet_rows.values_list("token", flat=True)
+    assert "theme:gouvernance" in tokens and "theme:parite-egalite" in tokens
+    assert among == {facets.TOTAL: 1, **dict.fromkeys(tokens, 1)}
+    before = stored()
+    assert before == recounted()
+
+    hidden.visibility = Practice.Visibility.PUBLIC
+    hidden.save()
+    draft.status = Practice.Status.PUBLISHED
+    draft.published_at = one.published_at
+    draft.save()
+    one.delete()
+    two = Practice.objects.get(title="Deux")
+    two.themes.set([])
+    two.reindex()
+    after = stored()
+    assert after == recounted()
+    assert facets.stored_counts("practices", scope="public")[facets.TOTAL] == 3
+    assert "theme:gouvernance" not in facets.stored_counts("practices", scope="public")
+
+
+def test_soft_deletion_leaves_the_counts():
+    practice = make_practice(title="Supprimée bientôt")
+    assert facets.stored_counts("practices", scope="public")[facets.TOTAL] == 1
+    practice.deleted_at = practice.published_at
+    practice.save()
+    assert facets.TOTAL not in facets.stored_counts("practices", scope="public")
+    assert not practice.facet_rows.exists()

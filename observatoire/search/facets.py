@@ -1,0 +1,100 @@
+"""Facets of a list, counted on write: what « Thème », « Région »… show beside the results.
+
+An item (a practice, later a cooperative or an annonce) carries tokens « param:value »
+(« theme:gouvernance », « region:53 »), one row each in its app's facet table. Two ways count
+them, the same on both databases:
+
+- ``FacetCount`` rows, kept up to date whenever an item's tokens or visibility change, give the
+  counts of the unfiltered list and of every list filtered on a single value, in one query;
+- any other list (several filters, a search) counts its own rows with one grouped query over
+  the facet table, restricted to the filtered items (``grouped_counts``).
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet
+
+from observatoire.search.models import FacetCount
+
+TOTAL = "*"
+SCOPES = ("public", "members")
+
+
+def token(param: str, value: object) -> str:
+    return f"{param}:{value}"
+
+
+def split_token(text: str) -> tuple[str, str]:
+    param, _sep, value = text.partition(":")
+    return param, value
+
+
+def contributions(tokens: Iterable[str], *, public: bool) -> Counter:
+    """What one published item adds to the counts: for every list it is in (the unfiltered one,
+    and one per token), each of its tokens and the total, in each scope that sees it."""
+    tokens = sorted(set(tokens))
+    counts: Counter = Counter()
+    for scope in SCOPES if public else ("members",):
+        for among in ("", *tokens):
+            for token_ in (TOTAL, *tokens):
+                counts[(scope, among, token_)] += 1
+    return counts
+
+
+def adjust_counts(list_name: str, *, before: Counter, after: Counter) -> None:
+    """Apply the change from ``before`` to ``after`` (``contributions()`` of the item, or
+    empty when it is not published) with one atomic upsert: two writers never lose a count."""
+    delta = Counter(after)
+    delta.subtract(before)
+    rows = [(list_name, *key, change) for key, change in sorted(delta.items()) if change]
+    if not rows:
+        return
+    table = FacetCount._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (list_name, scope, among, token, count) VALUES "
+        + ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+        + " ON CONFLICT (list_name, scope, among, token)"
+        + f" DO UPDATE SET count = {table}.count + excluded.count"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [field for row in rows for field in row])
+
+
+def rebuild_counts(list_name: str, items: Iterable[tuple[Iterable[str], bool]]) -> None:
+    """Count everything again from (tokens, public) of every published item: after a bulk
+    load (generatedata) or to mend counts by hand."""
+    total: Counter = Counter()
+    for tokens, public in items:
+        total.update(contributions(tokens, public=public))
+    with transaction.atomic():
+        FacetCount.objects.filter(list_name=list_name).delete()
+        FacetCount.objects.bulk_create(
+            [
+                FacetCount(list_name=list_name, scope=scope, among=among, token=token, count=n)
+                for (scope, among, token), n in total.items()
+            ],
+            batch_size=2000,
+        )
+
+
+def stored_counts(list_name: str, *, scope: str, among: str = "") -> dict[str, int]:
+    """The counts of the list filtered on ``among`` (a token, or "" for none), by token."""
+    rows = FacetCount.objects.filter(list_name=list_name, scope=scope, among=among, count__gt=0)
+    return dict(rows.values_list("token", "count"))
+
+
+def grouped_counts(rows: QuerySet, field: str = "token") -> dict[str, int]:
+    """Counts of each token among facet ``rows`` already restricted to the filtered items."""
+    return dict(rows.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+
+def by_param(counts: dict[str, int]) -> dict[str, dict[str, int]]:
+    """{"theme:a": 3} → {"theme": {"a": 3}}; the total (« * ») is left out."""
+    grouped: dict[str, dict[str, int]] = {}
+    for text, count in counts.items():
+        if text != TOTAL:
+            param, value = split_token(text)
+            grouped.setdefault(param, {})[value] = count
+    return grouped
