@@ -41,10 +41,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "observatoire.accounts",
+    "observatoire.notifications",
     "observatoire.network",
     "observatoire.practices",
     "observatoire.pages",
     "observatoire.community",
+    "observatoire.directory",
 ]
 
 MIDDLEWARE = [

@@ -11,8 +11,9 @@ urlpatterns = [
     path("", include("observatoire.accounts.urls")),
     path("pratiques/", include("observatoire.practices.urls")),
     path("moderation/", include("observatoire.practices.moderation_urls")),
-    path("cooperatives/", include("observatoire.network.urls")),
+    path("cooperatives/", include("observatoire.directory.urls")),
     path("", include("observatoire.community.urls")),
+    path("", include("observatoire.notifications.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     # Sign in with the extranet (OpenID Connect); the views answer 404 until it is configured.

@@ -1,14 +1,12 @@
 """What accounts holds about a person, registered in the GDPR registry (personal_data): the
-account itself, the invitations, failed sign-in attempts, and the practices the person wrote
-(practices has no registration of its own yet, so they are listed from here)."""
+account itself, the invitations and failed sign-in attempts. Every other app registers its own
+(in its ``AppConfig.ready()``): accounts imports none of them."""
 
 from axes.models import AccessAttempt, AccessFailureLog
 from django.db.models import Q
 
 from observatoire.accounts import personal_data
 from observatoire.accounts.models import Invitation
-from observatoire.lib.cache import forget_listings
-from observatoire.practices.models import Attachment, Practice
 
 
 def export_account(user) -> dict:
@@ -69,59 +67,9 @@ def erase_sign_in_failures(user) -> None:
     AccessFailureLog.objects.filter(username=user.email).delete()
 
 
-def export_practices(user) -> list[dict]:
-    return [
-        {
-            "titre": practice.title,
-            "état": practice.get_status_display(),
-            "créée le": practice.created_at,
-            "modifiée le": practice.updated_at,
-            "soumise le": practice.submitted_at,
-            "publiée le": practice.published_at,
-        }
-        for practice in Practice.objects.filter(author=user).order_by("-created_at")
-    ]
-
-
-def erase_practices(user) -> None:
-    """The practices stay for the movement, without their author, nor the author's own
-    address as their contact."""
-    Practice.objects.filter(contact_email__iexact=user.email).update(
-        contact_name="", contact_role="", contact_email=""
-    )
-    Practice.objects.filter(author=user).update(author=None)
-    forget_listings()
-
-
-def export_uploads(user) -> list[dict]:
-    return [
-        {
-            "intitulé": attachment.title,
-            "nom d'origine": attachment.original_name,
-            "type": attachment.content_type,
-            "taille (octets)": attachment.size,
-            "pratique": attachment.practice.title if attachment.practice else None,
-            "déposé le": attachment.created_at,
-        }
-        for attachment in Attachment.objects.filter(uploaded_by=user)
-        .select_related("practice")
-        .order_by("-created_at")
-    ]
-
-
-def erase_uploads(user) -> None:
-    """Documents joined to a practice stay with it; uploads never joined go, files included."""
-    for attachment in Attachment.objects.filter(uploaded_by=user, practice=None):
-        attachment.file.delete(save=False)
-        attachment.delete()
-    Attachment.objects.filter(uploaded_by=user).update(uploaded_by=None)
-
-
 def register_all() -> None:
     personal_data.register("compte", export=export_account)
     personal_data.register("invitations", export=export_invitations, erase=erase_invitations)
     personal_data.register(
         "échecs de connexion", export=export_sign_in_failures, erase=erase_sign_in_failures
     )
-    personal_data.register("pratiques", export=export_practices, erase=erase_practices)
-    personal_data.register("documents déposés", export=export_uploads, erase=erase_uploads)

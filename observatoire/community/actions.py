@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from observatoire.accounts.models import Role, User
 from observatoire.community.models import Adoption, Comment, CommentReport
-from observatoire.community.notify import notify_many
+from observatoire.notifications.notify import notify_many
 
 
 def in_language(person, text: Callable[[], str]) -> str:

@@ -7,9 +7,7 @@ from observatoire.community.models import (
     Bookmark,
     Comment,
     CommentReport,
-    DigestPreference,
     Follow,
-    Notification,
 )
 
 
@@ -46,17 +44,3 @@ class BookmarkAdmin(admin.ModelAdmin):
 class FollowAdmin(admin.ModelAdmin):
     list_display = ["user", "category", "theme", "cooperative", "practice", "created_at"]
     raw_id_fields = ["user", "category", "theme", "cooperative", "practice"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "text", "created_at", "read_at"]
-    search_fields = ["text", "recipient__email"]
-    raw_id_fields = ["recipient"]
-
-
-@admin.register(DigestPreference)
-class DigestPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "frequency", "last_sent_at"]
-    list_filter = ["frequency"]
-    raw_id_fields = ["user"]

@@ -1,4 +1,5 @@
-"""App configuration of the life of a practice: comments, adoptions, follows, digests."""
+"""App configuration of the life of a practice: comments, adoptions, follows, and
+what they bring to the digest."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,8 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Vie des pratiques")
 
     def ready(self) -> None:
-        from observatoire.community import personal_data, receivers
+        from observatoire.community import digest, personal_data, receivers
 
         personal_data.register_all()
         receivers.connect()
+        digest.register()

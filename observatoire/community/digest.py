@@ -1,60 +1,19 @@
-"""The email digest: what is new in what a person follows, grouped by followed item.
+"""What the community contributes to the email digest (notifications.digest): new practices in
+followed categories, themes and cooperatives, new comments on followed practices and replies to
+the person's comments. Registered in ``CommunityConfig.ready()``."""
 
-Never sent empty. Each email carries a one-click unsubscribe link (RFC 8058) signed with the
-site's key: no login needed, and nobody can unsubscribe someone else.
-"""
-
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.core import signing
 from django.db.models import Prefetch, Q
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from observatoire.accounts.models import User
-from observatoire.community.models import Comment, DigestPreference, Follow
-from observatoire.lib.mail import absolute_url, send_email
+from observatoire.community.models import Comment, Follow
+from observatoire.lib.mail import absolute_url
 from observatoire.network.models import Cooperative
+from observatoire.notifications import digest
+from observatoire.notifications.digest import Group, excerpt
 from observatoire.practices.models import Practice
-
-UNSUBSCRIBE_SALT = "community.digest.unsubscribe"
-EXCERPT_WORDS = 30
-PERIODS: dict[str, timedelta] = {
-    DigestPreference.Frequency.DAILY: timedelta(days=1),
-    DigestPreference.Frequency.WEEKLY: timedelta(days=7),
-}
-
-
-def unsubscribe_token(user) -> str:
-    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def read_unsubscribe_token(token: str) -> User:
-    """The person of a token; ``BadSignature`` for a forged or unknown one."""
-    pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None:
-        raise signing.BadSignature("unknown person")
-    return user
-
-
-def unsubscribe_url(user) -> str:
-    return absolute_url(reverse("community:unsubscribe", args=[unsubscribe_token(user)]))
-
-
-def excerpt(text: str) -> str:
-    return Truncator(" ".join(text.split())).words(EXCERPT_WORDS)
-
-
-@dataclass
-class Group:
-    title: str
-    url: str
-    items: list[dict] = field(default_factory=list)
 
 
 def new_practices(user, follows: list[Follow], since: datetime) -> dict[str, Group]:
@@ -136,62 +95,18 @@ def new_comments(user, follows: list[Follow], since: datetime) -> dict[str, Grou
     return groups
 
 
-def digest_for(user, since: datetime) -> list[Group]:
+def gather(user, since: datetime) -> dict[str, Group]:
     follows = list(
         Follow.objects.filter(user=user).select_related("category", "theme", "cooperative")
     )
-    groups = {**new_practices(user, follows, since), **new_comments(user, follows, since)}
-    return list(groups.values())
+    return {**new_practices(user, follows, since), **new_comments(user, follows, since)}
 
 
-def recipients(frequency: str):
-    """Active people with this frequency (no choice made means weekly) who follow something or
-    wrote a comment."""
-    people = User.objects.filter(is_active=True).filter(
-        Q(follows__isnull=False) | Q(comments__isnull=False)
+def register() -> None:
+    digest.register(
+        "community",
+        gather=gather,
+        # People who follow something or wrote a comment (replies to it are news).
+        audience=Q(follows__isnull=False) | Q(comments__isnull=False),
+        preferences_url_name="community:my_follows",
     )
-    if frequency == DigestPreference.Frequency.WEEKLY:
-        people = people.filter(
-            Q(digest_preference__isnull=True) | Q(digest_preference__frequency=frequency)
-        )
-    else:
-        people = people.filter(digest_preference__frequency=frequency)
-    return people.distinct().select_related("digest_preference").order_by("pk")
-
-
-def send_digest(user, frequency: str, now: datetime) -> bool:
-    """Send this person's digest if there is anything new; True when an email was queued."""
-    preference = getattr(user, "digest_preference", None) or DigestPreference(user=user)
-    since = preference.last_sent_at or now - PERIODS[frequency]
-    with translation.override(user.language or "fr"):
-        groups = digest_for(user, since)
-    if not groups:
-        return False
-    link = unsubscribe_url(user)
-    sent = send_email(
-        "community/digest",
-        to=user,
-        context={
-            "user": user,
-            "groups": groups,
-            "frequency": frequency,
-            "unsubscribe_url": link,
-            "follows_url": absolute_url(reverse("community:my_follows")),
-        },
-        headers={
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    if sent:
-        preference.last_sent_at = now
-        preference.save()
-    return sent
-
-
-def send_digests_now(frequency: str) -> int:
-    """Every digest of this frequency; how many were sent."""
-    if frequency not in PERIODS:
-        raise ValueError(frequency)
-    now = timezone.now()
-    return sum(send_digest(user, frequency, now) for user in recipients(frequency))

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from observatoire.community.models import Adoption, Comment, DigestPreference
+from observatoire.community.models import Adoption, Comment
 from observatoire.lib.abuse import HoneypotMixin
 
 BODY_MAX = 5000
@@ -66,11 +66,3 @@ class AdoptionForm(HoneypotMixin, forms.ModelForm):
         error_messages = {
             "feedback": {"max_length": _("Le retour est trop long (3000 caractères au plus).")}
         }
-
-
-class DigestForm(forms.ModelForm):
-    class Meta:
-        model = DigestPreference
-        fields = ["frequency"]
-        widgets = {"frequency": forms.RadioSelect}
-        error_messages = {"frequency": {"invalid_choice": _("Choisissez une des fréquences.")}}

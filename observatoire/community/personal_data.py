@@ -5,9 +5,7 @@ from observatoire.community.models import (
     Adoption,
     Bookmark,
     Comment,
-    DigestPreference,
     Follow,
-    Notification,
 )
 
 
@@ -45,21 +43,12 @@ def export_follows(user) -> list[dict]:
     return [{"type": f.kind, "nom": str(f.target), "depuis": f.created_at} for f in follows]
 
 
-def export_digest(user) -> dict:
-    preference = DigestPreference.objects.filter(user=user).first()
-    if preference is None:
-        return {"fréquence": DigestPreference.Frequency.WEEKLY.value, "dernier_envoi": None}
-    return {"fréquence": preference.frequency, "dernier_envoi": preference.last_sent_at}
-
-
 def erase(user) -> None:
     """Comments stay, anonymised; adoptions keep their cooperative; the rest goes."""
     Comment.objects.filter(author=user).update(author=None)
     Adoption.objects.filter(declared_by=user).update(declared_by=None)
     Bookmark.objects.filter(user=user).delete()
     Follow.objects.filter(user=user).delete()
-    Notification.objects.filter(recipient=user).delete()
-    DigestPreference.objects.filter(user=user).delete()
 
 
 def register_all() -> None:
@@ -72,13 +61,4 @@ def register_all() -> None:
             for b in Bookmark.objects.filter(user=user).select_related("practice")
         ],
     )
-    personal_data.register("abonnements", export=export_follows)
-    personal_data.register(
-        "notifications",
-        export=lambda user: list(
-            Notification.objects.filter(recipient=user).values(
-                "text", "url", "created_at", "read_at"
-            )
-        ),
-    )
-    personal_data.register("courriel_recapitulatif", export=export_digest, erase=erase)
+    personal_data.register("abonnements", export=export_follows, erase=erase)

@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from observatoire.accounts.models import User
-from observatoire.community.notify import notify_many
+from observatoire.notifications.notify import notify_many
 from observatoire.practices.signals import practice_published
 
 

@@ -22,7 +22,4 @@ urlpatterns = [
     path("suivre/<str:kind>/<int:pk>/", views.follow_toggle, name="follow_toggle"),
     path("mes-favoris/", views.my_bookmarks, name="my_bookmarks"),
     path("mes-abonnements/", views.my_follows, name="my_follows"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
-    path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,5 +1,5 @@
-"""Views of the life of a practice: comments and their moderation, adoptions, bookmarks, follows,
-notifications and the digest's one-click unsubscribe.
+"""Views of the life of a practice: comments and their moderation, adoptions, bookmarks, follows
+and the choice of the digest's frequency.
 
 Everything works with plain forms and redirects; the practice page shows it through the
 ``practice_community`` template tag.
@@ -10,24 +10,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from observatoire.accounts.models import User
 from observatoire.community import actions
-from observatoire.community.digest import read_unsubscribe_token
 from observatoire.community.forms import (
     AdoptionForm,
     CommentForm,
-    DigestForm,
     HideForm,
     ReportForm,
 )
@@ -37,13 +32,13 @@ from observatoire.community.models import (
     Bookmark,
     Comment,
     CommentReport,
-    DigestPreference,
     Follow,
-    Notification,
     can_moderate,
 )
 from observatoire.lib.abuse import limit_message, recent
 from observatoire.lib.pagination import paginate
+from observatoire.notifications.forms import DigestForm
+from observatoire.notifications.models import DigestPreference
 from observatoire.practices.models import Practice
 
 COMMENT_PERIOD = timedelta(hours=1)
@@ -324,44 +319,3 @@ def my_follows(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "community/my_follows.html", {"form": form, **paginate(request, follows)}
     )
-
-
-# Notifications.
-@login_required
-@require_http_methods(["GET", "POST"])
-def notification_list(request: SignedInRequest) -> HttpResponse:
-    mine = Notification.objects.filter(recipient=request.user)
-    if request.method == "POST":
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
-        messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
-        return redirect("community:notifications")
-    return render(request, "community/notification_list.html", paginate(request, mine))
-
-
-@login_required
-@require_GET
-def notification_open(request: SignedInRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-    target = notification.url or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/notifications/"
-    return redirect(target)
-
-
-# One-click unsubscribe from the digest (RFC 8058): the signed token is the authentication.
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        user = read_unsubscribe_token(token)
-    except signing.BadSignature:
-        return render(request, "community/unsubscribe.html", {"invalid": True}, status=400)
-    if request.method == "POST":
-        preference = DigestPreference.for_user(user)
-        preference.frequency = DigestPreference.Frequency.OFF
-        preference.save(update_fields=["frequency"])
-        return render(request, "community/unsubscribe.html", {"done": True})
-    return render(request, "community/unsubscribe.html", {"token": token})

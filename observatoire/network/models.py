@@ -191,7 +191,7 @@ class Cooperative(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("network:cooperative_detail", kwargs={"slug": self.slug})
+        return reverse("directory:cooperative_detail", kwargs={"slug": self.slug})
 
     @property
     def legal_form_label(self) -> str:

@@ -9,6 +9,6 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Observatoire des pratiques")
 
     def ready(self) -> None:
-        from observatoire.practices.moderation import register_personal_data
+        from observatoire.practices import personal_data
 
-        register_personal_data()
+        personal_data.register_all()

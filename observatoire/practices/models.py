@@ -16,10 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from observatoire.lib.cache import forget_listings
 from observatoire.lib.text import fold, index_text
 from observatoire.network.models import Cooperative
+from observatoire.practices.versions import CONTENT_FIELDS as CONTENT_FIELDS
+from observatoire.practices.versions import ModerationEvent as ModerationEvent
+from observatoire.practices.versions import PracticeVersion as PracticeVersion
+from observatoire.practices.versions import StaffNote as StaffNote
+from observatoire.practices.workflow import AWAITING, ModerationMixin
 
 RESERVED_SLUGS = {"soumettre", "categories", "themes", "mes-contributions", "flux"}
-# Moderation: what a moderator may still decide on (a first submission or a revision).
-AWAITING = ("submitted", "in_review")
 
 
 class CategoryQuerySet(models.QuerySet["Category"]):
@@ -201,28 +204,7 @@ class PracticeQuerySet(models.QuerySet):
         return (related + list(same_category))[:count]
 
 
-# What an author writes in a practice, besides its category and themes: what the form edits
-# and what every version keeps (moderation.py).
-CONTENT_FIELDS = [
-    "title",
-    "summary",
-    "context",
-    "actions",
-    "setup_steps",
-    "setup_duration",
-    "setup_cost",
-    "setup_people",
-    "results",
-    "difficulties",
-    "contact_name",
-    "contact_role",
-    "contact_email",
-    "started_year",
-    "visibility",
-]
-
-
-class Practice(models.Model):
+class Practice(ModerationMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("brouillon")
         SUBMITTED = "submitted", _("soumise")
@@ -400,17 +382,6 @@ class Practice(models.Model):
     def can_be_edited_by(self, user) -> bool:
         return user.is_authenticated and self.author_id == user.pk and self.is_editable_by_author
 
-    def submit(self, *, by) -> None:
-        """Send the practice to the moderators of its cooperative's Union régionale."""
-        from observatoire.practices.moderation import record_submission
-
-        self.status = self.Status.SUBMITTED
-        self.submitted_at = timezone.now()
-        self.reviewer = None
-        self.review_version += 1
-        self.save()
-        record_submission(self, by=by)
-
     def body_text(self) -> str:
         """Everything but the title that search should find, related objects included."""
         parts = [
@@ -535,128 +506,3 @@ class Word(models.Model):
 
     def __str__(self) -> str:
         return self.word
-
-
-class PracticeVersion(models.Model):
-    """The content of a practice at one moment, kept forever: who wrote it, when, and why.
-
-    Saved versions record what the practice said; a proposed version is a revision of a published
-    practice waiting for a moderator, the live practice unchanged meanwhile. Restoring an old
-    version adds a new one: history is never rewritten.
-    """
-
-    class State(models.TextChoices):
-        SAVED = "saved", _("enregistrée")
-        PROPOSED = "proposed", _("proposée")
-        PUBLISHED = "published", _("publiée")
-        RETURNED = "returned", _("renvoyée pour modifications")
-        DECLINED = "declined", _("refusée")
-
-    practice = models.ForeignKey(
-        Practice, on_delete=models.CASCADE, related_name="versions", verbose_name=_("pratique")
-    )
-    number = models.PositiveIntegerField(_("numéro"))
-    state = models.CharField(_("état"), max_length=20, choices=State.choices, default=State.SAVED)
-    snapshot = models.JSONField(_("contenu"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("auteur·rice"),
-    )
-    created_at = models.DateTimeField(_("date"), default=timezone.now)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("version d'une pratique")
-        verbose_name_plural = _("versions des pratiques")
-        ordering = ["practice", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["practice", "number"], name="practice_version_number")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.practice} — v{self.number}"
-
-
-class ModerationEvent(models.Model):
-    """The audit log: one row per moderation step, written in the decision's transaction.
-
-    It outlives the practice (its title is copied) and is never edited.
-    """
-
-    class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("soumise")
-        TAKEN = "taken", _("prise en charge")
-        RELEASED = "released", _("rendue à la file")
-        PUBLISHED = "published", _("publiée")
-        CHANGES_REQUESTED = "changes_requested", _("modifications demandées")
-        DECLINED = "declined", _("refusée")
-        RESTORED_VERSION = "restored_version", _("version restaurée")
-        DELETED = "deleted", _("supprimée")
-        UNDELETED = "undeleted", _("restaurée de la corbeille")
-
-    practice = models.ForeignKey(
-        Practice,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="moderation_events",
-        verbose_name=_("pratique"),
-    )
-    practice_title = models.CharField(_("titre de la pratique"), max_length=200)
-    version = models.ForeignKey(
-        PracticeVersion,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("version"),
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("par"),
-    )
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    message = models.TextField(_("message ou motif"), blank=True)
-    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("événement de modération")
-        verbose_name_plural = _("journal de modération")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.practice_title} — {self.get_action_display()}"
-
-
-class StaffNote(models.Model):
-    """A note between moderators about a practice: never shown to its author nor the public."""
-
-    practice = models.ForeignKey(
-        Practice, on_delete=models.CASCADE, related_name="staff_notes", verbose_name=_("pratique")
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("auteur·rice"),
-    )
-    text = models.TextField(_("note"), max_length=4000)
-    created_at = models.DateTimeField(_("date"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("note de l'équipe")
-        verbose_name_plural = _("notes de l'équipe")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.text[:60]

@@ -45,6 +45,13 @@ from observatoire.practices.moderation_forms import (
     DeleteForm,
     StaffNoteForm,
 )
+from observatoire.practices.versions import CONTENT_FIELDS, document_entries, snapshot_of
+from observatoire.practices.workflow import (
+    OWN_CONTRIBUTION,
+    Conflict,
+    OwnContribution,
+    is_own_contribution,
+)
 
 # Only what the practice once said: a revision never accepted goes through a decision instead.
 RESTORABLE = [PracticeVersion.State.SAVED, PracticeVersion.State.PUBLISHED]
@@ -89,7 +96,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = paginate(request, practices)
     context["page"].object_list = rows = list(context["page"].object_list)
     for practice in rows:
-        setattr(practice, "own", moderation.is_own_contribution(request.user, practice))  # noqa: B010
+        setattr(practice, "own", is_own_contribution(request.user, practice))  # noqa: B010
     if state:
         keep_filters(context, {"etat": state})
     return render(request, "practices/moderation/queue.html", {**context, "state": state})
@@ -112,7 +119,7 @@ class Rows(list):
 
 def as_published(practice: Practice, snapshot: dict) -> SimpleNamespace:
     """The practice as a revision would make it, for practice_body.html."""
-    fields = {name: snapshot.get(name) for name in moderation.CONTENT_FIELDS}
+    fields = {name: snapshot.get(name) for name in CONTENT_FIELDS}
     category = snapshot.get("category")
     cooperative_ids = [pk for pk, _name in snapshot.get("cooperatives", [])]
     return SimpleNamespace(
@@ -133,7 +140,7 @@ def as_published(practice: Practice, snapshot: dict) -> SimpleNamespace:
 def revised_documents(practice: Practice, snapshot: dict) -> list:
     """The documents a revision would leave on the practice, with their titles and addresses
     (a new one is still pending: moderators open it through its pending address)."""
-    entries = moderation.document_entries(snapshot)
+    entries = document_entries(snapshot)
     if entries is None:  # a revision proposed before documents could be revised
         return list(practice.attachments.all())
     found = {
@@ -176,7 +183,7 @@ def render_review(request, practice: Practice, *, bound=None, note_form=None, st
     shown: object
     if revision is not None:
         shown = as_published(practice, revision.snapshot)
-        changes = compare(moderation.snapshot_of(practice), revision.snapshot)
+        changes = compare(snapshot_of(practice), revision.snapshot)
     else:
         shown = get_object_or_404(
             Practice.objects.prefetch_related(
@@ -190,7 +197,7 @@ def render_review(request, practice: Practice, *, bound=None, note_form=None, st
         )
         changes = None
     body = render_to_string("practices/practice_body.html", {"practice": shown}, request=request)
-    own = moderation.is_own_contribution(request.user, practice)
+    own = is_own_contribution(request.user, practice)
     deciding = practice.review_status == "in_review" and not own
     context = {
         "practice": practice,
@@ -225,11 +232,11 @@ def expected_version(request) -> int:
 def take(request: HttpRequest, pk: int) -> HttpResponse:
     practice = get_moderated(request.user, pk)
     try:
-        moderation.take(practice, by=request.user, expected=expected_version(request))
+        practice.take(by=request.user, expected=expected_version(request))
         messages.success(request, _("Vous avez pris en charge cette pratique."))
-    except moderation.OwnContribution:
-        messages.error(request, moderation.OWN_CONTRIBUTION)
-    except moderation.Conflict:
+    except OwnContribution:
+        messages.error(request, OWN_CONTRIBUTION)
+    except Conflict:
         messages.error(request, CONFLICT)
     return redirect("moderation:review", pk=practice.pk)
 
@@ -239,9 +246,9 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 def release(request: HttpRequest, pk: int) -> HttpResponse:
     practice = get_moderated(request.user, pk)
     try:
-        moderation.release(practice, by=request.user, expected=expected_version(request))
+        practice.release(by=request.user, expected=expected_version(request))
         messages.success(request, _("La pratique est rendue à la file de modération."))
-    except moderation.Conflict:
+    except Conflict:
         messages.error(request, CONFLICT)
     return redirect("moderation:review", pk=practice.pk)
 
@@ -253,24 +260,19 @@ DONE = {
     ),
     DECLINE: gettext_lazy("La pratique est refusée ; son auteur·rice est prévenu·e par courriel."),
 }
-STEPS = {
-    PUBLISH: moderation.publish,
-    CHANGES: moderation.request_changes,
-    DECLINE: moderation.decline,
-}
 
 
 @require_POST
 @moderator_required
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     practice = get_moderated(request.user, pk)
-    if moderation.is_own_contribution(request.user, practice):
-        messages.error(request, moderation.OWN_CONTRIBUTION)
+    if is_own_contribution(request.user, practice):
+        messages.error(request, OWN_CONTRIBUTION)
         return redirect("moderation:review", pk=practice.pk)
     decision = request.POST.get("decision", "")
-    if decision not in STEPS:
+    if decision not in DONE:
         decision = next((d for d, _l in DECISIONS if f"{d}-decision" in request.POST), "")
-    if decision not in STEPS:
+    if decision not in DONE:
         messages.error(request, _("Choisissez une décision : publier, modifier ou refuser."))
         return redirect("moderation:review", pk=practice.pk)
     form = DecisionForm(request.POST, decision=decision)
@@ -283,14 +285,18 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     message = form.cleaned_data["message"]
     try:
         if practice.review_status != Practice.Status.IN_REVIEW:
-            raise moderation.Conflict
-        STEPS[decision](
-            practice, by=request.user, expected=form.cleaned_data["version"], message=message
-        )
-    except moderation.OwnContribution:
-        messages.error(request, moderation.OWN_CONTRIBUTION)
+            raise Conflict
+        expected = form.cleaned_data["version"]
+        if decision == PUBLISH:
+            practice.publish(by=request.user, expected=expected, message=message)
+        elif decision == CHANGES:
+            practice.request_changes(by=request.user, expected=expected, message=message)
+        else:
+            practice.decline(by=request.user, expected=expected, reason=message)
+    except OwnContribution:
+        messages.error(request, OWN_CONTRIBUTION)
         return redirect("moderation:review", pk=practice.pk)
-    except moderation.Conflict:
+    except Conflict:
         messages.error(request, CONFLICT)
         return redirect("moderation:review", pk=practice.pk)
     messages.success(request, DONE[decision])
@@ -317,8 +323,8 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeleteForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        moderation.soft_delete(practice, by=request.user, message=reason)
-    except moderation.Conflict:
+        practice.soft_delete(by=request.user, message=reason)
+    except Conflict:
         messages.error(request, CONFLICT)
         return redirect("moderation:trash")
     messages.success(request, _("« %(title)s » est dans la corbeille.") % {"title": practice.title})
@@ -343,8 +349,8 @@ def trash(request: HttpRequest) -> HttpResponse:
 def undelete(request: HttpRequest, pk: int) -> HttpResponse:
     practice = get_moderated(request.user, pk, deleted=True)
     try:
-        moderation.undelete(practice, by=request.user)
-    except moderation.Conflict:
+        practice.undelete(by=request.user)
+    except Conflict:
         messages.error(request, CONFLICT)
         return redirect("moderation:trash")
     messages.success(request, _("« %(title)s » est restaurée.") % {"title": practice.title})
@@ -431,7 +437,7 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = get_object_or_404(
         PracticeVersion, practice=practice, number=number, state__in=RESTORABLE
     )
-    new = moderation.restore_version(practice, version, by=request.user)
+    new = practice.restore_version(version, by=request.user)
     messages.success(
         request,
         _("La version %(old)d est restaurée : elle devient la version %(new)d.")
@@ -450,8 +456,8 @@ def delete_draft(request: HttpRequest, slug: str) -> HttpResponse:
     if practice.status != Practice.Status.DRAFT:
         raise Http404(_("Seul un brouillon peut être supprimé par son auteur·rice."))
     try:
-        moderation.soft_delete(practice, by=request.user)
-    except moderation.Conflict:
+        practice.soft_delete(by=request.user)
+    except Conflict:
         return redirect("practices:my_contributions")  # already deleted, by a second click
     messages.success(
         request, _("Le brouillon « %(title)s » est supprimé.") % {"title": practice.title}
@@ -464,7 +470,7 @@ def revision_form(request: HttpRequest, practice: Practice) -> HttpResponse:
     stays online as it is meanwhile."""
     pending = practice.revision if practice.revision_status == "changes_requested" else None
     initial = moderation.form_initial(pending.snapshot) if pending else {}
-    proposed = moderation.document_entries(pending.snapshot) if pending else None
+    proposed = document_entries(pending.snapshot) if pending else None
     form = PracticeForm(instance=practice, author=request.user, initial=initial)
     attachments = AttachmentsForm(
         user=request.user, practice=practice, revising=True, proposed=proposed
@@ -479,8 +485,8 @@ def revision_form(request: HttpRequest, practice: Practice) -> HttpResponse:
             live = Practice.objects.get(pk=practice.pk)
             snapshot = moderation.snapshot_from_form(form, live, attachments.kept_documents())
             try:
-                moderation.propose_revision(live, by=request.user, snapshot=snapshot)
-            except moderation.Conflict:
+                live.propose_revision(by=request.user, snapshot=snapshot)
+            except Conflict:
                 messages.error(request, CONFLICT)
                 return redirect("practices:my_contributions")
             attachments.discard_removed_uploads()

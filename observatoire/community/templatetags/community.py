@@ -15,7 +15,6 @@ from observatoire.community.models import (
     Bookmark,
     Comment,
     Follow,
-    Notification,
     can_moderate,
 )
 from observatoire.practices.models import Practice
@@ -24,14 +23,6 @@ register = template.Library()
 
 ADOPTIONS_SHOWN = 50
 FOLLOW_KIND = {model: kind for kind, (_field, model) in FOLLOWABLE.items()}
-
-
-@register.simple_tag
-def unread_notification_count(user) -> int:
-    """One indexed count, only for signed-in people (base.html calls it behind is_authenticated)."""
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def thread(practice: Practice, user) -> list[Comment]:

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from observatoire.community.models import Bookmark, DigestPreference, Follow
+from observatoire.community.models import Bookmark, Follow
+from observatoire.notifications.models import DigestPreference
 from observatoire.practices.models import Category, Practice, Theme
 from observatoire.practices.tests.factories import make_practice
 

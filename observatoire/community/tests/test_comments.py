@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from observatoire.community.models import Comment, CommentReport, Notification
+from observatoire.community.models import Comment, CommentReport
 from observatoire.community.tests.factories import make_comment
+from observatoire.notifications.models import Notification
 from observatoire.practices.models import Practice
 from observatoire.practices.tests.factories import make_practice
 

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from observatoire.community.digest import unsubscribe_token
 from observatoire.community.models import Adoption, Bookmark, CommentReport, Follow
-from observatoire.community.notify import notify
 from observatoire.community.tests.factories import make_comment
+from observatoire.notifications.digest import unsubscribe_token
+from observatoire.notifications.notify import notify
 from observatoire.pages.tests.test_html_valid import assert_valid
 from observatoire.practices.models import Category, Theme
 from observatoire.practices.tests.factories import make_practice
@@ -30,9 +30,9 @@ def test_community_pages_are_valid_html(client, member, coop_admin, moderator):
     pages = {"pratique (visiteur)": client.get(practice.get_absolute_url())}
     pages["coopérative (visiteur)"] = client.get(member.cooperative.get_absolute_url())
     pages["désabonnement"] = client.get(
-        reverse("community:unsubscribe", args=[unsubscribe_token(member)])
+        reverse("notifications:unsubscribe", args=[unsubscribe_token(member)])
     )
-    pages["désabonnement invalide"] = client.get(reverse("community:unsubscribe", args=["x"]))
+    pages["désabonnement invalide"] = client.get(reverse("notifications:unsubscribe", args=["x"]))
     client.force_login(member)
     pages |= {
         "pratique (membre)": client.get(practice.get_absolute_url()),
@@ -44,7 +44,7 @@ def test_community_pages_are_valid_html(client, member, coop_admin, moderator):
         "adoption": client.get(reverse("community:adoption_edit", args=[practice.slug])),
         "favoris": client.get(reverse("community:my_bookmarks")),
         "abonnements": client.get(reverse("community:my_follows")),
-        "notifications": client.get(reverse("community:notifications")),
+        "notifications": client.get(reverse("notifications:list")),
         "commentaire en erreur": client.post(
             reverse("community:comment_create", args=[practice.slug]),
             {"kind": "question", "body": "", "parent": question.pk},

@@ -10,12 +10,11 @@ from observatoire.community.models import (
     Adoption,
     Bookmark,
     Comment,
-    DigestPreference,
     Follow,
-    Notification,
 )
-from observatoire.community.notify import notify
 from observatoire.community.tests.factories import make_comment
+from observatoire.notifications.models import DigestPreference, Notification
+from observatoire.notifications.notify import notify
 from observatoire.practices.tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db

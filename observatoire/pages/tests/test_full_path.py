@@ -16,8 +16,9 @@ from playwright.sync_api import expect
 
 from observatoire.accounts.models import Role
 from observatoire.accounts.tests.factories import make_user
-from observatoire.community.models import DigestPreference, Follow
+from observatoire.community.models import Follow
 from observatoire.network.tests.factories import make_cooperative
+from observatoire.notifications.models import DigestPreference
 from observatoire.pages.tests.test_browser import (  # noqa: F401 (fixtures)
     axe_violations,
     browser,

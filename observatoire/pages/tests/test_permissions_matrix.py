@@ -17,10 +17,10 @@ from django.utils import timezone
 from conftest import ROLES
 from observatoire.accounts.models import Invitation, Role
 from observatoire.community.models import Adoption
-from observatoire.community.notify import notify
 from observatoire.community.tests.factories import make_comment
 from observatoire.network.models import Departement
 from observatoire.network.tests.factories import make_cooperative
+from observatoire.notifications.notify import notify
 from observatoire.practices import moderation
 from observatoire.practices.models import Attachment, Category, Practice, Theme
 from observatoire.practices.tests.factories import make_practice
@@ -137,7 +137,7 @@ MATRIX = {
     "practices:my_contributions": ({}, SIGNED_IN),
     "practices:edit": ({"slug": "draft"}, {**dict.fromkeys(ROLES, 404), V: 302, M: 200}),
     "practices:preview": ({"slug": "draft"}, {**dict.fromkeys(ROLES, 404), V: 302, M: 200}),
-    "network:cooperative_detail": ({"slug": "cooperative"}, EVERYONE),
+    "directory:cooperative_detail": ({"slug": "cooperative"}, EVERYONE),
     "practices:attachment": ({"slug": "published", "pk": "file_published"}, EVERYONE),
     "practices:attachment#members": (
         {"slug": "members_only", "pk": "file_members"},
@@ -183,12 +183,13 @@ MATRIX = {
     "community:follow_toggle": ({"kind": "categorie", "pk": "category"}, POST_ONLY),
     "community:my_bookmarks": ({}, SIGNED_IN),
     "community:my_follows": ({}, SIGNED_IN),
-    "community:notifications": ({}, SIGNED_IN),
-    "community:notification_open": (
+    # Notifications
+    "notifications:list": ({}, SIGNED_IN),
+    "notifications:open": (
         {"pk": "notification"},
         {**NOWHERE, V: 302, M: "redirect"},
     ),
-    "community:unsubscribe": ({"token": "jeton-invalide"}, dict.fromkeys(ROLES, 400)),
+    "notifications:unsubscribe": ({"token": "jeton-invalide"}, dict.fromkeys(ROLES, 400)),
     # Moderation: the queue of the person's Union régionale, fédération or the national one.
     "moderation:queue": ({}, STAFF),
     "moderation:trash": ({}, STAFF),

@@ -16,6 +16,7 @@ from observatoire.practices import moderation
 from observatoire.practices.models import ModerationEvent, Practice, PracticeVersion
 from observatoire.practices.signals import practice_published
 from observatoire.practices.tests.factories import make_practice
+from observatoire.practices.workflow import Conflict
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("moderation:queue")
@@ -37,7 +38,7 @@ def submitted(author, *, cooperatives, status=Practice.Status.SUBMITTED, **field
 
 
 def in_review(practice, moderator):
-    moderation.take(practice, by=moderator, expected=practice.review_version)
+    practice.take(by=moderator, expected=practice.review_version)
     practice.refresh_from_db()
     return practice
 
@@ -295,11 +296,11 @@ def test_two_moderators_deciding_at_once_make_one_decision(
 def test_a_stale_version_is_a_conflict_even_for_the_same_decision(moderator, submission):
     in_review(submission, moderator)
     stale = submission.review_version
-    moderation.request_changes(submission, by=moderator, expected=stale, message="Précisez.")
-    with pytest.raises(moderation.Conflict):
-        moderation.request_changes(submission, by=moderator, expected=stale, message="Précisez.")
-    with pytest.raises(moderation.Conflict):
-        moderation.take(submission, by=moderator, expected=stale)
+    submission.request_changes(by=moderator, expected=stale, message="Précisez.")
+    with pytest.raises(Conflict):
+        submission.request_changes(by=moderator, expected=stale, message="Précisez.")
+    with pytest.raises(Conflict):
+        submission.take(by=moderator, expected=stale)
     assert ModerationEvent.objects.filter(action="changes_requested").count() == 1
 
 
@@ -321,20 +322,26 @@ def test_concurrent_decisions_in_threads(django_db_setup):
     barrier = threading.Barrier(2)
     outcomes = []
 
+    def publish(mine, who, expected, message):
+        mine.publish(by=who, expected=expected, message=message)
+
+    def decline(mine, who, expected, reason):
+        mine.decline(by=who, expected=expected, reason=reason)
+
     def run(step, who, message):
         try:
             mine = Practice.objects.get(pk=practice.pk)
             barrier.wait()
-            step(mine, by=who, expected=version, message=message)
+            step(mine, who, version, message)
             outcomes.append("won")
-        except moderation.Conflict:
+        except Conflict:
             outcomes.append("lost")
         finally:
             connections.close_all()
 
     threads = [
-        threading.Thread(target=run, args=(moderation.publish, moderators[0], "")),
-        threading.Thread(target=run, args=(moderation.decline, moderators[1], "Non.")),
+        threading.Thread(target=run, args=(publish, moderators[0], "")),
+        threading.Thread(target=run, args=(decline, moderators[1], "Non.")),
     ]
     for thread in threads:
         thread.start()
@@ -727,7 +734,7 @@ def test_journal_trash_and_history_have_no_n_plus_one(
         for _n in range(count):
             practice = submitted(make_user(), cooperatives=[cooperative])
             in_review(practice, make_user(role=Role.MODERATOR, organisation=cooperative.union))
-            moderation.soft_delete(practice, by=make_user(role=Role.ADMINISTRATOR))
+            practice.soft_delete(by=make_user(role=Role.ADMINISTRATOR))
             moderation.record_version(practice, by=make_user(), note="n")
         return practice
 
@@ -743,7 +750,7 @@ def test_journal_trash_and_history_have_no_n_plus_one(
     for url in pages:
         with django_assert_max_num_queries(counts[url] + CACHE_SLACK):
             client.get(url)
-    moderation.undelete(practice, by=moderator)
+    practice.undelete(by=moderator)
     with django_assert_max_num_queries(15) as queries:
         assert client.get(history).status_code == 200
     for _n in range(5):
@@ -755,7 +762,7 @@ def test_journal_trash_and_history_have_no_n_plus_one(
 def test_decisions_also_reach_the_notifications_in_the_site(
     client_as, moderator, member, coop_admin, submission
 ):
-    from observatoire.community.models import Notification
+    from observatoire.notifications.models import Notification
 
     member.language = "en"
     member.save()
@@ -771,5 +778,5 @@ def test_decisions_also_reach_the_notifications_in_the_site(
     admin_news = Notification.objects.get(recipient=coop_admin)
     assert "Un conseil des jeunes" in admin_news.text and "modifications" in admin_news.text
     # The author's notifications page links to the edit form.
-    page = client_as(member).get(reverse("community:notifications")).content.decode()
+    page = client_as(member).get(reverse("notifications:list")).content.decode()
     assert "Un conseil des jeunes" in page

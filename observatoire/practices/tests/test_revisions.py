@@ -34,6 +34,7 @@ from observatoire.practices.tests.test_moderation import (
     revise,
     submitted,
 )
+from observatoire.practices.workflow import OwnContribution
 
 pytestmark = pytest.mark.django_db
 __all__ = ["media_in_tmp"]  # the fixture, imported: files go to a temporary folder
@@ -251,7 +252,7 @@ def test_a_revision_from_before_documents_leaves_them(client_as, member, moderat
     snapshot = moderation.snapshot_of(live)
     del snapshot["attachments"]
     snapshot["actions"] = "Deux."
-    moderation.propose_revision(live, by=member, snapshot=snapshot)
+    live.propose_revision(by=member, snapshot=snapshot)
     live.refresh_from_db()
     mod = client_as(moderator)
     review = messages_of(mod.get(reverse("moderation:review", args=[live.pk])))
@@ -336,8 +337,8 @@ def test_a_moderator_does_not_decide_on_their_own_submission(client_as, moderato
     assert not ModerationEvent.objects.filter(
         practice=own, action__in=["published", "changes_requested", "declined"]
     ).exists()
-    with pytest.raises(moderation.OwnContribution):
-        moderation.publish(own, by=moderator, expected=own.review_version)
+    with pytest.raises(OwnContribution):
+        own.publish(by=moderator, expected=own.review_version)
     # The colleague decides.
     assert decide(client_as(colleague), own, "publier").status_code == 302
     own.refresh_from_db()

@@ -6,7 +6,7 @@ rendered in that language.
 
 from collections.abc import Iterable
 
-from observatoire.community.models import Notification
+from observatoire.notifications.models import Notification
 
 
 def notify(recipient, text: str, url: str = "") -> Notification | None:

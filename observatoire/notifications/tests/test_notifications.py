@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from observatoire.accounts.models import Role
 from observatoire.accounts.tests.factories import make_user
-from observatoire.community.models import Follow, Notification
-from observatoire.community.notify import notify
+from observatoire.community.models import Follow
 from observatoire.community.tests.factories import make_comment
+from observatoire.notifications.models import Notification
+from observatoire.notifications.notify import notify
 from observatoire.practices.models import Category, Practice, Theme
 from observatoire.practices.signals import practice_published
 from observatoire.practices.tests.factories import make_practice
@@ -81,13 +82,13 @@ def test_bell_shows_the_unread_count_and_the_page_marks_as_read(client_as, membe
     client = client_as(member)
     html = client.get("/").content.decode()
     assert '3<span class="visually-hidden"> non lues</span>' in html
-    page = client.get(reverse("community:notifications")).content.decode()
+    page = client.get(reverse("notifications:list")).content.decode()
     assert "Nouvelle 2" in page
     first = Notification.objects.filter(recipient=member).first()
     response = client.get(first.get_absolute_url())
     assert response.status_code == 302 and response["Location"] == practice.get_absolute_url()
     assert Notification.objects.filter(recipient=member, read_at__isnull=True).count() == 2
-    client.post(reverse("community:notifications"))
+    client.post(reverse("notifications:list"))
     assert not Notification.objects.filter(recipient=member, read_at__isnull=True).exists()
     assert "non lues" not in client.get("/").content.decode()
 
@@ -114,8 +115,8 @@ def test_notifications_page_queries_do_not_grow(client_as, member, django_assert
     client = client_as(member)
     notify(member, "Une", "/")
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("community:notifications"))
+        client.get(reverse("notifications:list"))
     for number in range(15):
         notify(member, f"Encore {number}", "/")
     with django_assert_max_num_queries(len(few)):
-        client.get(reverse("community:notifications"))
+        client.get(reverse("notifications:list"))

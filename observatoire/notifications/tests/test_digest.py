@@ -13,15 +13,16 @@ from django_tasks_db.models import DBTaskResult
 
 from observatoire.accounts.models import Role
 from observatoire.accounts.tests.factories import make_user
-from observatoire.community.digest import send_digests_now, unsubscribe_token
-from observatoire.community.models import DigestPreference, Follow
-from observatoire.community.tasks import (
+from observatoire.community.models import Follow
+from observatoire.community.tests.factories import make_comment
+from observatoire.notifications.digest import send_digests_now, unsubscribe_token
+from observatoire.notifications.models import DigestPreference
+from observatoire.notifications.tasks import (
     next_run,
     run_scheduled_digests,
     schedule_next,
     send_digests,
 )
-from observatoire.community.tests.factories import make_comment
 from observatoire.practices.models import Category, Practice, Theme
 from observatoire.practices.tests.factories import make_practice
 
@@ -131,7 +132,7 @@ def test_list_unsubscribe_headers_and_one_click_post_without_login(client, membe
 
 def test_a_forged_unsubscribe_token_is_refused(client, member):
     token = unsubscribe_token(member)
-    response = client.post(reverse("community:unsubscribe", args=[token[:-2] + "xx"]))
+    response = client.post(reverse("notifications:unsubscribe", args=[token[:-2] + "xx"]))
     assert response.status_code == 400
     assert "n'est pas valable" in response.content.decode().replace("&#x27;", "'")
     assert not DigestPreference.objects.filter(frequency="off").exists()

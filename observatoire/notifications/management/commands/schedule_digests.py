@@ -5,7 +5,7 @@ Run once when the worker starts (``make run`` does); each run then enqueues the 
 
 from django.core.management.base import BaseCommand
 
-from observatoire.community.tasks import next_run, schedule_next
+from observatoire.notifications.tasks import next_run, schedule_next
 
 
 class Command(BaseCommand):

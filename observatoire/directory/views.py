@@ -1,19 +1,21 @@
-"""Views of the network: a cooperative's page."""
+"""Views of the directory: a cooperative's page, with its practices and adoptions."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from observatoire.lib.cache import cache_page_for_visitors
+from observatoire.lib.cache import LISTING, cache_page_for_visitors, cooperative_version, depends_on
 from observatoire.lib.pagination import paginate
 from observatoire.network.models import Cooperative
 from observatoire.practices.models import Practice
 
 
 @require_GET
-@cache_page_for_visitors
+@cache_page_for_visitors(params=("page",))
 def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cooperative = get_object_or_404(Cooperative.objects.with_card(), slug=slug)
+    # Its practices (as lists show them) and its adoptions.
+    depends_on(request, LISTING, cooperative_version(cooperative.pk))
     practices = (
         Practice.objects.discoverable_by(request.user)
         .filter(cooperatives=cooperative)
@@ -22,7 +24,7 @@ def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(
         request,
-        "network/cooperative_detail.html",
+        "directory/cooperative_detail.html",
         {
             "cooperative": cooperative,
             **paginate(request, practices),

@@ -1,4 +1,4 @@
-"""Background work of the community app: the digests, and their daily schedule.
+"""Background work of the notifications app: the digests, and their daily schedule.
 
 ``schedule_digests`` (a management command run by ``make run``) enqueues ``run_scheduled_digests``
 for the next morning if none is pending; each run sends the daily digests (and the weekly ones on
@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
-from observatoire.community.digest import send_digests_now
+from observatoire.notifications.digest import send_digests_now
 
 DIGEST_HOUR = time(7, 0)
 MONDAY = 0

@@ -1,10 +1,10 @@
-"""URLs of the network, in French."""
+"""URLs of the directory, in French (under /cooperatives/)."""
 
 from django.urls import path
 
-from observatoire.network import views
+from observatoire.directory import views
 
-app_name = "network"
+app_name = "directory"
 urlpatterns = [
     path("<slug:slug>/", views.cooperative_detail, name="cooperative_detail"),
 ]

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from observatoire.community.digest import send_digests_now
+from observatoire.notifications.digest import send_digests_now
 
 
 class Command(BaseCommand):

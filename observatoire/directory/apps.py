@@ -1,0 +1,9 @@
+"""App configuration of the directory of cooperatives."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    name = "observatoire.directory"
+    verbose_name = _("Annuaire des coopératives")

@@ -1,0 +1,104 @@
+"""What the Observatory holds about a person, for the GDPR export and account deletion: the
+practices and documents they wrote or sent, the versions they saved, moderation notes and
+decisions. Registered in ``PracticesConfig.ready()``.
+
+On account deletion, contributions stay for the movement, without their author: the history of
+shared content must remain whole.
+"""
+
+from observatoire.accounts import personal_data
+from observatoire.lib.cache import forget_listings
+from observatoire.practices.models import (
+    Attachment,
+    ModerationEvent,
+    Practice,
+    PracticeVersion,
+    StaffNote,
+)
+
+
+def export_practices(user) -> list[dict]:
+    return [
+        {
+            "titre": practice.title,
+            "état": practice.get_status_display(),
+            "créée le": practice.created_at,
+            "modifiée le": practice.updated_at,
+            "soumise le": practice.submitted_at,
+            "publiée le": practice.published_at,
+        }
+        for practice in Practice.objects.filter(author=user).without_index().order_by("-created_at")
+    ]
+
+
+def erase_practices(user) -> None:
+    """The practices stay for the movement, without their author, nor the author's own
+    address as their contact."""
+    Practice.objects.filter(contact_email__iexact=user.email).update(
+        contact_name="", contact_role="", contact_email=""
+    )
+    Practice.objects.filter(author=user).update(author=None)
+    forget_listings()
+
+
+def export_uploads(user) -> list[dict]:
+    return [
+        {
+            "intitulé": attachment.title,
+            "nom d'origine": attachment.original_name,
+            "type": attachment.content_type,
+            "taille (octets)": attachment.size,
+            "pratique": attachment.practice.title if attachment.practice else None,
+            "déposé le": attachment.created_at,
+        }
+        for attachment in Attachment.objects.filter(uploaded_by=user)
+        .select_related("practice")
+        .order_by("-created_at")
+    ]
+
+
+def erase_uploads(user) -> None:
+    """Documents joined to a practice stay with it; uploads never joined go, files included."""
+    for attachment in Attachment.objects.filter(uploaded_by=user, practice=None):
+        attachment.file.delete(save=False)
+        attachment.delete()
+    Attachment.objects.filter(uploaded_by=user).update(uploaded_by=None)
+
+
+def unsign(queryset, field: str):
+    """An ``erase`` that keeps the rows and forgets who wrote them."""
+
+    def run(user) -> None:
+        queryset.filter(**{field: user}).update(**{field: None})
+
+    return run
+
+
+def register_all() -> None:
+    personal_data.register("pratiques", export=export_practices, erase=erase_practices)
+    personal_data.register("documents déposés", export=export_uploads, erase=erase_uploads)
+    personal_data.register(
+        "versions_de_pratiques",
+        export=lambda user: list(
+            PracticeVersion.objects.filter(author=user).values(
+                "practice__title", "number", "state", "created_at", "note"
+            )
+        ),
+        erase=unsign(PracticeVersion.objects.all(), "author"),
+    )
+    personal_data.register(
+        "notes_de_moderation",
+        export=lambda user: list(
+            StaffNote.objects.filter(author=user).values("practice__title", "text", "created_at")
+        ),
+        erase=unsign(StaffNote.objects.all(), "author"),
+    )
+    personal_data.register(
+        "journal_de_moderation",
+        export=lambda user: list(
+            ModerationEvent.objects.filter(actor=user).values(
+                "practice_title", "action", "message", "created_at"
+            )
+        ),
+        erase=unsign(ModerationEvent.objects.all(), "actor"),
+    )

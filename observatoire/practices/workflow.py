@@ -1,0 +1,334 @@
+"""Moderation's steps, as methods of a practice (``ModerationMixin``, a base of Practice):
+``practice.submit(by=…)``, ``take``, ``release``, ``publish``, ``request_changes``, ``decline``,
+``propose_revision``, ``restore_version``, ``soft_delete`` and ``undelete``.
+
+Every step is a conditional update of the practice naming the ``review_version`` it was taken
+on: of two moderators deciding at the same moment, the first update matches and the second
+finds nothing to update (``Conflict``), so there is never a second decision, audit entry or
+email. The rest of the step runs in the same transaction, emails included (they are queued
+in the database), so a step is saved whole or not at all.
+
+This module imports versions.py and lower apps only; models.py imports it.
+"""
+
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from observatoire.accounts.models import Role, User
+from observatoire.lib.cache import forget_listings
+from observatoire.lib.mail import absolute_url, send_email
+from observatoire.notifications.notify import notify as notify_in_site
+from observatoire.practices.signals import practice_published
+from observatoire.practices.versions import (
+    ModerationEvent,
+    PracticeVersion,
+    apply_snapshot,
+    keep_live_content,
+    log,
+    record_version,
+)
+
+# What a moderator may still decide on (a first submission or a revision).
+AWAITING = ("submitted", "in_review")
+Action = ModerationEvent.Action
+State = PracticeVersion.State
+
+
+class Conflict(Exception):
+    """Someone else moderated this practice since the page was loaded."""
+
+
+class OwnContribution(Exception):
+    """Four eyes: nobody takes or decides on what they wrote, administrators apart."""
+
+
+OWN_CONTRIBUTION = gettext_lazy("Vous ne pouvez pas modérer votre propre contribution.")
+
+
+def is_own_contribution(user, practice) -> bool:
+    """Whether the four-eyes rule keeps this person from taking or deciding on the practice.
+
+    Only its author writes a practice and its revisions (``authored_by``). Administrators are
+    exempt: the platform may have a single one.
+    """
+    if not getattr(user, "is_authenticated", False) or user.role == Role.ADMINISTRATOR:
+        return False
+    return practice.author_id is not None and practice.author_id == user.pk
+
+
+class ModerationMixin:
+    """The moderation steps of Practice. Each claims its transition with one conditional update
+    on ``review_version`` (``expected``: the number the person saw, by default the one loaded),
+    or raises Conflict."""
+
+    def submit(self, *, by: User) -> None:
+        """Send the practice to the moderators of its cooperative's Union régionale."""
+        self.status = self.Status.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.reviewer = None
+        self.review_version += 1
+        self.save()
+        record_version(self, by=by, note=_("Soumise à la relecture"), only_if_changed=True)
+        log(self, by=by, action=Action.SUBMITTED)
+        notify_moderators(self, revision=False)
+
+    @transaction.atomic
+    def take(self, *, by: User, expected: int | None = None) -> None:
+        self._refuse_own(by)
+        self._claim(expected, states=[self.Status.SUBMITTED], to=self.Status.IN_REVIEW, reviewer=by)
+        log(self, by=by, action=Action.TAKEN)
+
+    @transaction.atomic
+    def release(self, *, by: User, expected: int | None = None) -> None:
+        self._claim(
+            expected, states=[self.Status.IN_REVIEW], to=self.Status.SUBMITTED, reviewer=None
+        )
+        log(self, by=by, action=Action.RELEASED)
+
+    @transaction.atomic
+    def publish(self, *, by: User, expected: int | None = None, message: str = "") -> None:
+        self._refuse_own(by)
+        revision = self.revision if self.status == self.Status.PUBLISHED else None
+        first = self.published_at is None
+        self._claim(expected, states=AWAITING)
+        if revision is not None:
+            keep_live_content(self, by=None)
+            apply_snapshot(self, revision.snapshot)
+            PracticeVersion.objects.filter(pk=revision.pk).update(state=State.PUBLISHED)
+            note = _("Modification publiée")
+        else:
+            note = _("Publiée")
+        self.status = self.Status.PUBLISHED
+        self.revision_status = ""
+        self.revision = None
+        self.moderation_message = message
+        if first:
+            self.published_at = timezone.now()
+        self.save()
+        self.reindex()
+        version = record_version(self, by=by, note=note)
+        log(self, by=by, action=Action.PUBLISHED, message=message, version=version)
+        tell_people(self, "published", message=message, revision=revision is not None)
+        practice_published.send(sender=type(self), practice=self, first=first)
+
+    @transaction.atomic
+    def request_changes(self, *, by: User, message: str, expected: int | None = None) -> None:
+        self._refuse_own(by)
+        revision = self.revision if self.status == self.Status.PUBLISHED else None
+        self._claim(
+            expected,
+            states=AWAITING,
+            to=self.Status.CHANGES_REQUESTED,
+            moderation_message=message,
+        )
+        version = self._decide_on_revision(revision, State.RETURNED, by=by, message=message)
+        log(self, by=by, action=Action.CHANGES_REQUESTED, message=message, version=version)
+        tell_people(self, "changes_requested", message=message, revision=revision is not None)
+
+    @transaction.atomic
+    def decline(self, *, by: User, reason: str, expected: int | None = None) -> None:
+        self._refuse_own(by)
+        revision = self.revision if self.status == self.Status.PUBLISHED else None
+        self._claim(expected, states=AWAITING, to=self.Status.DECLINED, moderation_message=reason)
+        if revision is not None:
+            # The live practice stays as it was; the next edit starts from it again.
+            type(self).objects.filter(pk=self.pk).update(revision=None)
+            self.revision = None
+        version = self._decide_on_revision(revision, State.DECLINED, by=by, message=reason)
+        log(self, by=by, action=Action.DECLINED, message=reason, version=version)
+        tell_people(self, "declined", message=reason, revision=revision is not None)
+
+    @transaction.atomic
+    def propose_revision(self, *, by: User, snapshot: dict) -> PracticeVersion:
+        """An author's edit of a published practice: queued, the live practice left unchanged."""
+        expected = self.review_version
+        version = record_version(
+            self, by=by, note=_("Modification proposée"), state=State.PROPOSED, snapshot=snapshot
+        )
+        updated = (
+            type(self)
+            .objects.alive()
+            .filter(pk=self.pk, review_version=expected, status=self.Status.PUBLISHED)
+            .exclude(revision_status__in=AWAITING)
+            .update(
+                revision=version,
+                revision_status=self.Status.SUBMITTED,
+                reviewer=None,
+                submitted_at=timezone.now(),
+                review_version=expected + 1,
+            )
+        )
+        if updated != 1:
+            raise Conflict
+        self.refresh_from_db()
+        log(self, by=by, action=Action.SUBMITTED, version=version)
+        notify_moderators(self, revision=True)
+        assert version is not None
+        return version
+
+    @transaction.atomic
+    def restore_version(self, version: PracticeVersion, *, by: User) -> PracticeVersion:
+        """Make the practice say what an old version said, as a new version."""
+        keep_live_content(self, by=None)
+        apply_snapshot(self, version.snapshot, documents=False)
+        type(self).objects.filter(pk=self.pk).update(review_version=self.review_version + 1)
+        new = record_version(
+            self, by=by, note=_("Restauration de la version %(n)d") % {"n": version.number}
+        )
+        assert new is not None
+        log(self, by=by, action=Action.RESTORED_VERSION, version=new)
+        return new
+
+    @transaction.atomic
+    def soft_delete(self, *, by: User, message: str = "") -> None:
+        updated = (
+            type(self)
+            .objects.alive()
+            .filter(pk=self.pk)
+            .update(
+                deleted_at=timezone.now(), deleted_by=by, review_version=self.review_version + 1
+            )
+        )
+        if updated != 1:
+            raise Conflict
+        self.refresh_from_db()
+        forget_listings()
+        log(self, by=by, action=Action.DELETED, message=message)
+
+    @transaction.atomic
+    def undelete(self, *, by: User) -> None:
+        updated = (
+            type(self).objects.deleted().filter(pk=self.pk).update(deleted_at=None, deleted_by=None)
+        )
+        if updated != 1:
+            raise Conflict
+        self.refresh_from_db()
+        forget_listings()
+        log(self, by=by, action=Action.UNDELETED)
+
+    def _refuse_own(self, by) -> None:
+        if is_own_contribution(by, self):
+            raise OwnContribution
+
+    def _claim(self, expected: int | None, *, states, **changes) -> None:
+        """Move the practice on from ``expected`` if nobody did since, else raise Conflict."""
+        expected = self.review_version if expected is None else expected
+        published = self.status == self.Status.PUBLISHED
+        field = "revision_status" if published else "status"
+        base = type(self).objects.alive().filter(pk=self.pk, review_version=expected)
+        if published:
+            base = base.filter(status=self.Status.PUBLISHED)
+        new_state = changes.pop("to", None)
+        if new_state is not None:
+            changes[field] = new_state
+        updated = base.filter(**{f"{field}__in": states}).update(
+            review_version=expected + 1, updated_at=timezone.now(), **changes
+        )
+        if updated != 1:
+            raise Conflict
+        self.refresh_from_db()
+
+    def _decide_on_revision(self, revision, state: str, *, by, message: str):
+        """Mark a revision with the decision, or record a first submission's decision as a
+        version."""
+        if revision is not None:
+            PracticeVersion.objects.filter(pk=revision.pk).update(state=state)
+            return revision
+        label = State(state).label
+        return record_version(self, by=by, note=f"{label} : {message}")
+
+
+# Emails (and in-site notifications) to the author, the cooperatives' admins and moderators.
+
+
+def recipients(practice) -> list[User]:
+    people = {}
+    if practice.author is not None and practice.author.is_active:
+        people[practice.author.email] = practice.author
+    admins = User.objects.filter(
+        role=Role.COOPERATIVE_ADMIN,
+        is_active=True,
+        cooperative__in=practice.cooperatives.values("pk"),
+    )
+    for admin in admins:
+        people.setdefault(admin.email, admin)
+    return list(people.values())
+
+
+def tell_people(practice, kind: str, *, message: str, revision: bool) -> None:
+    """A decision reaches the author and the cooperatives' admins, by email and in the site."""
+    practice_url = absolute_url(practice.get_absolute_url())
+    edit_url = absolute_url(reverse("practices:edit", args=[practice.slug]))
+    contributions_url = absolute_url(reverse("practices:my_contributions"))
+    for person in recipients(practice):
+        is_author = person.pk == practice.author_id
+        if kind == "published" or (revision and not is_author):
+            link = practice_url
+        elif kind == "changes_requested" and is_author:
+            link = edit_url
+        elif is_author:
+            link = contributions_url
+        else:
+            link = ""
+        tell_in_the_site(person, kind, practice, link)
+        send_email(
+            f"moderation/{kind}",
+            to=person,
+            context={
+                "name": person.full_name,
+                "practice_title": practice.title,
+                "message": message,
+                "link": link,
+                "is_author": is_author,
+                "revision": revision,
+            },
+        )
+
+
+IN_THE_SITE = {
+    "published": gettext_noop("« %(title)s » est publiée."),
+    "changes_requested": gettext_noop("Des modifications sont demandées pour « %(title)s »."),
+    "declined": gettext_noop("« %(title)s » n'a pas été retenue."),
+    "new_submission": gettext_noop("Une pratique attend votre relecture : « %(title)s »."),
+}
+
+
+def tell_in_the_site(person: User, kind: str, practice, link: str) -> None:
+    """The same news in the person's notifications, in their language, linking to the page."""
+    path = urlsplit(link).path if link else ""
+    with translation.override(person.language):
+        text = _(IN_THE_SITE[kind]) % {"title": practice.title}
+    notify_in_site(person, text, path)
+
+
+def queue_moderators(practice):
+    """Who hears of a new submission: the moderators of its Union régionale, or of the
+    Confédération when it has no cooperative or its UR has no moderator."""
+    moderators = User.objects.filter(role=Role.MODERATOR, is_active=True)
+    unions = practice.cooperatives.values("union_id")
+    regional = moderators.filter(organisation__in=unions)
+    if regional.exists():
+        return regional
+    return moderators.filter(organisation__kind="confederation")
+
+
+def notify_moderators(practice, *, revision: bool) -> None:
+    """One email to each moderator of the queue for each submission (not for drafts)."""
+    link = absolute_url(reverse("moderation:review", args=[practice.pk]))
+    for person in queue_moderators(practice):
+        tell_in_the_site(person, "new_submission", practice, link)
+        send_email(
+            "moderation/new_submission",
+            to=person,
+            context={
+                "name": person.full_name,
+                "practice_title": practice.title,
+                "link": link,
+                "revision": revision,
+            },
+        )
