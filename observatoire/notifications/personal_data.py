@@ -4,7 +4,7 @@ from observatoire.accounts import personal_data
 from observatoire.notifications.models import DigestPreference, Notification
 
 
-def export_notifications(user) -> list[dict]:
+def export_notifications(user) -> list:
     return list(
         Notification.objects.filter(recipient=user).values("text", "url", "created_at", "read_at")
     )

@@ -11,8 +11,10 @@ in the database), so a step is saved whole or not at all.
 This module imports versions.py and lower apps only; models.py imports it.
 """
 
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -37,6 +39,9 @@ from observatoire.practices.versions import (
 AWAITING = ("submitted", "in_review")
 Action = ModerationEvent.Action
 State = PracticeVersion.State
+# Who takes a step: the views pass ``request.user``, behind decorators that let only the right
+# people in (and the four-eyes rule is checked here).
+Person = User | AnonymousUser
 
 
 class Conflict(Exception):
@@ -66,7 +71,24 @@ class ModerationMixin:
     on ``review_version`` (``expected``: the number the person saw, by default the one loaded),
     or raises Conflict."""
 
-    def submit(self, *, by: User) -> None:
+    if TYPE_CHECKING:  # what Practice provides
+        objects: Any
+        Status: ClassVar[Any]
+        pk: Any
+        status: Any
+        revision_status: Any
+        revision: Any
+        reviewer: Any
+        review_version: Any
+        submitted_at: Any
+        published_at: Any
+        moderation_message: Any
+
+        def save(self, *args: Any, **kwargs: Any) -> None: ...
+        def refresh_from_db(self, *args: Any, **kwargs: Any) -> None: ...
+        def reindex(self) -> None: ...
+
+    def submit(self, *, by: Person) -> None:
         """Send the practice to the moderators of its cooperative's Union régionale."""
         self.status = self.Status.SUBMITTED
         self.submitted_at = timezone.now()
@@ -78,20 +100,20 @@ class ModerationMixin:
         notify_moderators(self, revision=False)
 
     @transaction.atomic
-    def take(self, *, by: User, expected: int | None = None) -> None:
+    def take(self, *, by: Person, expected: int | None = None) -> None:
         self._refuse_own(by)
         self._claim(expected, states=[self.Status.SUBMITTED], to=self.Status.IN_REVIEW, reviewer=by)
         log(self, by=by, action=Action.TAKEN)
 
     @transaction.atomic
-    def release(self, *, by: User, expected: int | None = None) -> None:
+    def release(self, *, by: Person, expected: int | None = None) -> None:
         self._claim(
             expected, states=[self.Status.IN_REVIEW], to=self.Status.SUBMITTED, reviewer=None
         )
         log(self, by=by, action=Action.RELEASED)
 
     @transaction.atomic
-    def publish(self, *, by: User, expected: int | None = None, message: str = "") -> None:
+    def publish(self, *, by: Person, expected: int | None = None, message: str = "") -> None:
         self._refuse_own(by)
         revision = self.revision if self.status == self.Status.PUBLISHED else None
         first = self.published_at is None
@@ -117,7 +139,7 @@ class ModerationMixin:
         practice_published.send(sender=type(self), practice=self, first=first)
 
     @transaction.atomic
-    def request_changes(self, *, by: User, message: str, expected: int | None = None) -> None:
+    def request_changes(self, *, by: Person, message: str, expected: int | None = None) -> None:
         self._refuse_own(by)
         revision = self.revision if self.status == self.Status.PUBLISHED else None
         self._claim(
@@ -131,7 +153,7 @@ class ModerationMixin:
         tell_people(self, "changes_requested", message=message, revision=revision is not None)
 
     @transaction.atomic
-    def decline(self, *, by: User, reason: str, expected: int | None = None) -> None:
+    def decline(self, *, by: Person, reason: str, expected: int | None = None) -> None:
         self._refuse_own(by)
         revision = self.revision if self.status == self.Status.PUBLISHED else None
         self._claim(expected, states=AWAITING, to=self.Status.DECLINED, moderation_message=reason)
@@ -144,7 +166,7 @@ class ModerationMixin:
         tell_people(self, "declined", message=reason, revision=revision is not None)
 
     @transaction.atomic
-    def propose_revision(self, *, by: User, snapshot: dict) -> PracticeVersion:
+    def propose_revision(self, *, by: Person, snapshot: dict) -> PracticeVersion:
         """An author's edit of a published practice: queued, the live practice left unchanged."""
         expected = self.review_version
         version = record_version(
@@ -172,7 +194,7 @@ class ModerationMixin:
         return version
 
     @transaction.atomic
-    def restore_version(self, version: PracticeVersion, *, by: User) -> PracticeVersion:
+    def restore_version(self, version: PracticeVersion, *, by: Person) -> PracticeVersion:
         """Make the practice say what an old version said, as a new version."""
         keep_live_content(self, by=None)
         apply_snapshot(self, version.snapshot, documents=False)
@@ -185,7 +207,7 @@ class ModerationMixin:
         return new
 
     @transaction.atomic
-    def soft_delete(self, *, by: User, message: str = "") -> None:
+    def soft_delete(self, *, by: Person, message: str = "") -> None:
         updated = (
             type(self)
             .objects.alive()
@@ -201,7 +223,7 @@ class ModerationMixin:
         log(self, by=by, action=Action.DELETED, message=message)
 
     @transaction.atomic
-    def undelete(self, *, by: User) -> None:
+    def undelete(self, *, by: Person) -> None:
         updated = (
             type(self).objects.deleted().filter(pk=self.pk).update(deleted_at=None, deleted_by=None)
         )
