@@ -1,7 +1,8 @@
-"""Practices, their categories, themes and tags, and the search vocabulary.
+"""Practices, their categories, themes and tags.
 
 The four categories are fixed by the Observatory but kept as rows (fixtures) so that their
-descriptions can be edited; themes and synonyms are edited by staff in the admin.
+descriptions can be edited; themes are edited by staff in the admin. What search keeps of a
+practice is computed in indexing.py; the vocabulary and synonyms belong to the search app.
 """
 
 from typing import cast
@@ -13,14 +14,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from observatoire.lib.cache import forget_listings
+from observatoire.lib.cache import forget_deleted_practice, forget_practice
 from observatoire.lib.text import fold, index_text
 from observatoire.network.models import Cooperative
+from observatoire.practices import facet_rows
+from observatoire.practices.indexing import body_pieces, head_pieces, joined
 from observatoire.practices.versions import CONTENT_FIELDS as CONTENT_FIELDS
 from observatoire.practices.versions import ModerationEvent as ModerationEvent
 from observatoire.practices.versions import PracticeVersion as PracticeVersion
 from observatoire.practices.versions import StaffNote as StaffNote
 from observatoire.practices.workflow import AWAITING, ModerationMixin
+from observatoire.search.vocabulary import remember_words
 
 RESERVED_SLUGS = {"soumettre", "categories", "themes", "mes-contributions", "flux"}
 
@@ -169,7 +173,7 @@ class PracticeQuerySet(models.QuerySet):
 
     def without_index(self) -> "PracticeQuerySet":
         """Leave out the stored search stems, as long as the text itself, that pages never show."""
-        return self.defer("search_title", "search_body")
+        return self.defer("search_title", "search_head", "search_body")
 
     def for_list(self) -> "PracticeQuerySet":
         """What a practice card shows, without one query per card."""
@@ -319,6 +323,10 @@ class Practice(ModerationMixin, models.Model):
     published_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     sort_title = models.CharField(max_length=200, editable=False, default="")
     search_title = models.TextField(editable=False, default="")
+    # Ranking's tie-break (a shorter title says less else), kept beside the listing columns so
+    # that ranking tens of thousands of matches reads the index, never the long rows.
+    title_length = models.PositiveSmallIntegerField(editable=False, default=0)
+    search_head = models.TextField(editable=False, default="")
     search_body = models.TextField(editable=False, default="")
 
     objects = PracticeQuerySet.as_manager()
@@ -328,7 +336,11 @@ class Practice(ModerationMixin, models.Model):
         verbose_name_plural = _("pratiques")
         ordering = ["-published_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "visibility", "-published_at"]),
+            # Covers the lists, counts and ranking of what visitors and members may see.
+            models.Index(
+                fields=["status", "visibility", "deleted_at", "-published_at", "title_length"],
+                name="practice_listing",
+            ),
             models.Index(fields=["status", "published_year"]),
             models.Index(fields=["status", "sort_title"]),
             # The moderation queue (revisions of published practices) and the trash.
@@ -343,16 +355,23 @@ class Practice(ModerationMixin, models.Model):
         self.sort_title = fold(self.title)[:200]
         self.published_year = self.published_at.year if self.published_at else None
         self.search_title = index_text(self.title)
+        self.title_length = len(self.search_title)
         super().save(*args, **kwargs)
-        # Not a normalisation, but every change of a practice must reach the cached counts.
-        forget_listings()
+        # Not a normalisation either: publishing, unpublishing, deleting or a new visibility
+        # changes what the lists count, in the same transaction.
+        self.refresh_facets()
+        # Not a normalisation: its page, and the lists when what they show of it changed.
+        forget_practice(self)
 
     def get_absolute_url(self) -> str:
         return reverse("practices:detail", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
+        pk = self.pk
+        self.deleted_at = self.deleted_at or timezone.now()
+        self.refresh_facets()  # its counts go before its rows do
         result = super().delete(*args, **kwargs)
-        forget_listings()
+        forget_deleted_practice(pk)
         return result
 
     @property
@@ -382,37 +401,31 @@ class Practice(ModerationMixin, models.Model):
     def can_be_edited_by(self, user) -> bool:
         return user.is_authenticated and self.author_id == user.pk and self.is_editable_by_author
 
-    def body_text(self) -> str:
-        """Everything but the title that search should find, related objects included."""
-        parts = [
-            self.summary,
-            self.context,
-            self.actions,
-            self.setup_steps,
-            self.setup_duration,
-            self.setup_cost,
-            self.setup_people,
-            self.results,
-            self.difficulties,
-            self.category.name if self.category else "",
-        ]
-        parts += [theme.name for theme in self.themes.all()]
-        parts += [tag.name for tag in self.tags.all()]
-        for cooperative in self.cooperatives.all():
-            parts += [cooperative.name, cooperative.commune]
-        return "\n".join(parts)
+    def index_texts(self) -> tuple[str, str, str]:
+        """The stems search keeps of this practice: title, head and body (indexing.py)."""
+        cooperatives = self.cooperatives.select_related("departement__region")
+        head = head_pieces(
+            self, category=self.category, themes=self.themes.all(), tags=self.tags.all()
+        )
+        body = body_pieces(self, cooperatives=cooperatives)
+        remember_words("\n".join([self.title, *head, *body]))
+        return index_text(self.title), joined(head), joined(body)
+
+    def refresh_facets(self) -> None:
+        """Keep this practice's facet tokens and the lists' counts in step (facet_rows.py)."""
+        facet_rows.refresh(self)
 
     def reindex(self) -> None:
-        """Refresh the search index once the related themes, tags and cooperatives are set."""
-        from observatoire.practices.search import remember_words
-
-        self.search_title = index_text(self.title)
-        self.search_body = index_text(self.body_text())
+        """Refresh the search index and the facets once the related themes, tags and
+        cooperatives are set."""
+        self.refresh_facets()
+        self.search_title, self.search_head, self.search_body = self.index_texts()
         Practice.objects.filter(pk=self.pk).update(
-            search_title=self.search_title, search_body=self.search_body
+            search_title=self.search_title,
+            search_head=self.search_head,
+            search_body=self.search_body,
         )
-        remember_words(f"{self.title}\n{self.body_text()}")
-        forget_listings()
+        forget_practice(self, index=f"{self.search_title}|{self.search_head}|{self.search_body}")
 
     @staticmethod
     def unique_slug(title: str) -> str:
@@ -423,6 +436,23 @@ class Practice(ModerationMixin, models.Model):
         while Practice.objects.filter(slug=slug).exists():
             slug, counter = f"{base}-{counter}", counter + 1
         return slug
+
+
+class PracticeFacet(models.Model):
+    """One facet token of a published practice (« theme:gouvernance »): facet_rows.py."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="facet_rows")
+    token = models.CharField(max_length=120)
+    public = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "token"], name="practice_facet_unique")
+        ]
+        indexes = [models.Index(fields=["token", "practice"], name="practice_facet_token")]
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class PracticeLink(models.Model):
@@ -472,37 +502,3 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class Synonym(models.Model):
-    """An abbreviation of the movement and what it stands for, used both ways by search."""
-
-    term = models.CharField(
-        _("abréviation"), max_length=40, unique=True, help_text=_("Par exemple : AG")
-    )
-    expansion = models.CharField(
-        _("forme longue"), max_length=200, help_text=_("Par exemple : assemblée générale")
-    )
-
-    class Meta:
-        verbose_name = _("synonyme de recherche")
-        verbose_name_plural = _("synonymes de recherche")
-        ordering = ["term"]
-
-    def __str__(self) -> str:
-        return f"{self.term} → {self.expansion}"
-
-
-class Word(models.Model):
-    """A word seen in indexed practices: the vocabulary for « Vouliez-vous dire … ? »."""
-
-    word = models.CharField(max_length=60, unique=True)
-    stem = models.CharField(max_length=60)
-    length = models.PositiveSmallIntegerField(db_index=True)
-
-    class Meta:
-        verbose_name = _("mot du vocabulaire")
-        verbose_name_plural = _("vocabulaire de recherche")
-
-    def __str__(self) -> str:
-        return self.word

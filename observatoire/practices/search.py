@@ -14,7 +14,8 @@ from observatoire.search.query import MAX_QUERY_WORDS, ParsedQuery, parse
 __all__ = ["MAX_QUERY_WORDS", "PRACTICE_INDEX", "ParsedQuery", "matching", "parse", "ranked"]
 
 PRACTICE_INDEX = fulltext.FullTextIndex(fts_table=FTS_TABLE)
-# Order of the « Pertinence » sort, after ranked(): the stable keys make pages deterministic.
+# Order of the « Pertinence » sort, after ranked(): the shorter title first on ties (it says
+# little else), then the stable keys that make pages deterministic.
 RELEVANCE_ORDER = ["-relevance", "title_length", "-published_at", "-pk"]
 
 

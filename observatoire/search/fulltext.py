@@ -9,7 +9,7 @@ so a query ranks the same rows in the same order on both databases:
 - 64 when the words typed stand in the title in that order (the exact phrase);
 - per group, 3 more when it is in the title, 1 more when it is in the title or the head, and,
   when only some words matched, 8 per group found anywhere;
-- ties: the shorter title first (it says little else), then the newest.
+- ties: the caller's order (for practices, the shorter title first, then the newest).
 
 On PostgreSQL the yes/no answers read a small vector of title and head (``rank_vector``), never
 the large vector of the whole text, which only the GIN index reads for matching.
@@ -28,7 +28,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Length
 
 from observatoire.search.query import Alternative, ParsedQuery
 
@@ -162,8 +161,8 @@ def _points(condition, points: int):
 def ranked(
     queryset: QuerySet, query: ParsedQuery, index: FullTextIndex, *, match_all: bool = True
 ) -> QuerySet:
-    """``matching()`` annotated with ``relevance`` (higher is better) and ``title_length``
-    (shorter first on ties): order by ``-relevance, title_length`` then a stable key."""
+    """``matching()`` annotated with ``relevance`` (higher is better): order by ``-relevance``
+    then the caller's tie-breaks (for practices: the shorter title, the newest)."""
     score = Value(0, output_field=IntegerField())
     if len(query.phrase) > 1:
         score += _points(_phrase_in_title(queryset, index, query.phrase), PHRASE_WEIGHT)
@@ -172,6 +171,4 @@ def ranked(
         score += _points(_condition(queryset, index, "head", [group]), HEAD_WEIGHT)
         if not match_all:
             score += _points(_condition(queryset, index, "all", [group]), MATCHED_WEIGHT)
-    return matching(queryset, query, index, match_all=match_all).annotate(
-        relevance=score, title_length=Length(index.title)
-    )
+    return matching(queryset, query, index, match_all=match_all).annotate(relevance=score)

@@ -1036,6 +1036,7 @@ def fill_texts(practice: Practice, writer: Writer, slots: dict, themes: list, co
     # Indexed as Practice.reindex() does (indexing.py), sentence by sentence: the index of
     # joined pieces is the join of their indexes, and sentences repeat across practices.
     practice.search_title = writer.index(practice.title)
+    practice.title_length = len(practice.search_title)
     head = head_pieces(practice, category=practice.category, themes=themes, tags=[])
     practice.search_head = joined([*sections["summary"], *head[1:]], writer.index)
     body = body_pieces(practice, cooperatives=coops)[len(BODY_FIELDS) :]
