@@ -23,7 +23,7 @@ help:
 	@echo "make run    — environnement, base SQLite, démo, serveur sur http://127.0.0.1:8000"
 	@echo "make test   — toute la suite (SQLite, puis PostgreSQL si disponible)"
 	@echo "make lint   — ruff, mypy, migrations à jour"
-	@echo "make bench  — banc d'essai à grande échelle (long, hors CI)"
+	@echo "make bench  — banc d'essai à grande échelle, cache actif puis coupé (long, hors CI)"
 	@echo "make resetdb — repartir d'une base de démonstration neuve"
 
 env: .venv/.synced
@@ -77,8 +77,11 @@ messages: env
 	DJANGO_DEBUG=1 $(MANAGE) makemessages -l fr -l en --no-obsolete --add-location file -i .venv -i node_modules -i bench
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages -l fr -l en -i .venv -i node_modules
 
+# Both databases, the cache on then every cache off (bench/README.md); bench-uncached: only
+# the cache-off runs, reported in bench/out/RESULTS.md (a partial run never replaces
+# bench/RESULTS.md).
 bench: env
 	bash bench/run.sh
 
 bench-uncached: env
-	BENCH_CACHE=off bash bench/run.sh
+	BENCH_CACHES=off bash bench/run.sh

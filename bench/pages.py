@@ -1,13 +1,25 @@
-"""Questions the benchmark asks the database: is the data there, and which URLs to load.
+"""Questions the benchmark asks the database: is the data there, which URLs to load, who signs in.
 
-Run with the same DATABASE_URL as the server: ``python bench/pages.py count`` prints how many
-generated practices exist; ``python bench/pages.py urls`` prints one ``name<TAB>path<TAB>matches``
-line per page to load.
+Run with the same DATABASE_URL as the server:
+
+- ``python bench/pages.py count``: how many generated practices exist;
+- ``python bench/pages.py urls DIR``: write the URL files wrk's bench/mix.lua draws from, one path
+  a line, and ``DIR/summary.txt`` (how many distinct URLs each file holds);
+- ``python bench/pages.py members N SEED``: N addresses of generated, active members, at random.
+
+Everything is drawn from the database with a fixed seed (BENCH_URL_SEED), so that two runs on the
+same data load the same URLs. Lists and searches are built from real practices (their facet values,
+words of their titles), so that none of them is empty. Nothing here imports the application's
+search or facet code: only its models and the parameter names of its URLs.
 """
 
 import os
+import random
+import re
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "observatoire.settings")
@@ -16,58 +28,173 @@ import django  # noqa: E402
 
 django.setup()
 
-from observatoire.practices import search  # noqa: E402
-from observatoire.practices.management.commands.generatedata import GENERATED_SLUG  # noqa: E402
+from observatoire.accounts.models import Role, User  # noqa: E402
+from observatoire.practices.management.commands.generatedata import (  # noqa: E402
+    EMAIL_DOMAIN,
+    GENERATED_SLUG,
+)
 from observatoire.practices.models import Practice  # noqa: E402
 
-# Rare trades of the generator's vocabulary: one of them is the narrow query.
-NARROW_CANDIDATES = [
-    "ganterie",
-    "horlogerie",
-    "vannerie",
-    "cordonnerie",
-    "sellerie",
-    "coutellerie",
-    "tonnellerie",
-    "poterie",
-    "distillerie",
-    "savonnerie",
-    "chocolaterie",
-]
-BROAD_QUERY = "cooperative"
-NARROW_TARGET = 50  # about this many matching practices, out of tens of thousands
+DETAIL_URLS = int(os.environ.get("BENCH_DETAIL_URLS", 20000))
+LIST_URLS = int(os.environ.get("BENCH_LIST_URLS", 3000))
+SEARCH_URLS = int(os.environ.get("BENCH_SEARCH_URLS", 3000))
+BROAD_WORDS = 12  # the broad-query file: the most frequent title words, alone
+FREQUENT_WORDS = 40  # a third of the searches use one of these (broad), the rest words of a title
+SEED = int(os.environ.get("BENCH_URL_SEED", 42))
+LIST_PATH = "/pratiques/"
+FACET_FIELDS = ["forme", "effectif", "secteur", "ur", "region"]  # of a practice's cooperatives
+WORD = re.compile(r"[^\W\d_]{4,}")
+# Words too common in French to make a search (the application drops them anyway).
+STOP = {
+    *("avec", "dans", "pour", "sans", "sous", "leur", "leurs", "nous", "vous", "elle", "elles"),
+    *("notre", "votre", "entre", "chez", "plus", "tout", "tous", "toute", "toutes", "être"),
+    *("avoir", "fait", "faire", "comme", "mais", "donc", "cette", "ceux", "celle", "quand"),
+}
+
+
+def published():
+    return Practice.objects.filter(status=Practice.Status.PUBLISHED, deleted_at__isnull=True)
 
 
 def public():
-    return Practice.objects.published().filter(visibility=Practice.Visibility.PUBLIC)
+    return published().filter(visibility=Practice.Visibility.PUBLIC)
 
 
-def matches(text: str) -> int:
-    return search.matching(public(), search.parse(text)).count()
+def facet_values(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """Every (URL parameter, value) each practice would be found under, as the list's facets
+    name them (observatoire/practices/facets.py)."""
+    values: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    wanted = set(ids)
+    for pk, category, year in published().values_list("pk", "category__slug", "published_year"):
+        if pk in wanted:
+            if category:
+                values[pk].add(("categorie", category))
+            if year:
+                values[pk].add(("annee", str(year)))
+    themes = Practice.themes.through.objects.values_list("practice_id", "theme__slug")
+    for pk, theme in themes.iterator(chunk_size=5000):
+        if pk in wanted and theme:
+            values[pk].add(("theme", theme))
+    cooperatives = Practice.cooperatives.through.objects.values_list(
+        "practice_id",
+        "cooperative__family",
+        "cooperative__headcount",
+        "cooperative__sector__code",
+        "cooperative__union__slug",
+        "cooperative__departement__region__code",
+    )
+    for pk, *fields in cooperatives.iterator(chunk_size=5000):
+        if pk in wanted:
+            for param, value in zip(FACET_FIELDS, fields, strict=True):
+                if value:
+                    values[pk].add((param, str(value)))
+    return {pk: sorted(pairs) for pk, pairs in values.items()}
 
 
-def urls() -> list[tuple[str, str, str]]:
-    counts = {word: matches(word) for word in NARROW_CANDIDATES}
-    narrow = min((w for w in counts if counts[w] > 0), key=lambda w: abs(counts[w] - NARROW_TARGET))
-    detail = public().filter(slug__regex=GENERATED_SLUG).order_by("-published_at", "-pk").first()
-    facets = public().filter(themes__slug="gouvernance", cooperatives__family="scop").distinct()
-    # The floor is measured first and last: a difference shows the machine was busy meanwhile.
-    return [
-        ("floor_first", "/banc/plancher/", ""),
-        ("home", "/", ""),
-        ("list_facets", "/pratiques/?theme=gouvernance&forme=scop", str(facets.count())),
-        ("search_narrow", f"/pratiques/?q={narrow}", str(counts[narrow])),
-        ("search_broad", f"/pratiques/?q={BROAD_QUERY}", str(matches(BROAD_QUERY))),
-        ("detail", detail.get_absolute_url(), ""),
-        ("floor", "/banc/plancher/", ""),
+def some_facets(rng: random.Random, pairs: list[tuple[str, str]], most: int):
+    """One value of one to ``most`` different facets among a practice's own."""
+    by_param: dict[str, list[str]] = defaultdict(list)
+    for param, value in pairs:
+        by_param[param].append(value)
+    params = rng.sample(sorted(by_param), min(len(by_param), rng.randint(1, most)))
+    return [(param, rng.choice(by_param[param])) for param in params]
+
+
+def title_words(title: str) -> list[str]:
+    return [word for word in WORD.findall(title.lower()) if word not in STOP]
+
+
+def url(params: list[tuple[str, str]]) -> str:
+    return f"{LIST_PATH}?{urlencode(params)}"
+
+
+def distinct(rng: random.Random, wanted: int, make) -> list[str]:
+    """Up to ``wanted`` distinct URLs from ``make()``, giving up after many repeats."""
+    found: dict[str, None] = {}
+    tries = 0
+    while len(found) < wanted and tries < wanted * 20:
+        tries += 1
+        made = make()
+        if made:
+            found[made] = None
+    return list(found)
+
+
+def write_urls(directory: Path) -> None:
+    rng = random.Random(SEED)
+    directory.mkdir(parents=True, exist_ok=True)
+    visible = list(public().filter(slug__regex=GENERATED_SLUG).values_list("pk", "slug", "title"))
+    everything = list(published().filter(slug__regex=GENERATED_SLUG).values_list("slug", flat=True))
+    if not visible:
+        sys.exit("aucune pratique générée publiée et publique : lancer generatedata")
+    files: dict[str, list[str]] = {}
+    # Practice pages: public ones for visitors; members also see members-only practices.
+    public_slugs = [slug for _pk, slug, _title in visible]
+    files["detail-visitor"] = [
+        f"/pratiques/{slug}/" for slug in rng.sample(public_slugs, min(DETAIL_URLS, len(visible)))
     ]
+    files["detail-member"] = [
+        f"/pratiques/{slug}/" for slug in rng.sample(everything, min(DETAIL_URLS, len(everything)))
+    ]
+    # Lists and searches: built from public practices, so that none is empty, for anybody.
+    sampled = rng.sample(visible, min(len(visible), 4 * (LIST_URLS + SEARCH_URLS)))
+    facets = facet_values([pk for pk, _slug, _title in sampled])
+    with_facets = [pk for pk, _slug, _title in sampled if facets.get(pk)]
+    files["list-visitor"] = distinct(
+        rng, LIST_URLS, lambda: url(some_facets(rng, facets[rng.choice(with_facets)], 3))
+    )
+    frequency = Counter(word for _pk, _slug, title in visible for word in set(title_words(title)))
+    frequent = [word for word, _n in frequency.most_common(FREQUENT_WORDS)]
+
+    def search() -> str:
+        pk, _slug, title = rng.choice(sampled)
+        if rng.random() < 1 / 3:
+            query = rng.choice(frequent)  # broad: thousands of practices
+        else:
+            candidates = title_words(title)
+            if not candidates:
+                return ""
+            count = min(len(candidates), rng.randint(1, 3))
+            start = rng.randrange(len(candidates) - count + 1)
+            query = " ".join(candidates[start : start + count])  # narrower, as people type
+        params = [("q", query)]
+        if rng.random() < 0.5 and facets.get(pk):
+            params += some_facets(rng, facets[pk], 1)
+        return url(params)
+
+    files["search-visitor"] = distinct(rng, SEARCH_URLS, search)
+    # The same lists and searches for members: only who asks differs.
+    files["list-member"] = files["list-visitor"]
+    files["search-member"] = files["search-visitor"]
+    # Broad queries, alone: the historic « cooperative » (in most practices' text) and the most
+    # frequent title words.
+    broad = ["cooperative", *[word for word in frequent if word != "cooperative"]]
+    files["search-broad"] = [url([("q", word)]) for word in broad[:BROAD_WORDS]]
+    files["floor"] = ["/banc/plancher/"]
+    lines = []
+    for name, paths in files.items():
+        (directory / f"{name}.txt").write_text("".join(f"{path}\n" for path in paths))
+        lines.append(f"{name}={len(paths)}")
+    (directory / "summary.txt").write_text(" ".join(lines) + "\n")
+    print(" ".join(lines))
+
+
+def members(count: int, seed: int) -> list[str]:
+    emails = list(
+        User.objects.filter(
+            email__endswith=f"@{EMAIL_DOMAIN}", is_active=True, role=Role.MEMBER
+        ).values_list("email", flat=True)
+    )
+    return random.Random(seed).sample(emails, min(count, len(emails)))
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["count"]:
+    command = sys.argv[1:2]
+    if command == ["count"]:
         print(Practice.objects.filter(slug__regex=GENERATED_SLUG).count())
-    elif sys.argv[1:] == ["urls"]:
-        for row in urls():
-            print("\t".join(row))
+    elif command == ["urls"] and len(sys.argv) == 3:
+        write_urls(Path(sys.argv[2]))
+    elif command == ["members"] and len(sys.argv) == 4:
+        print("\n".join(members(int(sys.argv[2]), int(sys.argv[3]))))
     else:
-        sys.exit("usage: pages.py count|urls")
+        sys.exit("usage: pages.py count | urls DIR | members N SEED")

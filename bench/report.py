@@ -1,10 +1,11 @@
-"""Write bench/RESULTS.md from the lines bench/run.sh collected in bench/out/results.txt.
+"""Write the benchmark's report from what bench/run.sh collected in bench/out/.
 
-Each page's throughput is compared with the floor measured in the same run, on the same
-database, so that the ratios do not depend on the machine.
+``results.txt`` holds one line per mix (database, cache mode, page kind, visitor or member) and
+one per stream of writes; ``run-info.txt`` the commit measured and the run's settings. Each mix's
+throughput is compared with the floor measured in the same run (same database, same cache mode,
+same server), so that the ratios do not depend on the machine.
 """
 
-import datetime
 import os
 import platform
 import sqlite3
@@ -12,51 +13,95 @@ import subprocess
 import sys
 from pathlib import Path
 
-PAGES = {
+MIXES = {
     "floor_first": "Plancher, mesuré en premier",
-    "home": "Accueil",
-    "list_facets": "Liste, deux facettes",
-    "search_narrow": "Recherche étroite",
-    "search_broad": "Recherche large",
     "detail": "Fiche pratique",
-    "floor": "Plancher (sans base), mesuré en dernier",
+    "list": "Liste, une à trois facettes",
+    "search": "Recherche, avec ou sans facette",
+    "search_broad": "Recherche large, sans facette",
+    "floor": "Plancher, mesuré en dernier",
 }
-# (pages, minimum ratio to the floor)
-RATIO_TARGETS = [(["detail"], 0.5), (["list_facets", "search_narrow", "search_broad"], 0.25)]
-BROAD_P95_MS = 100.0
+WHO = {"visitor": "visiteur", "member": "membre"}
+# (mix, minimum ratio to the floor with the cache on, with every cache off)
+RATIO_TARGETS = [("detail", 0.3, 0.25), ("list", 0.1, 0.08), ("search", 0.05, 0.04)]
+BROAD_P95_MS = 300.0
+FLOOR_SPREAD_TOLERATED = 0.15  # first and last floors further apart: a busy machine
+ERRORS_TOLERATED = 0.01  # above this share of failed requests a mix proves nothing
 DATABASE_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+CACHE_NAMES = {"on": "cache actif", "off": "tous caches coupés"}
+BACKENDS = {
+    "redis": "Redis (cache et sessions)",
+    "database": "cache en base de données",
+    "none": "`DJANGO_CACHE=none` : aucun cache, sessions en base",
+}
+FULL_SIZES = "seed=42 practices=50000 cooperatives=10000 people=100000"
+
+Row = dict[str, str]
 
 
-def read_results(path: Path) -> dict[str, dict[str, dict[str, str]]]:
-    results: dict[str, dict[str, dict[str, str]]] = {}
+def parse(line: str) -> Row:
+    return dict(item.split("=", 1) for item in line.split() if "=" in item)
+
+
+def read_results(path: Path) -> dict[str, dict[str, dict[str, Row]]]:
+    """{database: {cache mode: {"mix/who" or "writes": row}}}, in the order measured."""
+    results: dict[str, dict[str, dict[str, Row]]] = {}
     for line in path.read_text().splitlines():
-        fields = dict(item.split("=", 1) for item in line.split())
-        results.setdefault(fields["db"], {})[fields["page"]] = fields
+        row = parse(line)
+        key = "writes" if row["mix"] == "writes" else f"{row['mix']}/{row['who']}"
+        results.setdefault(row["db"], {}).setdefault(row["cache"], {})[key] = row
     return results
 
 
-def rate(row: dict[str, str]) -> float:
-    if "requests" not in row:
+def rate(row: Row | None) -> float:
+    if row is None or "requests" not in row:
         return 0.0
     return int(row["requests"]) / (int(row["duration_us"]) / 1e6)
 
 
-def ms(row: dict[str, str], key: str) -> float:
-    """A latency in ms; a page that failed or never answered counts as infinitely slow."""
-    if "requests" not in row or int(row["requests"]) == 0:
+def errors(row: Row) -> int:
+    if "failed" in row:
+        return -1
+    return int(row["non_200"]) + int(row["socket_errors"])
+
+
+def reliable(row: Row | None) -> bool:
+    if row is None or "requests" not in row or int(row["requests"]) == 0:
+        return False
+    return errors(row) <= ERRORS_TOLERATED * int(row["requests"])
+
+
+def ms(row: Row | None, key: str) -> float:
+    """A latency in ms; a mix that failed or never answered counts as infinitely slow."""
+    if row is None or "requests" not in row or int(row["requests"]) == 0:
         return float("inf")
     return int(row[key]) / 1000
 
 
-def shown(value: float) -> str:
-    return "—" if value == float("inf") else f"{value:.1f}"
+def shown(value: float, digits: int = 1) -> str:
+    return "—" if value == float("inf") else f"{value:.{digits}f}"
 
 
-def cache_backend() -> str:
-    if os.environ.get("DJANGO_CACHE") == "none":
-        return "aucun (chaque requête calculée en entier, `make bench-uncached`)"
-    url = os.environ.get("REDIS_URL")
-    return f"Redis ({url})" if url else "base de données"
+def floor_spread(rows: dict[str, Row]) -> float:
+    """How far apart the first and last floors are, relative to their mean."""
+    first, last = (rate(rows.get(f"{name}/visitor")) for name in ("floor_first", "floor"))
+    return abs(first - last) / ((first + last) / 2) if first and last else 0.0
+
+
+def floor_rate(rows: dict[str, Row]) -> float:
+    floors = [rate(rows.get(f"{name}/visitor")) for name in ("floor_first", "floor")]
+    floors = [value for value in floors if value > 0]
+    return sum(floors) / len(floors) if floors else 0.0
+
+
+def verdict(ok: bool, row: Row | None) -> str:
+    if not reliable(row):
+        return "**non mesuré** (erreurs)"
+    return "atteint" if ok else "**non atteint**"
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], capture_output=True, text=True).stdout.strip()
 
 
 def machine() -> list[str]:
@@ -76,15 +121,7 @@ def machine() -> list[str]:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         postgres = "?"
-
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], capture_output=True, text=True).stdout.strip()
-
-    changed = git("status", "--porcelain", "--untracked-files=no")
     return [
-        f"- Date : {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        f"- Code : commit {git('rev-parse', '--short', 'HEAD')}"
-        + (" avec des modifications non commitées" if changed else ""),
         f"- Machine : {os.cpu_count()} cœurs (`nproc`), {cpu}, "
         f"{memory_kb / 1024 / 1024:.1f} Gio de mémoire, {platform.system()} {platform.release()}",
         f"- Logiciels : Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
@@ -92,89 +129,179 @@ def machine() -> list[str]:
     ]
 
 
-def database_section(db: str, pages: dict[str, dict[str, str]], out: Path) -> list[str]:
-    # The floor is measured before and after the pages: their mean is the reference.
-    floors = [rate(pages[name]) for name in ("floor_first", "floor") if name in pages]
-    floor = sum(floors) / len(floors)
+def code(info: list[str]) -> list[str]:
+    """The commit measured, and a loud warning when the code was not that commit."""
+    states = [parse(line) for line in info if "commit=" in line]
+    commits = sorted({state["commit"] for state in states})
+    dirty = max((int(state["dirty_files"]) for state in states), default=0)
+    lines = [f"- Code mesuré : commit {', '.join(commits) or '?'}"]
+    if dirty or len(commits) > 1:
+        lines = [
+            "> **ATTENTION : mesure faite sur du code non commité**"
+            + (
+                f" ({dirty} fichiers de `observatoire/`, `templates/` ou `static/` différaient du "
+                "commit)"
+                if dirty
+                else ""
+            )
+            + (" ; le commit a changé pendant la mesure" if len(commits) > 1 else "")
+            + ". Ces chiffres ne valent pour aucun commit.",
+            "",
+            *lines,
+        ]
+    return lines
+
+
+def mix_table(rows: dict[str, Row]) -> list[str]:
+    floor = floor_rate(rows)
+    lines = [
+        "| Mélange | Client | URL distinctes | Clients | req/s | p50 (ms) | p95 (ms) | p99 (ms) "
+        "| Erreurs | req/s ÷ plancher | Charge |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    for key, row in rows.items():
+        if key == "writes":
+            continue
+        label = MIXES.get(row["mix"], row["mix"])
+        if "failed" in row:
+            lines.append(
+                f"| {label} | {WHO[row['who']]} | {row['urls']} | | | | | "
+                f"| non mesuré : réponse {row['failed']} (000 : délai dépassé) | | |"
+            )
+            continue
+        failed = errors(row)
+        detail = f" ({row['statuses']})" if row.get("statuses", "-") != "-" else ""
+        ratio = rate(row) / floor if floor else 0.0
+        lines.append(
+            f"| {label} | {WHO[row['who']]} | {row['urls']} | {row['connections']} "
+            f"| {rate(row):.1f} | {shown(ms(row, 'p50_us'))} | {shown(ms(row, 'p95_us'))} "
+            f"| {shown(ms(row, 'p99_us'))} | {failed}{detail} | {ratio:.3f} | {row['load']} |"
+        )
+    return lines
+
+
+def writes_line(row: Row | None) -> list[str]:
+    if row is None:
+        return ["Écritures pendant la mesure : aucune (flux non lancé).", ""]
+    seconds = float(row.get("seconds", "0") or 0)
+    done = int(row.get("writes", 0))
+    per_action = ", ".join(
+        f"{action} {row.get(f'{action}_ok', 0)} réussies / "
+        f"{row.get(f'{action}_failed', 0)} échouées"
+        for action in ("comment", "bookmark", "draft")
+    )
+    statuses = ", ".join(f"{key} : {value}" for key, value in row.items() if "_status_" in key)
+    return [
+        f"Écritures pendant la mesure (membres connectés, HTTP, jetons CSRF) : {done} en "
+        f"{seconds:.0f} s ({done / seconds if seconds else 0:.2f}/s pour "
+        f"{row.get('rate_wanted', '?')}/s voulues), **{row.get('ok', 0)} réussies, "
+        f"{row.get('failed', 0)} échouées** ; {per_action} ; durée p50 {row.get('p50_ms')} ms, "
+        f"p95 {row.get('p95_ms')} ms ; connexions : {row.get('login_ok', 0)} réussies, "
+        f"{row.get('login_failed', 0)} échouées"
+        + (f" ; échecs par statut : {statuses}" if statuses else "")
+        + ".",
+        "",
+    ]
+
+
+def targets(modes: dict[str, dict[str, Row]]) -> list[str]:
+    columns = [mode for mode in ("on", "off") if mode in modes]
+    lines = [
+        "| Objectif | " + " | ".join(CACHE_NAMES[mode] for mode in columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+    for mix, on, off in RATIO_TARGETS:
+        for who in WHO:
+            cells = []
+            for mode in columns:
+                rows = modes[mode]
+                row = rows.get(f"{mix}/{who}")
+                floor = floor_rate(rows)
+                ratio = rate(row) / floor if floor else 0.0
+                minimum = on if mode == "on" else off
+                cells.append(f"{ratio:.3f} ≥ {minimum} : {verdict(ratio >= minimum, row)}")
+            lines.append(f"| {MIXES[mix]}, {WHO[who]} | " + " | ".join(cells) + " |")
+    cells = []
+    for mode in columns:
+        row = modes[mode].get("search_broad/visitor")
+        p95 = ms(row, "p95_us")
+        cells.append(f"{shown(p95, 0)} ms : {verdict(p95 <= BROAD_P95_MS, row)}")
+    lines.append(
+        f"| Recherche large, p95 ≤ {BROAD_P95_MS:.0f} ms à 8 clients | " + " | ".join(cells) + " |"
+    )
+    for mix, _on, _off in RATIO_TARGETS:
+        cells = []
+        for mode in columns:
+            visitor = modes[mode].get(f"{mix}/visitor")
+            member = modes[mode].get(f"{mix}/member")
+            ratio = rate(member) / rate(visitor) if rate(visitor) else 0.0
+            ok = reliable(visitor) and rate(member) >= rate(visitor)
+            cells.append(f"membre ÷ visiteur {ratio:.2f} : {verdict(ok, member)}")
+        lines.append(
+            f"| {MIXES[mix]} : membres au moins aussi rapides que les visiteurs | "
+            + " | ".join(cells)
+            + " |"
+        )
+    return lines + [""]
+
+
+def database_section(db: str, modes: dict[str, dict[str, Row]], out: Path) -> list[str]:
     lines = [f"## {DATABASE_NAMES.get(db, db)}", ""]
     marker = out / f"generated-{db}"
     if marker.exists():
         wanted, seconds = marker.read_text().split("\n")[:2]
         lines += [f"Données : {wanted} ; génération : {seconds} s (dernière génération).", ""]
-    lines += [
-        "| Page | Chemin | Résultats | Octets | Seule (ms) | req/s | p50 (ms) | p95 (ms) "
-        "| p99 (ms) | req/s ÷ plancher | Erreurs | Charge |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for name, label in PAGES.items():
-        row = pages.get(name)
-        if row is None:
-            continue
-        if "failed" in row:
-            errors = f"réponse {row['failed']} (délai dépassé si 000)"
-        else:
-            errors = str(int(row["non_2xx"]) + int(row["socket_errors"]))
-        lines.append(
-            f"| {label} | `{row['path']}` | {row['matches'] or ''} | {row['bytes']} "
-            f"| {float(row['single_s']) * 1000:.0f} | {rate(row):.1f} "
-            f"| {shown(ms(row, 'p50_us'))} | {shown(ms(row, 'p95_us'))} "
-            f"| {shown(ms(row, 'p99_us'))} | {rate(row) / floor:.3f} | {errors} "
-            f"| {row.get('load', '')} |"
-        )
-    lines += ["", "| Objectif | Mesure | Atteint ? |", "|---|---|---|"]
-    for names, minimum in RATIO_TARGETS:
-        for name in names:
-            ratio = rate(pages[name]) / floor
-            lines.append(
-                f"| {PAGES[name]} ≥ {minimum} × plancher | {ratio:.3f} × "
-                f"| {'atteint' if ratio >= minimum else '**non atteint**'} |"
-            )
-    if db == "postgres":
-        p95 = ms(pages["search_broad"], "p95_us")
-        lines.append(
-            f"| Recherche large : p95 ≤ {BROAD_P95_MS:.0f} ms à 8 clients | "
-            f"{shown(p95)} ms "
-            f"| {'atteint' if p95 <= BROAD_P95_MS else '**non atteint**'} |"
-        )
-    return lines + [""]
+    for mode, rows in modes.items():
+        backend = next(iter(rows.values())).get("backend", "")
+        lines += [f"### {CACHE_NAMES.get(mode, mode)} — {BACKENDS.get(backend, backend)}", ""]
+        lines += mix_table(rows) + [""]
+        if floor_spread(rows) > FLOOR_SPREAD_TOLERATED:
+            lines += [
+                f"> **Plancher instable** : le premier et le dernier diffèrent de "
+                f"{floor_spread(rows):.0%} ; la machine était occupée par ailleurs pendant la "
+                "mesure, les rapports au plancher sont peu sûrs.",
+                "",
+            ]
+        lines += writes_line(rows.get("writes"))
+    lines += [f"### Objectifs, {DATABASE_NAMES.get(db, db)}", ""] + targets(modes)
+    return lines
 
 
 def main(out: Path) -> None:
     results = read_results(out / "results.txt")
-    load = {
-        key: os.environ.get(f"BENCH_{key.upper()}", default)
-        for key, default in [
-            ("connections", "8"),
-            ("threads", "2"),
-            ("duration", "15s"),
-            ("warmup", "3s"),
-            ("workers", str(2 * (os.cpu_count() or 1))),
-        ]
-    }
+    info_lines = (out / "run-info.txt").read_text().splitlines()
+    info: Row = {}
+    for line in info_lines:
+        info.update(parse(line))
+    sizes = next(line.removeprefix("sizes=") for line in info_lines if line.startswith("sizes="))
     lines = [
         "# Banc d'essai — résultats",
         "",
         "Écrit par `bench/report.py` à la fin de `make bench` (équivalent : `bash bench/run.sh`). "
         "Ne pas modifier à la main : relancer le banc. Méthode : bench/README.md.",
         "",
+        *code(info_lines),
+        f"- Mesure : du {info.get('started', '?')} au {info.get('ended', '?')} (UTC)",
         *machine(),
-        f"- Cache : {cache_backend()} ; après la première requête, les pages sont servies "
-        "depuis les fragments en cache (la colonne « Seule » montre une requête isolée)\n"
-        f"- Serveur : gunicorn, {load['workers']} workers synchrones, DEBUG désactivé, "
-        "tous les middlewares du site ; charge : wrk sur 127.0.0.1, même machine.",
-        f"- Charge : `wrk -c {load['connections']} -t {load['threads']} -d {load['duration']}` "
-        f"par page, après {load['warmup']} de chauffe ; percentiles exacts par le script Lua "
-        "`bench/percentiles.lua`.",
-        "- Visiteur anonyme : seules les pratiques publiées et publiques sont visibles.",
-        "- « Seule » : durée d'une requête isolée (curl, serveur au repos) avant la charge ; "
-        "« — » : aucune réponse complète pendant la mesure. Plancher de référence : moyenne du "
-        "plancher mesuré en premier et en dernier. « Charge » : charge moyenne de la machine "
-        "(1 min) à la fin de la mesure ; au-delà de 2 sur 2 cœurs, d'autres processus "
+        f"- Données : {sizes}"
+        + ("" if sizes == FULL_SIZES else " — **petit jeu de données : essai du banc seulement**"),
+        f"- Serveur : gunicorn, {info.get('workers')} workers synchrones, DEBUG désactivé, "
+        "tous les middlewares du site ; wrk sur 127.0.0.1, même machine.",
+        f"- Charge : par mélange, {info.get('warmup')} de chauffe puis "
+        f"`wrk -t {info.get('threads')} -c {info.get('connections')} "
+        f"-d {info.get('duration')}` (8 clients pour la recherche large) ; "
+        "chaque requête tire au hasard une URL du fichier du mélange "
+        "(`bench/mix.lua`) ; toute réponse autre que 200 compte comme erreur.",
+        f"- Écritures : {info.get('write_rate')}/s pendant toute la série de mesures "
+        "(`bench/writes.py`).",
+        "- Plancher de référence : moyenne des planchers mesurés en premier et en dernier, dans la "
+        "même série (même base, même mode de cache, même serveur). « Charge » : charge moyenne de "
+        "la machine (1 min) à la fin du mélange ; au-delà du nombre de cœurs, d'autres processus "
         "prenaient du processeur.",
         "",
     ]
-    for db, pages in results.items():
-        lines += database_section(db, pages, out)
+    for db, modes in results.items():
+        lines += database_section(db, modes, out)
     sys.stdout.write("\n".join(lines))
 
 

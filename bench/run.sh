@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Benchmark at scale (make bench): for SQLite then PostgreSQL, build a database of 50,000
-# practices, serve it with gunicorn as in production, load six pages with wrk on 127.0.0.1 and
-# write bench/RESULTS.md. See bench/README.md. Safe to re-run: data is only regenerated when the
-# seed or the sizes change.
+# Benchmark at scale (make bench): for SQLite then PostgreSQL, a database of 50,000 practices
+# served by gunicorn as in production; with the cache on, then every cache off, wrk loads a
+# realistic mix (thousands of distinct URLs per page kind, drawn at random, as a visitor and as a
+# signed-in member) while members write (comments, bookmarks, drafts) through HTTP; every mix is
+# compared with the floor measured in the same run. Writes bench/RESULTS.md (bench/out/ for a
+# partial, small or uncommitted run). See bench/README.md. Safe to re-run: data is only
+# regenerated when the seed or the sizes change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,36 +14,41 @@ SEED=${BENCH_SEED:-42}
 PRACTICES=${BENCH_PRACTICES:-50000}
 COOPERATIVES=${BENCH_COOPERATIVES:-10000}
 PEOPLE=${BENCH_PEOPLE:-100000}
-DURATION=${BENCH_DURATION:-15s}
-WARMUP=${BENCH_WARMUP:-3s}
+DURATION=${BENCH_DURATION:-20s}
+WARMUP=${BENCH_WARMUP:-5s}
 CONNECTIONS=${BENCH_CONNECTIONS:-8}
 THREADS=${BENCH_THREADS:-2}
 DATABASES=${BENCH_DATABASES:-"sqlite postgres"}
+CACHE_MODES=${BENCH_CACHES:-"on off"}
+WRITE_RATE=${BENCH_WRITE_RATE:-3}  # writes per second during the whole series of measures
 PORT=8001
+BASE=http://127.0.0.1:$PORT
 # A request slower than this is reported as failed instead of stopping the benchmark.
 REQUEST_TIMEOUT=${BENCH_REQUEST_TIMEOUT:-60}
 WORKERS=$((2 * $(nproc)))
 OUT=bench/out
 PG_ADMIN=(-h 127.0.0.1 -p 5432 -U postgres)
+# Page kinds measured as a visitor and as a member, between the two floors.
+KINDS="detail list search"
 
 export DJANGO_DEBUG=0
 export DJANGO_SECRET_KEY=bench-only-secret-key-not-for-production-0123456789abcdef
 export DJANGO_HTTPS=0  # plain HTTP on the loopback, no TLS to terminate
 export DJANGO_ALLOWED_HOSTS=127.0.0.1
 export DJANGO_BENCH_FLOOR=1
-# Cache and sessions in Redis, as a production site configures them (README); the database
-# cache stays the default when no Redis answers.
-# BENCH_CACHE=off measures the site with no cache at all, every request computed in full.
-RESULTS=bench/RESULTS.md
-if [[ "${BENCH_CACHE:-on}" == "off" ]]; then
-  export DJANGO_CACHE=none
-  RESULTS=bench/RESULTS-sans-cache.md
-elif redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-  export REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/1}
-  redis-cli -h 127.0.0.1 -p 6379 -n 1 flushdb >/dev/null
-fi
+# Every client of the benchmark is 127.0.0.1: a per-address limit on searches would answer 429 to
+# the mix instead of measuring it (0: no limit).
+export SEARCH_RATE_PER_MINUTE=0
 
 SERVER_PID=""
+WRITER_PID=""
+stop_writer() {
+  if [[ -n "$WRITER_PID" ]] && kill -0 "$WRITER_PID" 2>/dev/null; then
+    kill -TERM "$WRITER_PID"
+    wait "$WRITER_PID" 2>/dev/null || true
+  fi
+  WRITER_PID=""
+}
 stop_server() {
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill "$SERVER_PID"
@@ -48,7 +56,9 @@ stop_server() {
   fi
   SERVER_PID=""
 }
-trap stop_server EXIT
+trap 'stop_writer; stop_server' EXIT
+
+seconds_of() { local value=$1; value=${value%s}; echo "${value%.*}"; }
 
 database_url() {
   case "$1" in
@@ -70,6 +80,13 @@ ensure_postgres_database() {
       postgres | grep -q 1; then
     createdb "${PG_ADMIN[@]}" observatoire_bench
   fi
+}
+
+# The code measured: HEAD, and whether the application differs from it (tracked or not).
+code_state() {
+  local dirty
+  dirty=$(git status --porcelain --untracked-files=all -- observatoire templates static | wc -l)
+  echo "commit=$(git rev-parse --short HEAD) dirty_files=$dirty"
 }
 
 # Schema, reference data and generated data; the marker file remembers what was generated (and
@@ -97,12 +114,33 @@ prepare_database() {
   fi
 }
 
+# Cache on: Redis, as a production site configures it (cache and sessions), when it answers;
+# else the database cache, the default. Cache off: DJANGO_CACHE=none, every request computed in
+# full (sessions then live in the database). Either way the cache starts empty.
+configure_cache() {
+  unset REDIS_URL DJANGO_CACHE
+  if [[ $1 == off ]]; then
+    export DJANGO_CACHE=none
+  elif redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    export REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/1}
+    redis-cli -u "$REDIS_URL" flushdb >/dev/null
+  else
+    $PY manage.py shell -v 0 -c "from django.core.cache import cache; cache.clear()"
+  fi
+}
+
+cache_label() {
+  if [[ ${DJANGO_CACHE:-} == none ]]; then echo none
+  elif [[ -n ${REDIS_URL:-} ]]; then echo redis
+  else echo database; fi
+}
+
 start_server() {
   .venv/bin/gunicorn observatoire.wsgi -w "$WORKERS" -b "127.0.0.1:$PORT" \
-    --timeout "$((REQUEST_TIMEOUT + 30))" --log-level warning > "$OUT/gunicorn-$1.log" 2>&1 &
+    --timeout "$((REQUEST_TIMEOUT + 30))" --log-level warning >> "$OUT/gunicorn-$1.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 60); do
-    curl -sf -o /dev/null "http://127.0.0.1:$PORT/banc/plancher/" && return
+  for _ in $(seq 1 120); do
+    curl -sf -o /dev/null "$BASE/banc/plancher/" && return
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/gunicorn-$1.log"; exit 1; }
     sleep 0.5
   done
@@ -111,62 +149,132 @@ start_server() {
 }
 
 # Requests still queued when wrk stops keep the workers busy: wait until the floor answers
-# quickly again, so that a slow page does not slow down the next one.
+# quickly again, so that a slow mix does not slow down the next one.
 drain() {
   local deadline=$((SECONDS + 2 * REQUEST_TIMEOUT)) seconds
   while ((SECONDS < deadline)); do
-    seconds=$(curl -s -o /dev/null -w '%{time_total}' --max-time 5 \
-      "http://127.0.0.1:$PORT/banc/plancher/") || seconds=5
+    seconds=$(curl -s -o /dev/null -w '%{time_total}' --max-time 5 "$BASE/banc/plancher/") \
+      || seconds=5
     [[ ${seconds%%.*} == 0 ]] && return
     sleep 1
   done
 }
 
-# One page: check it answers 200 in time, warm up, then a bounded wrk run; one line per page.
+# One mix: a URL file, a visitor or a member. Check its first URL answers 200 to that client,
+# warm up, then a bounded wrk run drawing URLs at random (bench/mix.lua); one line of results.
 # wrk's timeout is raised so that slow answers count in the percentiles instead of being dropped.
 measure() {
-  local db=$1 name=$2 path=$3 matches=$4 url="http://127.0.0.1:$PORT$3" code seconds bytes line
-  read -r code seconds < <(curl -s -o "$OUT/$db-$name.html" -w '%{http_code} %{time_total}\n' \
-    --max-time "$REQUEST_TIMEOUT" "$url" || echo "000 $REQUEST_TIMEOUT")
-  bytes=$(stat -c %s "$OUT/$db-$name.html" 2>/dev/null || echo 0)
+  local mix=$1 who=$2 file=$3 connections=${4:-$CONNECTIONS} cookie="" code seconds line
+  local tag="$DB-$CACHE-$mix-$who" urls
+  [[ $who == member ]] && cookie=$MEMBER_COOKIE
+  urls=$(wc -l < "$file")
+  read -r code seconds < <(curl -s -o "$OUT/$tag.html" -w '%{http_code} %{time_total}\n' \
+    --max-time "$REQUEST_TIMEOUT" -H "Cookie: $cookie" "$BASE$(head -n 1 "$file")" \
+    || echo "000 $REQUEST_TIMEOUT")
   if [[ $code != 200 ]]; then
-    echo "   $name : $url répond $code après $seconds s, page non mesurée" >&2
-    printf 'db=%s page=%s path=%s matches=%s bytes=%s failed=%s single_s=%s\n' "$db" "$name" \
-      "$path" "$matches" "$bytes" "$code" "$seconds" >> "$OUT/results.txt"
-    # A worker is still busy with that request: start afresh for the next page.
-    stop_server
-    start_server "$db"
+    echo "   $mix ($who) : $(head -n 1 "$file") répond $code après $seconds s, non mesuré" >&2
+    printf 'db=%s cache=%s backend=%s mix=%s who=%s urls=%s failed=%s\n' "$DB" "$CACHE" \
+      "$(cache_label)" "$mix" "$who" "$urls" "$code" >> "$OUT/results.txt"
+    stop_server  # a worker may still be busy with that request: start afresh
+    start_server "$DB"
     return
   fi
-  wrk -t 1 -c 2 -d "$WARMUP" --timeout "${REQUEST_TIMEOUT}s" "$url" > /dev/null
-  wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" --timeout "${REQUEST_TIMEOUT}s" --latency \
-    -s bench/percentiles.lua "$url" > "$OUT/$db-$name.wrk"
-  line="$(grep '^BENCH ' "$OUT/$db-$name.wrk") load=$(cut -d ' ' -f 1 /proc/loadavg)"
+  BENCH_URLS=$file BENCH_COOKIE=$cookie wrk -t 1 -c 2 -d "$WARMUP" \
+    --timeout "${REQUEST_TIMEOUT}s" -s bench/mix.lua "$BASE" > /dev/null
+  BENCH_URLS=$file BENCH_COOKIE=$cookie wrk -t "$THREADS" -c "$connections" -d "$DURATION" \
+    --timeout "${REQUEST_TIMEOUT}s" --latency -s bench/mix.lua "$BASE" > "$OUT/$tag.wrk"
+  line="$(grep '^BENCH ' "$OUT/$tag.wrk") load=$(cut -d ' ' -f 1 /proc/loadavg)"
   drain
-  printf 'db=%s page=%s path=%s matches=%s bytes=%s single_s=%s %s\n' "$db" "$name" "$path" \
-    "$matches" "$bytes" "$seconds" "${line#BENCH }" >> "$OUT/results.txt"
-  echo "   $name (seule : $seconds s) ${line#BENCH }"
+  printf 'db=%s cache=%s backend=%s mix=%s who=%s urls=%s connections=%s %s\n' "$DB" "$CACHE" \
+    "$(cache_label)" "$mix" "$who" "$urls" "$connections" "${line#BENCH }" >> "$OUT/results.txt"
+  echo "   $mix ($who, $urls URL) ${line#BENCH }"
+}
+
+# The stream of writes, from before the first floor to after the last one. It signs in enough
+# members for its comments (bench/writes.py), then says it is ready.
+start_writer() {
+  local urls=$1 mixes per_mix planned members
+  mixes=$((3 + 2 * $(wc -w <<< "$KINDS")))
+  per_mix=$(($(seconds_of "$WARMUP") + $(seconds_of "$DURATION") + 5))
+  planned=$((mixes * per_mix))
+  # One write in six is a comment, eight comments per member.
+  members=$(( (planned * WRITE_RATE + 47) / 48 + 1 ))
+  rm -f "$OUT/$DB-$CACHE-writes.ready" "$OUT/$DB-$CACHE-writes.errors"
+  $PY bench/writes.py run "$BASE" --emails "$OUT/$DB-$CACHE-writers.txt" \
+    --practices "$urls/detail-member.txt" --rate "$WRITE_RATE" --members "$members" \
+    --max-seconds "$((3 * planned + 600))" --seed "$RANDOM" \
+    --out "$OUT/$DB-$CACHE-writes.txt" > "$OUT/$DB-$CACHE-writes.log" 2>&1 &
+  WRITER_PID=$!
+  for _ in $(seq 1 600); do
+    [[ -f "$OUT/$DB-$CACHE-writes.ready" ]] && {
+      echo "   écritures : $(cat "$OUT/$DB-$CACHE-writes.ready") membres connectés, $WRITE_RATE/s"
+      return
+    }
+    kill -0 "$WRITER_PID" 2>/dev/null || { cat "$OUT/$DB-$CACHE-writes.log"; exit 1; }
+    sleep 0.5
+  done
+  echo "les membres qui écrivent ne se connectent pas" >&2
+  exit 1
+}
+
+finish_writer() {
+  stop_writer
+  printf 'db=%s cache=%s backend=%s mix=writes %s\n' "$DB" "$CACHE" "$(cache_label)" \
+    "$(cat "$OUT/$DB-$CACHE-writes.txt")" >> "$OUT/results.txt"
+  echo "   écritures : $(cat "$OUT/$DB-$CACHE-writes.txt")"
 }
 
 ensure_wrk
 mkdir -p "$OUT"
 : > "$OUT/results.txt"
+{
+  echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ) $(code_state)"
+  echo "sizes=seed=$SEED practices=$PRACTICES cooperatives=$COOPERATIVES people=$PEOPLE"
+  echo "databases=${DATABASES// /,} caches=${CACHE_MODES// /,} duration=$DURATION warmup=$WARMUP"
+  echo "connections=$CONNECTIONS threads=$THREADS workers=$WORKERS write_rate=$WRITE_RATE"
+} > "$OUT/run-info.txt"
 DATABASE_URL=$(database_url sqlite) $PY manage.py collectstatic --no-input -v 0
-for db in $DATABASES; do
+for DB in $DATABASES; do
   export DATABASE_URL
-  DATABASE_URL=$(database_url "$db")
-  prepare_database "$db"
-  mapfile -t pages < <($PY bench/pages.py urls)
-  # Cold start: no cached counts or facets left by an earlier run (the cache lives in the base).
-  $PY manage.py shell -v 0 -c "from django.core.cache import cache; cache.clear()"
-  start_server "$db"
-  echo "== $db : $WORKERS workers gunicorn, wrk -t $THREADS -c $CONNECTIONS -d $DURATION"
-  for page in "${pages[@]}"; do
-    IFS=$'\t' read -r name path matches <<< "$page"
-    measure "$db" "$name" "$path" "$matches"
+  DATABASE_URL=$(database_url "$DB")
+  unset REDIS_URL DJANGO_CACHE
+  prepare_database "$DB"
+  URLS="$OUT/urls-$DB"
+  echo "== $DB : URL tirées : $($PY bench/pages.py urls "$URLS")"
+  for CACHE in $CACHE_MODES; do
+    configure_cache "$CACHE"
+    echo "== $DB, cache $CACHE ($(cache_label)) : $WORKERS workers gunicorn," \
+      "wrk -t $THREADS -c $CONNECTIONS -d $DURATION par mélange"
+    echo "$DB-$CACHE $(code_state)" >> "$OUT/run-info.txt"
+    start_server "$DB"
+    # Other members each run: nobody reaches the comment limit across runs within the hour.
+    $PY bench/pages.py members 400 "$RANDOM" > "$OUT/$DB-$CACHE-members.txt"
+    tail -n +2 "$OUT/$DB-$CACHE-members.txt" > "$OUT/$DB-$CACHE-writers.txt"
+    MEMBER_COOKIE=$($PY bench/writes.py login "$BASE" "$(head -n 1 "$OUT/$DB-$CACHE-members.txt")")
+    start_writer "$URLS"
+    # The floor first and last: a difference shows the machine was busy meanwhile.
+    measure floor_first visitor "$URLS/floor.txt"
+    for kind in $KINDS; do
+      measure "$kind" visitor "$URLS/$kind-visitor.txt"
+      measure "$kind" member "$URLS/$kind-member.txt"
+    done
+    measure search_broad visitor "$URLS/search-broad.txt" 8
+    measure floor visitor "$URLS/floor.txt"
+    finish_writer
+    stop_server
   done
-  stop_server
 done
-BENCH_CONNECTIONS=$CONNECTIONS BENCH_THREADS=$THREADS BENCH_DURATION=$DURATION \
-  BENCH_WARMUP=$WARMUP BENCH_WORKERS=$WORKERS $PY bench/report.py "$OUT" > "$RESULTS"
+echo "ended=$(date -u +%Y-%m-%dT%H:%M:%SZ) $(code_state)" >> "$OUT/run-info.txt"
+# Only a complete run at full size on committed code replaces bench/RESULTS.md.
+RESULTS=${BENCH_RESULTS:-}
+if [[ -z $RESULTS ]]; then
+  RESULTS=$OUT/RESULTS.md
+  if [[ "$PRACTICES/$COOPERATIVES/$PEOPLE" == 50000/10000/100000 && $DATABASES == *sqlite* \
+      && $DATABASES == *postgres* && $CACHE_MODES == *on* && $CACHE_MODES == *off* ]] \
+      && ! grep -q 'dirty_files=[1-9]' "$OUT/run-info.txt" \
+      && [[ $(grep -o 'commit=[0-9a-f]*' "$OUT/run-info.txt" | sort -u | wc -l) == 1 ]]; then
+    RESULTS=bench/RESULTS.md
+  fi
+fi
+$PY bench/report.py "$OUT" > "$RESULTS"
 echo "== $RESULTS écrit"
