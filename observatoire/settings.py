@@ -241,6 +241,8 @@ PRACTICES_PER_PAGE = env_int("PRACTICES_PER_PAGE", 20)
 SUBMISSIONS_PER_DAY = env_int("SUBMISSIONS_PER_DAY", 10)
 BENCH_FLOOR = env_bool("DJANGO_BENCH_FLOOR", False)
 SEARCH_QUERY_MAX_LENGTH = 200
+# Searches (list requests with a query) one address may make per minute; 0: no limit.
+SEARCH_RATE_PER_MINUTE = env_int("SEARCH_RATE_PER_MINUTE", 60)
 
 # Comments (community app): how long an author may edit, and how many a person may post per hour.
 COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 15)

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from observatoire.lib.cache import forget_listings
+from observatoire.lib.cache import forget_community
 from observatoire.network.models import Cooperative
 from observatoire.practices.models import Category, Practice, Theme
 
@@ -86,7 +86,7 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        forget_listings()  # visitors' cached practice page must show the change at once
+        forget_community(self.practice_id)  # its page shows the comment at once; no list does
 
     def get_absolute_url(self) -> str:
         return f"{self.practice.get_absolute_url()}#commentaire-{self.pk}"
@@ -184,11 +184,11 @@ class Adoption(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        forget_listings()
+        forget_community(self.practice_id, cooperative_pk=self.cooperative_id)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        forget_listings()
+        forget_community(self.practice_id, cooperative_pk=self.cooperative_id)
         return result
 
 

@@ -1,33 +1,203 @@
-"""Caching of what practices look like: a version token changed whenever a practice changes,
-and rendered fragments keyed by it, so that nothing cached is ever stale."""
+"""Caching keyed on what a page shows, invalidated per object.
+
+Each cached thing (a rendered fragment, a visitor's whole page) records the *versions* it was
+computed from: ``listing`` (what any list or count shows), ``practice:<pk>`` (a practice's own
+content, documents and status), ``practice:<pk>:community`` (its comments and adoptions),
+``cooperative:<pk>`` (a cooperative's adoptions), ``taxonomy`` (category and theme names). A write
+renews only the versions of what it changed; a cached entry whose recorded versions are no longer
+current is computed again. So a comment renews one practice's page, and a publication the lists,
+never every page.
+
+Two workers never compute the same entry at once: the first takes a short lock, the others wait
+for its result a bounded time (no dogpile). Visitors' whole pages also carry an ETag and a short
+``Cache-Control: public`` so that a reverse proxy may serve them; signed-in people's are private.
+"""
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
+from time import sleep
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import urlencode
 
-LISTING_VERSION_KEY = "practices:listing-version"
+LISTING = "listing"
+TAXONOMY = "taxonomy"
+FRAGMENT_SECONDS = 600
+# How long a reverse proxy or a browser may reuse a visitor's page without asking again.
+PUBLIC_MAX_AGE = 60
+# No dogpile: the lock outlives a slow render; the others wait at most WAIT_POLLS × POLL_SECONDS.
+LOCK_SECONDS = 30
+WAIT_POLLS = 40
+POLL_SECONDS = 0.05
+
+
+def practice_version(pk: int) -> str:
+    return f"practice:{pk}"
+
+
+def community_version(practice_pk: int) -> str:
+    return f"practice:{practice_pk}:community"
+
+
+def cooperative_version(pk: int) -> str:
+    return f"cooperative:{pk}"
+
+
+def _token() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def versions(names: Iterable[str]) -> dict[str, str]:
+    """The current token of each name, created when missing (so a lost token only invalidates)."""
+    keys = {f"version:{name}": name for name in names}
+    found = cache.get_many(list(keys))
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, _token(), None)
+        found.update(cache.get_many(missing))
+    # Without a cache (DJANGO_CACHE=none) nothing is kept: fresh tokens, never equal twice.
+    return {name: found.get(key) or _token() for key, name in keys.items()}
+
+
+def bump(*names: str) -> None:
+    """Renew these versions now, and again once the transaction commits: a page computed in
+    between from the old rows under the new token is thereby forgotten too."""
+    keys = [f"version:{name}" for name in names]
+    cache.set_many({key: _token() for key in keys}, None)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.set_many({key: _token() for key in keys}, None))
 
 
 def listing_version() -> str:
-    """The current token; cached counts are keyed by it, so they are never stale."""
-    version = cache.get(LISTING_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex[:12]
-        cache.set(LISTING_VERSION_KEY, version, None)
-    return version
+    """The token of everything lists and counts show."""
+    return versions([LISTING])[LISTING]
 
 
 def forget_listings() -> None:
-    cache.set(LISTING_VERSION_KEY, uuid.uuid4().hex[:12], None)
+    """Lists and counts changed (a publication, a synonym…); practice pages are untouched."""
+    bump(LISTING)
 
 
-FRAGMENT_SECONDS = 600
+def forget_taxonomy() -> None:
+    """A category, theme or tag changed: the lists and the pages that name it."""
+    bump(LISTING, TAXONOMY)
+
+
+def forget_community(practice_pk: int, *, cooperative_pk: int | None = None) -> None:
+    """A comment or an adoption: that practice's page (and the cooperative's), no list."""
+    names = [community_version(practice_pk)]
+    if cooperative_pk:
+        names.append(cooperative_version(cooperative_pk))
+    bump(*names)
+
+
+def forget_practice_content(*pks: int) -> None:
+    """A practice's page changed (documents, contact…) but not what its card shows."""
+    bump(*(practice_version(pk) for pk in pks if pk))
+
+
+def forget_deleted_practice(pk: int | None) -> None:
+    if pk:
+        bump(practice_version(pk), community_version(pk), LISTING)
+
+
+def _card(practice) -> tuple | None:
+    """What a list shows of a practice; None when no list shows it."""
+    if practice.status != "published" or practice.deleted_at is not None:
+        return None
+    published = practice.published_at.isoformat() if practice.published_at else ""
+    return (practice.visibility, practice.title, practice.summary, practice.category_id, published)
+
+
+def forget_practice(practice, *, index: str = "") -> None:
+    """A practice was saved (or reindexed, with ``index`` its search text): renew its page, and
+    the lists only when what they show of it changed: its publication, visibility, card fields,
+    or (``index``) the themes, cooperatives and words search finds it by.
+
+    The last listed state is remembered per practice; a draft never renews a list.
+    """
+    card = _card(practice)
+    digest = hashlib.sha256(repr((card, index)).encode()).hexdigest()[:24]
+    signature = digest if card is not None else "unlisted"
+    key = f"card:{practice.pk}:{'index' if index else 'fields'}"
+    previous = cache.get(key)
+    if previous is None:
+        # Unknown (new, or the cache lost it): only a practice once published may have been shown.
+        listed_change = card is not None or practice.published_at is not None
+    else:
+        listed_change = previous != signature
+    cache.set(key, signature, None)
+    if listed_change:
+        bump(practice_version(practice.pk), LISTING)
+    else:
+        bump(practice_version(practice.pk))
+
+
+# Recording, while something is computed, which versions it read.
+
+
+def depends_on(request, *names: str) -> None:
+    """Declare that what is being computed shows these objects; call it before reading them."""
+    stack = getattr(request, "_cache_versions", None)
+    if stack:
+        stack[-1].update(versions(names))
+
+
+def _record(request, found: dict[str, str]) -> None:
+    stack = getattr(request, "_cache_versions", None)
+    if stack:
+        stack[-1].update(found)
+
+
+def _computing(request, compute: Callable[[], Any], default: Iterable[str]):
+    """Run ``compute`` and return (its value, the versions it depended on)."""
+    stack = request.__dict__.setdefault("_cache_versions", [])
+    stack.append(versions(default) if default else {})
+    try:
+        value = compute()
+    finally:
+        recorded = stack.pop()
+    _record(request, recorded)  # the enclosing page depends on what its fragments did
+    return value, recorded
+
+
+def _is_current(recorded: dict[str, str]) -> bool:
+    return versions(recorded) == recorded
+
+
+def computed_once(key: str, is_fresh: Callable[[Any], bool], compute: Callable[[], Any]):
+    """The fresh cached value of ``key``, or ``compute()`` by one worker at a time.
+
+    ``compute`` stores its result itself. Whoever finds the lock taken waits a bounded time for
+    the other's result, then computes too rather than failing.
+    """
+    value = cache.get(key)
+    if value is not None and is_fresh(value):
+        return value
+    lock = f"{key}:lock"
+    if cache.add(lock, 1, LOCK_SECONDS):
+        try:
+            return compute()
+        finally:
+            cache.delete(lock)
+    for _attempt in range(WAIT_POLLS):
+        sleep(POLL_SECONDS)
+        released = cache.get(lock) is None  # before the value: it is stored before the release
+        value = cache.get(key)
+        if value is not None and is_fresh(value):
+            return value
+        if released:
+            break  # the other worker failed, or made nothing to share
+    return compute()
 
 
 def viewer_scope(user) -> str:
@@ -35,8 +205,17 @@ def viewer_scope(user) -> str:
     return "members" if user.is_authenticated and user.is_member else "public"
 
 
-def cached_fragment(request, kind: str, parts: tuple, render: Callable[[], object]):
-    """What ``render()`` returns, cached per data version, language, viewer scope and ``parts``.
+def cached_fragment(
+    request,
+    kind: str,
+    parts: tuple,
+    render: Callable[[], object],
+    *,
+    depends: Iterable[str] = (LISTING,),
+):
+    """What ``render()`` returns, cached per language, viewer scope and ``parts``, for as long as
+    the versions it depends on stay current: ``depends``, and those ``render`` declares with
+    ``depends_on``.
 
     Only what is the same for everyone of a scope may be cached this way: no names, no forms.
     """
@@ -44,57 +223,117 @@ def cached_fragment(request, kind: str, parts: tuple, render: Callable[[], objec
     key = ":".join(
         [
             "fragment",
-            listing_version(),
             translation.get_language() or "fr",
             viewer_scope(request.user),
             hashlib.sha256(signature).hexdigest()[:32],
         ]
     )
-    value = cache.get(key)
-    if value is None:
-        value = render()
-        cache.set(key, value, FRAGMENT_SECONDS)
+
+    def compute():
+        value, recorded = _computing(request, render, depends)
+        cache.set(key, (recorded, value), FRAGMENT_SECONDS)
+        return recorded, value
+
+    recorded, value = computed_once(key, lambda entry: _is_current(entry[0]), compute)
+    _record(request, recorded)
     return value
 
 
-def cache_page_for_visitors(view):
-    """Serve a page to anonymous visitors from the cache, until a practice changes.
+# Whole pages for visitors, and what reverse proxies may do with them.
 
-    Only for visitors without a session or pending message: their page holds nothing personal
-    (no name, no form token), so everyone with the same language sees the same bytes. Signed-in
-    people always get a freshly rendered page (from cached fragments).
+
+def is_personal(request) -> bool:
+    """A session or a pending message: the page may show a name, a form token, a notice."""
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "messages" in request.COOKIES
+        or request.method != "GET"
+    )
+
+
+def canonical_query(request, params: Iterable[str] | None) -> str:
+    """The query string as the view reads it: only ``params`` (all if None), no empty value,
+    in one order, so that equivalent addresses share one entry."""
+    wanted = None if params is None else set(params)
+    pairs = sorted(
+        (key, value)
+        for key, values in request.GET.lists()
+        if wanted is None or key in wanted
+        for value in values
+        if value.strip()
+    )
+    return urlencode(pairs)
+
+
+def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None):
+    """Serve a page to anonymous visitors from the cache while what it shows is unchanged.
+
+    The key is the path, the ``params`` the view reads (any other is ignored), the language and
+    whether htmx asks for a part; the entry holds the versions the page depended on (by default
+    ``listing``). Only pages without a session, a message or a form token are shared: they are
+    the same bytes for everyone, and are sent ``public`` with an ETag; anything personal is
+    ``private, no-cache``.
     """
+    if view is None:
+        return lambda function: cache_page_for_visitors(function, params=params)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        personal = (
-            settings.SESSION_COOKIE_NAME in request.COOKIES
-            or "messages" in request.COOKIES
-            or request.method != "GET"
+        if is_personal(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        language = translation.get_language() or "fr"
+        address = f"{request.path}?{canonical_query(request, params)}"
+        partial = request.headers.get("HX-Request", "")
+        signature = repr((address, partial)).encode()
+        key = f"page:{language}:{hashlib.sha256(signature).hexdigest()[:32]}"
+
+        def compute() -> dict:
+            response, recorded = _computing(request, lambda: view(request, *args, **kwargs), ())
+            if not recorded:
+                recorded = versions([LISTING])
+            if not _shareable(request, response):
+                return {"response": response}
+            etag_source = repr((sorted(recorded.items()), language, address, partial))
+            entry = {
+                "versions": recorded,
+                "etag": '"' + hashlib.sha256(etag_source.encode()).hexdigest()[:32] + '"',
+                "content": response.content,
+                "content_type": response["Content-Type"],
+            }
+            cache.set(key, entry, FRAGMENT_SECONDS)
+            return entry
+
+        entry = computed_once(
+            key, lambda found: "versions" in found and _is_current(found["versions"]), compute
         )
-        if personal:
-            return view(request, *args, **kwargs)
-        signature = repr((request.get_full_path(), request.headers.get("HX-Request"))).encode()
-        key = ":".join(
-            [
-                "page",
-                listing_version(),
-                translation.get_language() or "fr",
-                hashlib.sha256(signature).hexdigest()[:32],
-            ]
-        )
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        # A page that used the CSRF token carries a per-visitor secret: never shared.
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        ):
-            cache.set(key, (response.content, response["Content-Type"]), FRAGMENT_SECONDS)
+        if "response" in entry:
+            patch_cache_control(entry["response"], private=True, no_cache=True)
+            return entry["response"]
+        if entry["etag"] in _requested_etags(request):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(entry["content"], content_type=entry["content_type"])
+        response["ETag"] = entry["etag"]
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        patch_vary_headers(response, ("Cookie", "HX-Request"))
         return response
 
     return wrapped
+
+
+def _shareable(request, response) -> bool:
+    """Not a page that used the form token or sets a cookie: those are one visitor's own."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+    )
+
+
+def _requested_etags(request) -> set[str]:
+    header = request.headers.get("If-None-Match", "")
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}

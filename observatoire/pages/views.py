@@ -15,7 +15,7 @@ LATEST_COUNT = 6
 
 
 @require_GET
-@cache_page_for_visitors
+@cache_page_for_visitors(params=())
 def home(request: HttpRequest) -> HttpResponse:
     def render_sections() -> str:
         visible = Practice.objects.discoverable_by(request.user)
@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors
+@cache_page_for_visitors(params=())
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/about.html")
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
-from observatoire.lib.cache import forget_listings
+from observatoire.lib.cache import forget_practice_content, forget_taxonomy
 from observatoire.practices.models import (
     Attachment,
     Category,
@@ -20,21 +20,37 @@ from observatoire.practices.moderation import record_version
 from observatoire.practices.search import forget_synonyms
 
 
+class TaxonomyAdmin(admin.ModelAdmin):
+    """Lists, counts and practice pages name categories and themes: renew them on a change."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        forget_taxonomy()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        forget_taxonomy()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        forget_taxonomy()
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TaxonomyAdmin):
     list_display = ["name", "position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(TaxonomyAdmin):
     list_display = ["name", "category", "position"]
     list_filter = ["category"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(TaxonomyAdmin):
     search_fields = ["name"]
 
 
@@ -100,21 +116,22 @@ class AttachmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    # Practice pages are cached until a practice changes: a new title or a removed file too.
+    # A practice's page is cached until it changes: a new title or a removed file too.
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        forget_listings()
+        forget_practice_content(obj.practice_id)
 
     def delete_model(self, request, obj) -> None:
         obj.file.delete(save=False)
         super().delete_model(request, obj)
-        forget_listings()
+        forget_practice_content(obj.practice_id)
 
     def delete_queryset(self, request, queryset) -> None:
+        practice_ids = {attachment.practice_id for attachment in queryset}
         for attachment in queryset:
             attachment.file.delete(save=False)
         super().delete_queryset(request, queryset)
-        forget_listings()
+        forget_practice_content(*practice_ids)
 
 
 @admin.register(Practice)

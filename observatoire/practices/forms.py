@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.lib.abuse import HoneypotMixin, limit_message, recent
-from observatoire.lib.cache import forget_listings
+from observatoire.lib.cache import forget_practice_content
 from observatoire.lib.identifiers import normalise_siren, validate_siren
 from observatoire.network.models import Cooperative
 from observatoire.practices import uploads
@@ -378,7 +378,7 @@ class AttachmentsForm(forms.Form):
             attachment.practice = practice
             attachment.title = row["title"] or attachment.original_name[:200] or attachment.title
             attachment.save(update_fields=["practice", "title"])
-        forget_listings()
+        forget_practice_content(practice.pk)  # its page lists documents; no card does
 
     def kept_documents(self) -> list[dict]:
         """For a revision: the documents the practice would have, as ids and titles. Nothing is

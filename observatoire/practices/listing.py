@@ -1,27 +1,40 @@
 """The practice list: reading filters from the URL, searching, counting facets, paginating.
 
-Everything the list shows comes from the URL, so that any view of the list can be shared, and
-unknown or malformed values are dropped with a notice instead of failing.
+Everything the list shows comes from the URL, so that any view of the list can be shared.
+Unknown, empty or malformed parameters are dropped by a redirect to the clean address (with a
+notice for filters), and a query is cut to its first words, so that the cache is keyed on what
+the list shows (the parsed query, the filters, the sort, the page), never on the raw address.
+Searches are rate-limited per address.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.http import QueryDict
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from observatoire.accounts.backends import client_ip
+from observatoire.lib import abuse
 from observatoire.lib.cache import cached_fragment, listing_version, viewer_scope
 from observatoire.lib.text import fold, highlight, highlight_excerpt, mentions
 from observatoire.practices import search
 from observatoire.practices.facets import FACETS, choice_labels
 
 SORTS = {
-    "pertinence": (_("Pertinence"), ["-title_hit", "-relevance", "-published_at", "-pk"]),
+    "pertinence": (_("Pertinence"), search.RELEVANCE_ORDER),
     "recentes": (_("Les plus récentes"), ["-published_at", "-pk"]),
     "anciennes": (_("Les plus anciennes"), ["published_at", "pk"]),
     "titre": (_("Titre (A à Z)"), ["sort_title", "pk"]),
@@ -30,9 +43,14 @@ MAX_VALUES_PER_FACET = 20
 # Facets shown in French alphabetical order (« Île-de-France » among the I); the others keep
 # the order staff gave them (categories, themes) or the nomenclature's (sectors, sizes).
 ALPHABETICAL_FACETS = {"ur", "region"}
-# Counts are cached until a practice changes (search.forget_listings) or for this long.
+# Counts are cached until a list changes (lib.cache.forget_listings) or for this long.
 LISTING_CACHE_SECONDS = 600
 EXCERPT_FIELDS = ["summary", "context", "actions", "setup_steps", "results", "difficulties"]
+# The parameters a list reads; any other is dropped by a redirect.
+LIST_PARAMS = ("q", *(facet.param for facet in FACETS), "tri", "page")
+# The search engine keeps no more words than this; the page says so when it cuts a query.
+MAX_QUERY_WORDS = 12
+PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass
@@ -145,7 +163,7 @@ def read_filters(
 def search_box(params: QueryDict) -> dict[str, Any]:
     """What the search form shows again: the query and the filters kept as hidden fields."""
     return {
-        "query_text": " ".join(params.get("q", "").split())[: settings.SEARCH_QUERY_MAX_LENGTH],
+        "query_text": cut_query(params.get("q", ""))[0],
         "search_keep": [
             (key, value)
             for key, values in params.lists()
@@ -155,27 +173,172 @@ def search_box(params: QueryDict) -> dict[str, Any]:
     }
 
 
+def cut_query(text: str) -> tuple[str, bool]:
+    """The query as searched and shown: its first words, within the maximum length."""
+    all_words = text.split()
+    kept = " ".join(all_words[:MAX_QUERY_WORDS])
+    if len(kept) > settings.SEARCH_QUERY_MAX_LENGTH:
+        kept = kept[: settings.SEARCH_QUERY_MAX_LENGTH].rsplit(" ", 1)[0]
+    return kept, kept != " ".join(all_words)
+
+
+def facet_labels() -> dict[str, dict[str, str]]:
+    """choice_labels(), cached until a list changes (taxonomy edits renew the listing)."""
+    key = f"facet-labels:{translation.get_language()}:{listing_version()}"
+    labels = cache.get(key)
+    if labels is None:
+        labels = choice_labels()
+        cache.set(key, labels, LISTING_CACHE_SECONDS)
+    return labels
+
+
+def parsed_query(text: str) -> search.ParsedQuery:
+    """The parsed query, cached until a list changes: parsing reads the vocabulary."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    key = f"parsed-query:{listing_version()}:{digest}"
+    query = cache.get(key)
+    if query is None:
+        query = search.parse(text, settings.SEARCH_QUERY_MAX_LENGTH)
+        cache.set(key, query, LISTING_CACHE_SECONDS)
+    return query
+
+
+def clean_params(params: QueryDict) -> tuple[QueryDict, list[str], bool]:
+    """The parameters a list reads, valid and not empty; the filters left out; whether the
+    query was cut."""
+    clean = QueryDict(mutable=True)
+    text, was_cut = cut_query(params.get("q", ""))
+    if text:
+        clean["q"] = text
+    ignored: list[str] = []
+    if any(facet.param in params for facet in FACETS):
+        filters, ignored = read_filters(params, facet_labels())
+        for param, values in filters.items():
+            clean.setlist(param, values)
+        ignored = [value for value in ignored if not value.endswith(" : ")]  # empty values
+    sort = params.get("tri", "").strip()
+    if sort in SORTS:
+        clean["tri"] = sort
+    page = params.get("page", "").strip()
+    if PAGE_NUMBER.fullmatch(page) and int(page) > 1:
+        clean["page"] = str(int(page))
+    return clean, ignored, was_cut
+
+
+def clean_list_params(view):
+    """Redirect a list's address with unknown, empty, repeated or malformed parameters to its
+    clean address, saying which filters were ignored and whether the query was cut."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        clean, ignored, was_cut = clean_params(request.GET)
+        if sorted(_pairs(clean)) == sorted(_pairs(request.GET)):
+            return view(request, *args, **kwargs)
+        if ignored:
+            messages.warning(
+                request,
+                gettext("Ces filtres n'existent pas et ont été ignorés : %(filters)s")
+                % {"filters": ", ".join(ignored)},
+            )
+        if was_cut:
+            messages.info(
+                request,
+                gettext(
+                    "Votre recherche était trop longue : seuls ses %(count)d premiers mots "
+                    "sont cherchés."
+                )
+                % {"count": MAX_QUERY_WORDS},
+            )
+        encoded = clean.urlencode()
+        return HttpResponseRedirect(f"{request.path}?{encoded}" if encoded else request.path)
+
+    return wrapped
+
+
+def _pairs(params: QueryDict) -> list[tuple[str, str]]:
+    return [(key, value) for key, values in params.lists() for value in values]
+
+
+def limit_search_rate(view):
+    """At most SEARCH_RATE_PER_MINUTE searches a minute from one address (0: no limit); past
+    it, a French page with status 429 says when to try again."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        limit = settings.SEARCH_RATE_PER_MINUTE
+        if limit and "q" in request.GET:
+            key = f"search:{client_ip(request)}"
+            if not abuse.allow(key, limit, timedelta(minutes=1)):
+                return search_rate_limited(request, limit)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def search_rate_limited(request, limit: int):
+    response = render(
+        request,
+        "practices/search_rate_limited.html",
+        {"limit": limit, "seconds": 60},
+        status=429,
+    )
+    response["Retry-After"] = "60"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 def listing_html(request, base_queryset, *, fixed: dict[str, list[str]] | None = None) -> str:
-    """The rendered list with its facets, cached until a practice changes.
+    """The rendered list with its facets, cached until a list changes.
 
-    At 50,000 practices rendering twenty cards and their facets costs more than the queries;
-    the HTML depends only on the URL, the language and whether the viewer is a member.
+    At 50,000 practices rendering twenty cards and their facets costs more than the queries.
+    The key is what the list shows: the parsed query, the valid filters, the sort and the page
+    (with the language and whether the viewer is a member), never the address itself.
     """
-
-    def render() -> str:
-        listing = build_listing(request, base_queryset, fixed=fixed)
-        return render_to_string("includes/listing.html", {"listing": listing}, request=request)
-
-    return cached_fragment(request, "listing", (request.GET.urlencode(), fixed), render)
-
-
-def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None = None) -> Listing:
-    params = request.GET.copy()
-    labels = choice_labels()
+    params = request.GET
+    labels = facet_labels()
     filters, ignored = read_filters(params, labels)
     for param, values in (fixed or {}).items():
         filters[param] = values
-    query = search.parse(params.get("q", ""), settings.SEARCH_QUERY_MAX_LENGTH)
+    query = parsed_query(cut_query(params.get("q", ""))[0])
+    page = params.get("page", "").strip()
+    parts = (
+        query.text,
+        query.groups,
+        sorted(filters.items()),
+        _sort(params, query),
+        int(page) if PAGE_NUMBER.fullmatch(page) else 1,
+        ignored,
+    )
+
+    def render() -> str:
+        listing = build_listing(request, base_queryset, fixed=fixed, labels=labels, query=query)
+        return render_to_string("includes/listing.html", {"listing": listing}, request=request)
+
+    return cached_fragment(request, "listing", parts, render)
+
+
+def _sort(params: QueryDict, query: search.ParsedQuery) -> str:
+    sort = params.get("tri", "")
+    if sort not in SORTS or (sort == "pertinence" and query.is_empty):
+        sort = "recentes" if query.is_empty else "pertinence"
+    return sort
+
+
+def build_listing(
+    request,
+    base_queryset,
+    *,
+    fixed: dict[str, list[str]] | None = None,
+    labels: dict[str, dict[str, str]] | None = None,
+    query: search.ParsedQuery | None = None,
+) -> Listing:
+    params = request.GET.copy()
+    labels = labels if labels is not None else facet_labels()
+    filters, ignored = read_filters(params, labels)
+    for param, values in (fixed or {}).items():
+        filters[param] = values
+    if query is None:
+        query = parsed_query(cut_query(params.get("q", ""))[0])
 
     cache_key = _cache_key(request.user, filters, query)
     cached = cache.get(cache_key)
@@ -189,9 +352,7 @@ def build_listing(request, base_queryset, *, fixed: dict[str, list[str]] | None 
         results = matched
     results = _filtered(results, filters)
 
-    sort = params.get("tri", "")
-    if sort not in SORTS or (sort == "pertinence" and query.is_empty):
-        sort = "recentes" if query.is_empty else "pertinence"
+    sort = _sort(params, query)
     page_results = results
     if sort == "pertinence":
         page_results = search.ranked(

@@ -7,7 +7,7 @@ shared content must remain whole.
 """
 
 from observatoire.accounts import personal_data
-from observatoire.lib.cache import forget_listings
+from observatoire.lib.cache import forget_practice_content
 from observatoire.practices.models import (
     Attachment,
     ModerationEvent,
@@ -34,11 +34,12 @@ def export_practices(user) -> list[dict]:
 def erase_practices(user) -> None:
     """The practices stay for the movement, without their author, nor the author's own
     address as their contact."""
-    Practice.objects.filter(contact_email__iexact=user.email).update(
-        contact_name="", contact_role="", contact_email=""
-    )
-    Practice.objects.filter(author=user).update(author=None)
-    forget_listings()
+    contact = Practice.objects.filter(contact_email__iexact=user.email)
+    authored = Practice.objects.filter(author=user)
+    touched = [*contact.values_list("pk", flat=True), *authored.values_list("pk", flat=True)]
+    contact.update(contact_name="", contact_role="", contact_email="")
+    authored.update(author=None)
+    forget_practice_content(*touched)  # their pages; no card shows a contact or an author
 
 
 def export_uploads(user) -> list[dict]:

@@ -10,12 +10,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
-from observatoire.lib.cache import cache_page_for_visitors, cached_fragment
+from observatoire.lib.cache import (
+    LISTING,
+    TAXONOMY,
+    cache_page_for_visitors,
+    cached_fragment,
+    community_version,
+    depends_on,
+    practice_version,
+)
 from observatoire.lib.pagination import paginate
 from observatoire.network.models import Cooperative
 from observatoire.practices import moderation, moderation_views, uploads
 from observatoire.practices.forms import AttachmentsForm, PracticeForm
-from observatoire.practices.listing import listing_html, search_box
+from observatoire.practices.listing import (
+    LIST_PARAMS,
+    clean_list_params,
+    limit_search_rate,
+    listing_html,
+    search_box,
+)
 from observatoire.practices.models import Attachment, Category, Practice, Theme
 from observatoire.practices.moderation import record_save
 
@@ -47,7 +61,9 @@ def get_practice_for(user, slug: str) -> Practice:
 
 
 @require_GET
-@cache_page_for_visitors
+@limit_search_rate
+@clean_list_params
+@cache_page_for_visitors(params=LIST_PARAMS)
 def practice_list(request: HtmxHttpRequest) -> HttpResponse:
     html = listing_html(request, Practice.objects.discoverable_by(request.user))
     if request.htmx:
@@ -58,7 +74,9 @@ def practice_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors
+@limit_search_rate
+@clean_list_params
+@cache_page_for_visitors(params=LIST_PARAMS)
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     html = listing_html(
@@ -77,7 +95,9 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors
+@limit_search_rate
+@clean_list_params
+@cache_page_for_visitors(params=LIST_PARAMS)
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theme = get_object_or_404(Theme.objects.select_related("category"), slug=slug)
     html = listing_html(
@@ -91,34 +111,42 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors
+@cache_page_for_visitors(params=())
 def category_list(request: HttpRequest) -> HttpResponse:
+    depends_on(request, LISTING)
     visible = Practice.objects.discoverable_by(request.user)
     categories = Category.objects.prefetch_related("themes").with_counts(visible)
     return render(request, "practices/category_list.html", {"categories": categories})
 
 
 @require_GET
-@cache_page_for_visitors
+@cache_page_for_visitors(params=())
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def render_practice() -> dict[str, str]:
+    """The practice's body and related practices are cached until that practice, one of those
+    related or a category's name changes; its comments and adoptions are rendered around them."""
+
+    def render_practice() -> dict:
         practice = get_practice_for(request.user, slug)  # a 404 is not cached
-        related = Practice.objects.discoverable_by(request.user).related_to(
-            practice, count=RELATED_COUNT
+        depends_on(request, practice_version(practice.pk))
+        related = list(
+            Practice.objects.discoverable_by(request.user).related_to(practice, count=RELATED_COUNT)
         )
+        depends_on(request, *(practice_version(other.pk) for other in related))
         body = render_to_string(
             "practices/practice_body.html", {"practice": practice}, request=request
         )
         # Apart from the body, so that the practice's community comes between the two.
         others = render_to_string("practices/related.html", {"related": related}, request=request)
         return {
+            "pk": practice.pk,
             "title": practice.title,
             "summary": practice.summary,
             "body": body,
             "related": others,
         }
 
-    page = cached_fragment(request, "practice", (slug,), render_practice)
+    page = cached_fragment(request, "practice", (slug,), render_practice, depends=(TAXONOMY,))
+    depends_on(request, community_version(page["pk"]))  # the comments and adoptions below
     return render(request, "practices/practice_detail.html", page)
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from observatoire.accounts.models import Role, User
-from observatoire.lib.cache import forget_listings
+from observatoire.lib.cache import forget_practice
 from observatoire.lib.mail import absolute_url, send_email
 from observatoire.notifications.notify import notify as notify_in_site
 from observatoire.practices.signals import practice_published
@@ -219,7 +219,7 @@ class ModerationMixin:
         if updated != 1:
             raise Conflict
         self.refresh_from_db()
-        forget_listings()
+        forget_practice(self)  # its page, and the lists it leaves
         log(self, by=by, action=Action.DELETED, message=message)
 
     @transaction.atomic
@@ -230,7 +230,7 @@ class ModerationMixin:
         if updated != 1:
             raise Conflict
         self.refresh_from_db()
-        forget_listings()
+        forget_practice(self)
         log(self, by=by, action=Action.UNDELETED)
 
     def _refuse_own(self, by) -> None:

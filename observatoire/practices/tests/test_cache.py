@@ -1,0 +1,256 @@
+"""What the cache keeps, and what makes it compute again: per object, never site-wide.
+
+Visitors' whole pages and everyone's fragments record the versions they were computed from
+(lib/cache.py); these tests check, through pages a person sees, that a write renews only what
+shows it, that pages carry HTTP validators, and that one computation serves many callers.
+"""
+
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from observatoire.community.models import Adoption, Bookmark, Follow
+from observatoire.community.tests.factories import make_comment
+from observatoire.lib import cache as page_cache
+from observatoire.lib.cache import listing_version
+from observatoire.practices.models import Practice
+from observatoire.practices.tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("practices:list")
+
+
+def queries_for(client, url: str, **headers) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+# Invalidation by object.
+
+
+def test_a_comment_on_one_practice_leaves_another_practice_page_cached(client, member):
+    first = make_practice(title="Première pratique")
+    second = make_practice(title="Seconde pratique")  # same category: first is « related »
+    client.get(second.get_absolute_url())
+    assert "Première pratique" in client.get(second.get_absolute_url()).content.decode()
+    make_comment(first, member, body="Un avis sur la première")
+    assert queries_for(client, second.get_absolute_url()) == 0
+
+
+def test_a_visitor_sees_a_new_comment_at_once(client, member):
+    practice = make_practice()
+    client.get(practice.get_absolute_url())
+    make_comment(practice, member, body="Comment faites-vous les comptes rendus ?")
+    html = client.get(practice.get_absolute_url()).content.decode()
+    assert "Comment faites-vous les comptes rendus ?" in html
+
+
+def test_a_new_adoption_shows_on_the_practice_and_the_cooperative_pages(client, member):
+    practice = make_practice(title="Une pratique adoptée")
+    cooperative = member.cooperative
+    for url in [practice.get_absolute_url(), cooperative.get_absolute_url()]:
+        client.get(url)
+    Adoption.objects.create(
+        practice=practice, cooperative=cooperative, declared_by=member, feedback="Adoptée !"
+    )
+    assert "Adoptée !" in client.get(practice.get_absolute_url()).content.decode()
+    assert practice.title in client.get(cooperative.get_absolute_url()).content.decode()
+
+
+def test_drafts_comments_adoptions_bookmarks_and_follows_never_renew_the_lists(member):
+    published = make_practice()
+    before = listing_version()
+    draft = make_practice(status=Practice.Status.DRAFT, title="Un brouillon")
+    draft.title = "Un brouillon retouché"
+    draft.save()
+    draft.submit(by=member)
+    make_comment(published, member)
+    Adoption.objects.create(practice=published, cooperative=member.cooperative)
+    Bookmark.objects.create(user=member, practice=published)
+    Follow.objects.create(user=member, practice=published)
+    published.results = "Un résultat précisé, que la carte ne montre pas."
+    published.save()
+    assert listing_version() == before
+
+
+def test_a_publication_renews_the_list_but_not_other_practice_pages(client):
+    shown = make_practice(title="Déjà publiée")
+    client.get(LIST)
+    client.get(shown.get_absolute_url())
+    draft = make_practice(status=Practice.Status.DRAFT, title="Tout juste publiée")
+    assert "Tout juste publiée" not in client.get(LIST).content.decode()
+    draft.status = Practice.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.save()
+    assert "Tout juste publiée" in client.get(LIST).content.decode()
+    assert queries_for(client, shown.get_absolute_url()) == 0
+
+
+def test_editing_a_card_field_renews_the_list(client):
+    practice = make_practice(title="Ancien titre")
+    client.get(LIST)
+    practice.title = "Nouveau titre"
+    practice.save()
+    html = client.get(LIST).content.decode()
+    assert "Nouveau titre" in html and "Ancien titre" not in html
+
+
+def test_a_deleted_practice_leaves_the_list_and_its_page(client, moderator):
+    practice = make_practice(title="Bientôt à la corbeille")
+    client.get(LIST)
+    client.get(practice.get_absolute_url())
+    practice.soft_delete(by=moderator)
+    assert "Bientôt à la corbeille" not in client.get(LIST).content.decode()
+    assert client.get(practice.get_absolute_url()).status_code == 404
+
+
+def test_members_reuse_fragments_that_a_comment_elsewhere_does_not_touch(client, member):
+    first = make_practice()
+    second = make_practice()
+    client.force_login(member)
+    client.get(second.get_absolute_url())
+    warm = queries_for(client, second.get_absolute_url())
+    make_comment(first, member)
+    assert queries_for(client, second.get_absolute_url()) == warm
+    second.results = "Un texte changé par une révision publiée."
+    second.save()
+    html = client.get(second.get_absolute_url()).content.decode()
+    assert "Un texte changé par une révision publiée." in html
+
+
+def test_members_share_the_list_fragment_without_each_others_names(client, member, coop_admin):
+    make_practice(title="Une pratique partagée")
+    client.force_login(member)
+    cold = queries_for(client, LIST)
+    client.force_login(coop_admin)
+    html = client.get(LIST).content.decode()
+    assert coop_admin.full_name in html and member.full_name not in html
+    assert queries_for(client, LIST) < cold
+
+
+# No dogpile.
+
+
+def test_a_second_worker_waits_for_the_first_ones_result(monkeypatch):
+    renders = []
+    cache.add("unit:page:lock", 1, 30)  # another worker is computing it
+
+    def other_worker_finishes(seconds):
+        cache.set("unit:page", "computed by the other worker")
+
+    monkeypatch.setattr(page_cache, "sleep", other_worker_finishes)
+    value = page_cache.computed_once(
+        "unit:page", lambda value: True, lambda: renders.append(1) or "computed here"
+    )
+    assert value == "computed by the other worker" and renders == []
+
+
+def test_a_worker_stops_waiting_after_a_bounded_time(monkeypatch):
+    waits, renders = [], []
+    cache.add("unit:page:lock", 1, 30)  # held by a worker that will never answer
+    monkeypatch.setattr(page_cache, "sleep", waits.append)
+    value = page_cache.computed_once(
+        "unit:page", lambda value: True, lambda: renders.append(1) or "computed here"
+    )
+    assert value == "computed here" and len(renders) == 1
+    assert len(waits) == page_cache.WAIT_POLLS
+
+
+def test_two_concurrent_requests_render_a_fragment_once(monkeypatch, visitor):
+    renders, results = [], {}
+    started, waiting, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_render():
+        renders.append(1)
+        started.set()
+        waiting.wait(5)  # until the second request is waiting for this result
+        return "<p>fragment</p>"
+
+    def wait_for_first(seconds):
+        waiting.set()
+        finished.wait(5)
+
+    monkeypatch.setattr(page_cache, "sleep", wait_for_first)
+    request = RequestFactory().get("/")
+    request.user = type("Anonymous", (), {"is_authenticated": False})()
+
+    def worker(name):
+        results[name] = page_cache.cached_fragment(request, "unit", (), slow_render)
+        if name == "first":
+            finished.set()
+
+    first = threading.Thread(target=worker, args=("first",))
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=worker, args=("second",))
+    second.start()
+    first.join(5)
+    second.join(5)
+    assert results == {"first": "<p>fragment</p>", "second": "<p>fragment</p>"}
+    assert len(renders) == 1
+
+
+# HTTP caching for reverse proxies.
+
+
+@pytest.mark.parametrize("page", ["home", "list", "category", "theme", "practice", "cooperative"])
+def test_visitors_pages_are_public_with_an_etag_and_answer_304(client, page):
+    practice = make_practice(themes=["gouvernance"])
+    url = {
+        "home": reverse("pages:home"),
+        "list": LIST,
+        "category": practice.category.get_absolute_url(),
+        "theme": reverse("practices:theme_detail", args=["gouvernance"]),
+        "practice": practice.get_absolute_url(),
+        "cooperative": practice.cooperatives.first().get_absolute_url(),
+    }[page]
+    response = client.get(url)
+    assert "public" in response["Cache-Control"] and "max-age=" in response["Cache-Control"]
+    etag = response["ETag"]
+    again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(url, headers={"if-none-match": '"autre"'}).status_code == 200
+
+
+def test_the_etag_changes_with_what_the_page_shows(client, member):
+    practice = make_practice()
+    etag = client.get(practice.get_absolute_url())["ETag"]
+    make_comment(practice, member)
+    response = client.get(practice.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 200 and response["ETag"] != etag
+
+
+def test_members_pages_are_private(client, member):
+    practice = make_practice()
+    client.force_login(member)
+    for url in [reverse("pages:home"), LIST, practice.get_absolute_url()]:
+        response = client.get(url)
+        assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
+        assert "public" not in response["Cache-Control"] and not response.has_header("ETag")
+
+
+@pytest.mark.parametrize("personal", ["form token", "cookie"])
+def test_a_page_with_a_form_token_or_a_cookie_is_never_public(personal):
+    def view(request):
+        response = HttpResponse("<form>…</form>")
+        if personal == "form token":
+            get_token(request)
+        else:
+            response.set_cookie("preference", "1")
+        return response
+
+    wrapped = page_cache.cache_page_for_visitors(view)
+    for _attempt in range(2):
+        request = RequestFactory().get("/une-page/")
+        response = wrapped(request)
+        assert "public" not in response["Cache-Control"] and not response.has_header("ETag")
