@@ -36,7 +36,6 @@ export DJANGO_SECRET_KEY=bench-only-secret-key-not-for-production-0123456789abcd
 export DJANGO_HTTPS=0  # plain HTTP on the loopback, no TLS to terminate
 export DJANGO_ALLOWED_HOSTS=127.0.0.1
 export DJANGO_BENCH_FLOOR=1
-export SEARCH_RATE_PER_MINUTE=0  # wrk searches from one address: the per-IP limit would answer 429
 # Every client of the benchmark is 127.0.0.1: a per-address limit on searches would answer 429 to
 # the mix instead of measuring it (0: no limit).
 export SEARCH_RATE_PER_MINUTE=0
