@@ -24,9 +24,10 @@ STOP_WORDS = frozenset(
     leurs lui m ma mais me meme mes moi mon n ne nos notre nous on ou par pas pour qu que qui s
     sa se ses si son sur t ta te tes toi ton tu un une vos votre vous y est sont ete etre avoir
     ont plus tout tous toute toutes aussi comme chez entre sans sous comment quel quelle quels
-    quelles pourquoi quand
+    quelles pourquoi quand 1
     """.split()  # noqa: SIM905 (a list would be longer to read)
 )
+# « 1 » stands with the stop words as « un » does: « de un à trois » and « 1 à 3 » meet.
 
 _stemmer = Stemmer.Stemmer("french")
 
@@ -111,9 +112,27 @@ def mentions(text: str, wanted: set[str]) -> bool:
     return any(word_stem(match.group()) in wanted for match in WORD_RE.finditer(text))
 
 
+TENS = {"10", "20", "30", "40", "50", "60"}
+
+
+def meaningful_words(text: str) -> list[str]:
+    """The folded words of a text without stop words, compound numbers written in words
+    joined as digits: « trente-deux » → « 32 », « dix-huit » → « 18 »."""
+    found = [word for word in words(text) if word not in STOP_WORDS]
+    joined: list[str] = []
+    for word in found:
+        number = NUMBER_WORDS.get(word)
+        previous = NUMBER_WORDS.get(joined[-1]) if joined else None
+        if number and previous in TENS and int(number) < 10:
+            joined[-1] = str(int(previous) + int(number))
+        else:
+            joined.append(word)
+    return joined
+
+
 def stems(text: str) -> list[str]:
     """The stems of the meaningful words of a text, in order."""
-    return [stem(word) for word in words(text) if word not in STOP_WORDS]
+    return [stem(word) for word in meaningful_words(text)]
 
 
 def index_text(text: str) -> str:

@@ -9,7 +9,7 @@ corrected query is offered (« Vouliez-vous dire … ? »).
 
 from dataclasses import dataclass, field
 
-from observatoire.lib.text import STOP_WORDS, WORD_RE, fold, stem, words
+from observatoire.lib.text import WORD_RE, fold, meaningful_words, stem
 from observatoire.search.vocabulary import closest_word, family, synonym_pairs, vocabulary
 
 MAX_QUERY_WORDS = 12
@@ -45,7 +45,7 @@ class ParsedQuery:
 def parse(text: str, max_length: int = MAX_QUERY_LENGTH) -> ParsedQuery:
     text = " ".join(text.split())[:max_length]
     query = ParsedQuery(text=text)
-    tokens = [word for word in words(text) if word not in STOP_WORDS]
+    tokens = meaningful_words(text)
     if len(tokens) > MAX_QUERY_WORDS:
         tokens, query.cut = tokens[:MAX_QUERY_WORDS], True
     if not tokens:

@@ -20,7 +20,8 @@ MIN_WORD_LENGTH = 3
 MAX_WORD_LENGTH = 60
 # Derivational endings of stems that join a word family: « formateur » and « formation »
 # (stem « format »), « trésorier » and « trésorerie », « directeur » and « direction ».
-FAMILY_ENDINGS = ("ateur", "eur", "ion", "er", "i", "if", "ement")
+# « télétravailler » (stem « teletravaill ») and « télétravail » lose a doubled consonant.
+FAMILY_ENDINGS = ("ateur", "eur", "ion", "er", "i", "if", "ement", "l", "n")
 FAMILY_ROOT_MIN = 5  # « form » (forme, former) is too common a root to stand for « formation »
 
 
