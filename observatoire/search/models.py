@@ -32,7 +32,7 @@ class Word(models.Model):
     """A word seen in an indexed text: the vocabulary for « Vouliez-vous dire … ? »."""
 
     word = models.CharField(max_length=60, unique=True)
-    stem = models.CharField(max_length=60)
+    stem = models.CharField(max_length=60, db_index=True)
     length = models.PositiveSmallIntegerField(db_index=True)
 
     class Meta:

@@ -10,7 +10,12 @@ corrected query is offered (« Vouliez-vous dire … ? »).
 from dataclasses import dataclass, field
 
 from observatoire.lib.text import WORD_RE, fold, meaningful_words, stem
-from observatoire.search.vocabulary import closest_word, family, synonym_pairs, vocabulary
+from observatoire.search.vocabulary import (
+    closest_word,
+    family_candidates,
+    known_stems,
+    synonym_pairs,
+)
 
 MAX_QUERY_WORDS = 12
 MAX_QUERY_LENGTH = 200
@@ -50,30 +55,37 @@ def parse(text: str, max_length: int = MAX_QUERY_LENGTH) -> ParsedQuery:
         tokens, query.cut = tokens[:MAX_QUERY_WORDS], True
     if not tokens:
         return query
-    known = vocabulary()
     pairs = synonym_pairs()
     abbreviations = {stems for pair in pairs for stems in pair if len(stems) == 1}
+    stems_ = [stem(token) for token in tokens]
+    families = {stem_: family_candidates(stem_) for stem_ in stems_}
+    known = known_stems(set(stems_).union(*families.values()))
     corrected = [
-        token if _is_known(token, known, abbreviations) else closest_word(token, known) or token
-        for token in tokens
+        token
+        if _is_known(token, known, families[stem_], abbreviations)
+        else closest_word(token) or token
+        for token, stem_ in zip(tokens, stems_, strict=True)
     ]
     if corrected != tokens:
         query.suggestion = _suggestion(text, dict(zip(tokens, corrected, strict=True)))
-    query.phrase = [stem(token) for token in corrected]
-    query.groups = _groups(query.phrase, pairs, known)
+        stems_ = [stem(token) for token in corrected]
+        families = {stem_: family_candidates(stem_) for stem_ in stems_}
+        known = known_stems(set(stems_).union(*families.values()))
+    query.phrase = stems_
+    query.groups = _groups(stems_, pairs, {s: sorted(families[s] & known) for s in stems_})
     return query
 
 
-def _is_known(token: str, known, abbreviations) -> bool:
+def _is_known(token: str, known: set[str], relatives: set[str], abbreviations) -> bool:
     """Whether a word is left as typed: known, of a known family (« trésorière » when only
     « trésorerie » is indexed), an abbreviation, a number or too short to be a typo."""
     stem_ = stem(token)
     return (
-        stem_ in known.stems
+        stem_ in known
+        or bool(relatives & known)
         or (stem_,) in abbreviations
         or token.isdigit()
         or len(token) < MIN_CORRECTED_LENGTH
-        or bool(family(stem_, known))
     )
 
 
@@ -83,7 +95,7 @@ def _suggestion(text: str, corrections: dict[str, str]) -> str:
     return WORD_RE.sub(lambda match: changed.get(fold(match.group()), match.group()), text)
 
 
-def _groups(stems_: list[str], pairs, known) -> list[list[Alternative]]:
+def _groups(stems_: list[str], pairs, families: dict[str, list[str]]) -> list[list[Alternative]]:
     """AND-groups of alternatives: the longest synonym found at each position (either side of
     the pair) gives one group of both sides; any other word gives its stem and its family."""
     groups: list[list[Alternative]] = []
@@ -103,7 +115,7 @@ def _groups(stems_: list[str], pairs, known) -> list[list[Alternative]]:
             position += size
             continue
         stem_ = stems_[position]
-        groups.append([(stem_,), *((relative,) for relative in family(stem_, known))])
+        groups.append([(stem_,), *((relative,) for relative in families[stem_])])
         position += 1
     return groups
 

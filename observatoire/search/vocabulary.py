@@ -2,8 +2,9 @@
 
 Everything here is computed in Python from two tables (``Synonym``, ``Word``), never by a
 database's own fuzzy functions, so that SQLite and PostgreSQL correct and expand a query in
-exactly the same way. The vocabulary is held in each process and reloaded only when a word was
-added (its newest id changes): one indexed query per search instead of a cache.
+exactly the same way. Which stems are known, the query's own and their families', is one
+indexed query per search; the whole word list, which only typo correction needs, is held in
+each process and reloaded when a word was added (its newest id changes).
 """
 
 import threading
@@ -27,11 +28,10 @@ FAMILY_ROOT_MIN = 5  # « form » (forme, former) is too common a root to stand 
 
 @dataclass
 class Vocabulary:
-    """The known words and stems of one database, as of its newest word."""
+    """The known words of one database, as of its newest word."""
 
     newest: int | None = None
     words: list[str] = field(default_factory=list)
-    stems: set[str] = field(default_factory=set)
 
 
 _loaded: dict[str, Vocabulary] = {}
@@ -39,18 +39,22 @@ _lock = threading.Lock()
 
 
 def vocabulary() -> Vocabulary:
-    """The vocabulary, reloaded when a word was added since this process last read it."""
+    """Every known word, reloaded when a word was added since this process last read them."""
     newest = Word.objects.aggregate(newest=Max("pk"))["newest"]
     current = _loaded.get(Word.objects.db)
     if current is not None and current.newest == newest:
         return current
-    rows = list(Word.objects.order_by("word").values_list("word", "stem"))
     fresh = Vocabulary(
-        newest=newest, words=[word for word, _ in rows], stems={stem_ for _, stem_ in rows}
+        newest=newest, words=list(Word.objects.order_by("word").values_list("word", flat=True))
     )
     with _lock:
         _loaded[Word.objects.db] = fresh
     return fresh
+
+
+def known_stems(stems: set[str]) -> set[str]:
+    """Which of these stems some indexed text contains: one query on the stem index."""
+    return set(Word.objects.filter(stem__in=stems).values_list("stem", flat=True).distinct())
 
 
 def remember_words(text: str) -> None:
@@ -84,13 +88,13 @@ def stems_of(text: str) -> tuple[str, ...]:
     return tuple(stem(word) for word in words(text) if word not in STOP_WORDS)
 
 
-def closest_word(word: str, known: Vocabulary) -> str | None:
+def closest_word(word: str) -> str | None:
     """The known word nearest to an unknown one: one edit for words of up to five letters,
     two for longer ones, a swap of two neighbouring letters counting as one (« cooperaitve »).
     Ties go to the word of the closest length, then the first in alphabetical order."""
     limit = 1 if len(word) <= 5 else 2
     candidates = process.extract(
-        word, known.words, scorer=OSA.distance, score_cutoff=limit, limit=None
+        word, vocabulary().words, scorer=OSA.distance, score_cutoff=limit, limit=None
     )
     if not candidates:
         return None
@@ -98,11 +102,11 @@ def closest_word(word: str, known: Vocabulary) -> str | None:
     return best[0]
 
 
-def family(stem_: str, known: Vocabulary) -> list[str]:
-    """Other known stems of the same family: « formateur » → « format » (formation)."""
+def family_candidates(stem_: str) -> set[str]:
+    """Stems that would be of the same family if some text had them: « formateur » →
+    « format » (formation), « trésorier » → « trésorer » (trésorerie)."""
     roots = {stem_}
     for ending in FAMILY_ENDINGS:
         if stem_.endswith(ending) and len(stem_) - len(ending) >= FAMILY_ROOT_MIN:
             roots.add(stem_[: -len(ending)])
-    candidates = {root + ending for root in roots for ending in ("", *FAMILY_ENDINGS)}
-    return sorted(candidate for candidate in candidates - {stem_} if candidate in known.stems)
+    return {root + ending for root in roots for ending in ("", *FAMILY_ENDINGS)} - {stem_}

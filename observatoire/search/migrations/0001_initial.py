@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('word', models.CharField(max_length=60, unique=True)),
-                ('stem', models.CharField(max_length=60)),
+                ('stem', models.CharField(db_index=True, max_length=60)),
                 ('length', models.PositiveSmallIntegerField(db_index=True)),
             ],
             options={

@@ -30,10 +30,41 @@ MINIMUMS = {
 }
 MIN_TOTAL = 170
 MAX_TITLE_ONLY_SHARE = 1 / 3
-STOP_WORDS = set(
-    "a au aux avec d de des du en et l la le les n ne nos notre par pas pour qu que s sa sans "
-    "se ses son sur un une y".split()
-)
+STOP_WORDS = {
+    "a",
+    "au",
+    "aux",
+    "avec",
+    "d",
+    "de",
+    "des",
+    "du",
+    "en",
+    "et",
+    "l",
+    "la",
+    "le",
+    "les",
+    "n",
+    "ne",
+    "nos",
+    "notre",
+    "par",
+    "pas",
+    "pour",
+    "qu",
+    "que",
+    "s",
+    "sa",
+    "sans",
+    "se",
+    "ses",
+    "son",
+    "sur",
+    "un",
+    "une",
+    "y",
+}
 
 
 def fold(text: str) -> str:
@@ -84,8 +115,10 @@ def main() -> int:
     if share > MAX_TITLE_ONLY_SHARE:
         errors.append(f"{share:.0%} des requêtes ne reprennent que des mots du titre (max. 1/3)")
 
-    print(f"{len(corpus['cooperatives'])} coopératives, {len(titles)} pratiques, "
-          f"{len(queries)} requêtes")
+    print(
+        f"{len(corpus['cooperatives'])} coopératives, {len(titles)} pratiques, "
+        f"{len(queries)} requêtes"
+    )
     for kind in MINIMUMS:
         print(f"  {kind:<15} {counts[kind]:>4}")
     print(f"requêtes faites des seuls mots du titre : {len(title_only)} ({share:.0%})")
