@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "observatoire.accounts",
     "observatoire.notifications",
     "observatoire.network",
+    "observatoire.search",
     "observatoire.practices",
     "observatoire.pages",
     "observatoire.community",

@@ -1,4 +1,4 @@
-"""Admin of the Observatory: categories, themes, synonyms, and practices."""
+"""Admin of the Observatory: categories, themes, and practices."""
 
 from django.contrib import admin
 from django.utils.translation import gettext as _
@@ -12,12 +12,10 @@ from observatoire.practices.models import (
     PracticeLink,
     PracticeVersion,
     StaffNote,
-    Synonym,
     Tag,
     Theme,
 )
 from observatoire.practices.moderation import record_version
-from observatoire.practices.search import forget_synonyms
 
 
 class TaxonomyAdmin(admin.ModelAdmin):
@@ -52,19 +50,6 @@ class ThemeAdmin(TaxonomyAdmin):
 @admin.register(Tag)
 class TagAdmin(TaxonomyAdmin):
     search_fields = ["name"]
-
-
-@admin.register(Synonym)
-class SynonymAdmin(admin.ModelAdmin):
-    list_display = ["term", "expansion"]
-
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        forget_synonyms()
-
-    def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        forget_synonyms()
 
 
 class LinkInline(admin.TabularInline):

@@ -1,104 +1,41 @@
-"""Facets of the practice list: what can be filtered on, with counts, all kept in the URL.
+"""Facets of the practice list: what can be filtered on, all kept in the URL.
 
-Within a facet, several values widen the list (OR); different facets narrow it (AND). Counts
-are those of the current results. Each facet costs one query whatever the page size.
+Within a facet, several values widen the list (OR); different facets narrow it (AND). A filter
+reads the practices' facet tokens (``PracticeFacet``, one indexed row per « param:value »,
+facet_rows.py), and counts come from the stored counts or one grouped query over those rows
+(search/facets.py), never from ids read into Python.
 """
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Count, F, Func, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.network.models import Cooperative, Organisation, Region, Sector
-from observatoire.practices.models import Category, Practice, Theme
-
-PracticeCooperative = Practice.cooperatives.through
-PracticeTheme = Practice.themes.through
-
-
-class IdIn(Func):
-    """``field`` is one of ``ids``, sent as a single parameter whatever their number (an array
-    on PostgreSQL, a JSON list read by json_each on SQLite) instead of one per id."""
-
-    output_field = BooleanField()
-
-    def __init__(self, field, ids: list[int]):
-        self.ids = [int(value) for value in ids]
-        super().__init__(field)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.get_source_expressions()[0])
-        if connection.vendor == "postgresql":
-            return f"{sql} = ANY(%s)", [*params, self.ids]
-        return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
+from observatoire.practices.models import Category, PracticeFacet, Theme
+from observatoire.search.facets import token
 
 
 @dataclass(frozen=True)
 class Facet:
-    param: str  # name in the URL
+    param: str  # name in the URL, and in the tokens
     label: Any
-    through: Any  # model counted: Practice itself or a many-to-many link table
-    value_path: str  # value's path from ``through``
-    practice_path: str  # practice id's path from ``through``
 
     def filter(self, queryset: QuerySet, values: list[str]) -> QuerySet:
-        if self.through is Practice:
-            return queryset.filter(**{f"{self.value_path}__in": values})
-        matching = self.through.objects.filter(**{f"{self.value_path}__in": values})
-        return queryset.filter(pk__in=matching.values(self.practice_path))
-
-    def counts(self, ids: list[int]) -> dict[str, int]:
-        """Counts of each value among the practices ``ids`` (the current results).
-
-        The results' ids are read once and passed as one array: re-running the search in
-        every facet's subquery cost a full scan each for broad queries.
-        """
-        if self.through is Practice:
-            rows = (
-                Practice.objects.filter(IdIn(F("pk"), ids))
-                .order_by()
-                .values(self.value_path)
-                .annotate(n=Count("pk"))
-            )
-        else:
-            rows = (
-                self.through.objects.filter(IdIn(F(self.practice_path), ids))
-                .order_by()
-                .values(self.value_path)
-                .annotate(n=Count(self.practice_path, distinct=True))
-            )
-        return {
-            str(row[self.value_path]): row["n"] for row in rows if row[self.value_path] is not None
-        }
+        rows = PracticeFacet.objects.filter(token__in=[token(self.param, v) for v in values])
+        return queryset.filter(pk__in=rows.values("practice_id"))
 
 
 FACETS = [
-    Facet("categorie", _("Catégorie"), Practice, "category__slug", "pk"),
-    Facet("theme", _("Thème"), PracticeTheme, "theme__slug", "practice_id"),
-    Facet(
-        "forme", _("Statut coopératif"), PracticeCooperative, "cooperative__family", "practice_id"
-    ),
-    Facet("effectif", _("Effectif"), PracticeCooperative, "cooperative__headcount", "practice_id"),
-    Facet(
-        "secteur",
-        _("Secteur d'activité"),
-        PracticeCooperative,
-        "cooperative__sector__code",
-        "practice_id",
-    ),
-    Facet(
-        "ur", _("Union régionale"), PracticeCooperative, "cooperative__union__slug", "practice_id"
-    ),
-    Facet(
-        "region",
-        _("Région"),
-        PracticeCooperative,
-        "cooperative__departement__region__code",
-        "practice_id",
-    ),
-    Facet("annee", _("Année de publication"), Practice, "published_year", "pk"),
+    Facet("categorie", _("Catégorie")),
+    Facet("theme", _("Thème")),
+    Facet("forme", _("Statut coopératif")),
+    Facet("effectif", _("Effectif")),
+    Facet("secteur", _("Secteur d'activité")),
+    Facet("ur", _("Union régionale")),
+    Facet("region", _("Région")),
+    Facet("annee", _("Année de publication")),
 ]
 FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
 

@@ -31,7 +31,10 @@ from observatoire.lib import abuse
 from observatoire.lib.cache import cached_fragment, listing_version, viewer_scope
 from observatoire.lib.text import fold, highlight, highlight_excerpt, mentions
 from observatoire.practices import search
+from observatoire.practices.facet_rows import LIST_NAME
 from observatoire.practices.facets import FACETS, choice_labels
+from observatoire.practices.models import PracticeFacet
+from observatoire.search import facets as stored
 
 SORTS = {
     "pertinence": (_("Pertinence"), search.RELEVANCE_ORDER),
@@ -45,6 +48,8 @@ MAX_VALUES_PER_FACET = 20
 ALPHABETICAL_FACETS = {"ur", "region"}
 # Counts are cached until a list changes (lib.cache.forget_listings) or for this long.
 LISTING_CACHE_SECONDS = 600
+# Past this many results a list says « plus de 10 000 » and counts no further.
+COUNT_LIMIT = 10_000
 EXCERPT_FIELDS = ["summary", "context", "actions", "setup_steps", "results", "difficulties"]
 # The parameters a list reads; any other is dropped by a redirect.
 LIST_PARAMS = ("q", *(facet.param for facet in FACETS), "tri", "page")
@@ -57,7 +62,7 @@ PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
 class FacetChoice:
     value: str
     label: str
-    count: int
+    count: int | None
     selected: bool
     url: str
 
@@ -83,6 +88,7 @@ class Listing:
     facets: list[FacetView]
     ignored: list[str] = field(default_factory=list)
     matched_some_words_only: bool = False
+    count_capped: bool = False  # more than COUNT_LIMIT results: the count stops there
 
     @property
     def active_filters(self) -> list[FacetChoice]:
@@ -362,21 +368,20 @@ def build_listing(
 
     paginator = Paginator(page_results.for_list(), settings.PRACTICES_PER_PAGE)
     if cached is None:
-        ids = list(results.order_by().values_list("pk", flat=True))
+        count, capped, counts = _counts(request.user, results, filters, query)
         cached = {
-            "count": len(ids),
+            "count": count,
+            "capped": capped,
             "some_words_only": some_words_only,
             "facets": {
-                facet.param: facet.counts(ids)
-                for facet in FACETS
-                if facet.param not in (fixed or {})
+                param: values for param, values in counts.items() if param not in (fixed or {})
             },
         }
         cache.set(cache_key, cached, LISTING_CACHE_SECONDS)
     paginator.count = cached["count"]  # type: ignore[misc]
     page = paginator.get_page(params.get("page"))
     _decorate(page, query)
-    facets = _facet_views(cached["facets"], params, filters, labels)
+    facets = _facet_views(cached["facets"], params, filters, labels, counted=not cached["capped"])
     return Listing(
         params=params,
         query=query,
@@ -386,7 +391,27 @@ def build_listing(
         facets=facets,
         ignored=ignored,
         matched_some_words_only=some_words_only,
+        count_capped=cached["capped"],
     )
+
+
+def _counts(user, results, filters: dict[str, list[str]], query: search.ParsedQuery):
+    """(count, capped, counts by facet) of the results.
+
+    The unfiltered list and a list filtered on one value read the counts kept on write; any
+    other counts its own facet rows in one grouped query. Past COUNT_LIMIT results (a broad
+    search) the count stops there, and facets show their values without numbers.
+    """
+    scope = viewer_scope(user)
+    selected = [stored.token(param, value) for param, values in filters.items() for value in values]
+    if query.is_empty and len(selected) <= 1:
+        kept = stored.stored_counts(LIST_NAME, scope=scope, among=next(iter(selected), ""))
+        return kept.get(stored.TOTAL, 0), False, stored.by_param(kept)
+    count = results.order_by()[: COUNT_LIMIT + 1].count()
+    if count > COUNT_LIMIT:
+        return COUNT_LIMIT, True, stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
+    rows = PracticeFacet.objects.filter(practice__in=results.order_by().values("pk"))
+    return count, False, stored.by_param(stored.grouped_counts(rows))
 
 
 def _filtered(queryset, filters: dict[str, list[str]]):
@@ -427,7 +452,11 @@ def _facet_views(
     params: QueryDict,
     filters: dict[str, list[str]],
     labels: dict[str, dict[str, str]],
+    *,
+    counted: bool = True,
 ) -> list[FacetView]:
+    """The facets' choices; without ``counted``, the values exist but their counts are not
+    those of the results, and are not shown."""
     views = []
     for facet in FACETS:
         if facet.param not in all_counts:
@@ -447,7 +476,7 @@ def _facet_views(
             FacetChoice(
                 value=value,
                 label=facet_labels.get(value, value),
-                count=counts.get(value, 0),
+                count=counts.get(value, 0) if counted else None,
                 selected=value in selected,
                 url=toggled(params, facet.param, value),
             )

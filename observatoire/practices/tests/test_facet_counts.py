@@ -61,3 +61,36 @@ def test_soft_deletion_leaves_the_counts():
     practice.save()
     assert facets.TOTAL not in facets.stored_counts("practices", scope="public")
     assert not practice.facet_rows.exists()
+
+
+def test_lists_show_the_counts_of_their_results(client):
+    make_practice(title="Gouvernance une", themes=["gouvernance"])
+    make_practice(title="Gouvernance deux", themes=["gouvernance", "parite-egalite"])
+    make_practice(title="Parité", themes=["parite-egalite"])
+
+    def counts(**params) -> dict:
+        listing = client.get("/pratiques/", params).context["listing"]
+        theme = next(facet for facet in listing.facets if facet.param == "theme")
+        return {choice.value: choice.count for choice in theme.choices}
+
+    assert counts() == {"gouvernance": 2, "parite-egalite": 2}  # stored counts
+    assert counts(theme="gouvernance") == {"gouvernance": 2, "parite-egalite": 1}
+    assert counts(q="gouvernance") == {"gouvernance": 2, "parite-egalite": 1}  # grouped
+    assert counts(theme=["gouvernance", "parite-egalite"]) == {
+        "gouvernance": 2,
+        "parite-egalite": 2,
+    }
+
+
+def test_a_broad_list_stops_counting(client, monkeypatch):
+    from observatoire.practices import listing
+
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 2)
+    for number in range(3):
+        make_practice(title=f"Gouvernance {number}", themes=["gouvernance"])
+    response = client.get("/pratiques/", {"q": "gouvernance"})
+    page = response.context["listing"]
+    assert page.count_capped
+    assert "Plus de 2 pratiques" in response.content.decode()
+    theme = next(facet for facet in page.facets if facet.param == "theme")
+    assert [(choice.value, choice.count) for choice in theme.choices] == [("gouvernance", None)]
