@@ -17,7 +17,7 @@ DEV_ENV := DJANGO_DEBUG=1
 # with `make test PYTEST_ARGS=` for a single process, or add -k/paths to run a part.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help env npm run db resetdb test test-sqlite test-postgres lint messages bench bench-uncached
+.PHONY: help env npm run db resetdb test test-sqlite test-postgres lint messages bench bench-uncached relevance
 
 help:
 	@echo "make run    — environnement, base SQLite, démo, serveur sur http://127.0.0.1:8000"
@@ -85,3 +85,19 @@ bench: env
 
 bench-uncached: env
 	BENCH_CACHES=off bash bench/run.sh
+
+# Search relevance on both databases, written to the report beside the queries.
+RELEVANCE_DIR := observatoire/search/tests/relevance
+relevance: env
+	rm -rf .relevance && mkdir -p .relevance/report
+	DATABASE_URL=sqlite:///db-relevance.sqlite3 RELEVANCE_REPORT_DIR=.relevance/report \
+		$(PY) -m pytest -q -p no:xdist $(RELEVANCE_DIR)/../test_relevance.py
+	DATABASE_URL=$(POSTGRES_URL:/observatoire=/observatoire_relevance) \
+		RELEVANCE_REPORT_DIR=.relevance/report $(PY) -m pytest -q -p no:xdist \
+		$(RELEVANCE_DIR)/../test_relevance.py
+	{ echo "# Pertinence de la recherche — résultats"; echo; \
+	  echo "Écrit par \`make relevance\` au commit $$(git rev-parse --short HEAD)$$(git diff --quiet HEAD -- observatoire || echo ' avec des modifications non commitées'), le $$(date -u '+%Y-%m-%d %H:%M UTC')."; \
+	  echo "Objectifs : rappel@10 ≥ 0,95 et MRR ≥ 0,8 sur chaque base ; mêmes dix premières sur les deux."; \
+	  for db in sqlite postgresql; do echo; echo "## $$db"; echo; cat .relevance/report/$$db.md; done; \
+	} > $(RELEVANCE_DIR)/RESULTS.md
+	@echo "== $(RELEVANCE_DIR)/RESULTS.md écrit"
