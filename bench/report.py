@@ -284,7 +284,11 @@ def main(out: Path) -> None:
         f"- Mesure : du {info.get('started', '?')} au {info.get('ended', '?')} (UTC)",
         *machine(),
         f"- Données : {sizes}"
-        + ("" if sizes == FULL_SIZES else " — **petit jeu de données : essai du banc seulement**"),
+        + (
+            ""
+            if sizes.startswith(FULL_SIZES)
+            else " — **petit jeu de données : essai du banc seulement**"
+        ),
         f"- Serveur : gunicorn, {info.get('workers')} workers synchrones, DEBUG désactivé, "
         "tous les middlewares du site ; wrk sur 127.0.0.1, même machine.",
         f"- Charge : par mélange, {info.get('warmup')} de chauffe puis "

@@ -92,8 +92,12 @@ code_state() {
 # Schema, reference data and generated data; the marker file remembers what was generated (and
 # how long it took), the count checks the database still holds it.
 prepare_database() {
-  local db=$1 marker="$OUT/generated-$1" wanted count started
+  local db=$1 marker="$OUT/generated-$1" wanted count started generator
+  # The generator and the schema it fills: data from another version is generated again.
+  generator=$(cat observatoire/practices/management/commands/generatedata.py \
+    <(ls observatoire/*/migrations/*.py) | md5sum | cut -c 1-12)
   wanted="seed=$SEED practices=$PRACTICES cooperatives=$COOPERATIVES people=$PEOPLE"
+  wanted="$wanted generator=$generator"
   [[ $db == postgres ]] && ensure_postgres_database
   $PY manage.py migrate --no-input -v 0
   $PY manage.py loaddata network taxonomy -v 0
