@@ -19,7 +19,7 @@ LATEST_COUNT = 6
 def home(request: HttpRequest) -> HttpResponse:
     def render_sections() -> str:
         visible = Practice.objects.discoverable_by(request.user)
-        categories = Category.objects.with_counts(visible)
+        categories = Category.objects.with_counts(request.user)
         latest = visible.for_list().order_by("-published_at", "-pk")[:LATEST_COUNT]
         return render_to_string(
             "pages/home_sections.html",

@@ -48,8 +48,10 @@ MAX_VALUES_PER_FACET = 20
 ALPHABETICAL_FACETS = {"ur", "region"}
 # Counts are cached until a list changes (lib.cache.forget_listings) or for this long.
 LISTING_CACHE_SECONDS = 600
-# Past this many results a list says « plus de 10 000 » and counts no further.
+# Past this many results a list says « plus de 10 000 » and counts no further; past the
+# second, its facets show their values without counting them among the results.
 COUNT_LIMIT = 10_000
+FACET_COUNT_LIMIT = 3_000
 EXCERPT_FIELDS = ["summary", "context", "actions", "setup_steps", "results", "difficulties"]
 # The parameters a list reads; any other is dropped by a redirect.
 LIST_PARAMS = ("q", *(facet.param for facet in FACETS), "tri", "page")
@@ -366,12 +368,14 @@ def build_listing(
         )
     page_results = page_results.order_by(*SORTS[sort][1])
 
-    paginator = Paginator(page_results.for_list(), settings.PRACTICES_PER_PAGE)
+    # The page's ids first, sorted on the index alone; then only those twenty rows are read.
+    paginator = Paginator(page_results.values_list("pk", flat=True), settings.PRACTICES_PER_PAGE)
     if cached is None:
-        count, capped, counts = _counts(request.user, results, filters, query)
+        count, capped, counts, counted = _counts(request.user, results, filters, query)
         cached = {
             "count": count,
             "capped": capped,
+            "counted": counted,
             "some_words_only": some_words_only,
             "facets": {
                 param: values for param, values in counts.items() if param not in (fixed or {})
@@ -380,8 +384,10 @@ def build_listing(
         cache.set(cache_key, cached, LISTING_CACHE_SECONDS)
     paginator.count = cached["count"]  # type: ignore[misc]
     page = paginator.get_page(params.get("page"))
+    rows = base_queryset.model.objects.for_list().in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     _decorate(page, query)
-    facets = _facet_views(cached["facets"], params, filters, labels, counted=not cached["capped"])
+    facets = _facet_views(cached["facets"], params, filters, labels, counted=cached["counted"])
     return Listing(
         params=params,
         query=query,
@@ -396,22 +402,23 @@ def build_listing(
 
 
 def _counts(user, results, filters: dict[str, list[str]], query: search.ParsedQuery):
-    """(count, capped, counts by facet) of the results.
+    """(count, capped, counts by facet, whether those counts are the results') .
 
     The unfiltered list and a list filtered on one value read the counts kept on write; any
-    other counts its own facet rows in one grouped query. Past COUNT_LIMIT results (a broad
-    search) the count stops there, and facets show their values without numbers.
+    other counts its own facet rows in one grouped query. Past FACET_COUNT_LIMIT results (a
+    broad search) facets show their values without numbers; past COUNT_LIMIT the count stops.
     """
     scope = viewer_scope(user)
     selected = [stored.token(param, value) for param, values in filters.items() for value in values]
     if query.is_empty and len(selected) <= 1:
         kept = stored.stored_counts(LIST_NAME, scope=scope, among=next(iter(selected), ""))
-        return kept.get(stored.TOTAL, 0), False, stored.by_param(kept)
+        return kept.get(stored.TOTAL, 0), False, stored.by_param(kept), True
     count = results.order_by()[: COUNT_LIMIT + 1].count()
-    if count > COUNT_LIMIT:
-        return COUNT_LIMIT, True, stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
+    if count > FACET_COUNT_LIMIT:
+        values = stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
+        return min(count, COUNT_LIMIT), count > COUNT_LIMIT, values, False
     rows = PracticeFacet.objects.filter(practice__in=results.order_by().values("pk"))
-    return count, False, stored.by_param(stored.grouped_counts(rows))
+    return count, False, stored.by_param(stored.grouped_counts(rows)), True
 
 
 def _filtered(queryset, filters: dict[str, list[str]]):

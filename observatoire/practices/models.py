@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from observatoire.lib.cache import forget_deleted_practice, forget_practice
+from observatoire.lib.cache import forget_deleted_practice, forget_practice, viewer_scope
 from observatoire.lib.text import fold, index_text
 from observatoire.network.models import Cooperative
 from observatoire.practices import facet_rows
@@ -24,37 +24,34 @@ from observatoire.practices.versions import ModerationEvent as ModerationEvent
 from observatoire.practices.versions import PracticeVersion as PracticeVersion
 from observatoire.practices.versions import StaffNote as StaffNote
 from observatoire.practices.workflow import AWAITING, ModerationMixin
+from observatoire.search.facets import stored_counts, token
 from observatoire.search.vocabulary import remember_words
 
 RESERVED_SLUGS = {"soumettre", "categories", "themes", "mes-contributions", "flux"}
 
 
+def _stored_counts(user) -> dict[str, int]:
+    """The counts of the unfiltered list this person sees, kept on write (facet_rows.py)."""
+    return stored_counts(facet_rows.LIST_NAME, scope=viewer_scope(user))
+
+
 class CategoryQuerySet(models.QuerySet["Category"]):
-    def with_counts(self, practices) -> list["Category"]:
-        """Categories with ``practice_count``: one grouped count over the visible practices."""
-        counts = dict(
-            practices.order_by().values_list("category_id").annotate(n=models.Count("pk"))
-        )
+    def with_counts(self, user) -> list["Category"]:
+        """Categories with ``practice_count``: the practices this person may see."""
+        counts = _stored_counts(user)
         categories = cast(list["Category"], list(self))
         for category in categories:
-            category.practice_count = counts.get(category.pk, 0)  # type: ignore[attr-defined]
+            category.practice_count = counts.get(token("categorie", category.slug), 0)  # type: ignore[attr-defined]
         return categories
 
 
 class ThemeQuerySet(models.QuerySet["Theme"]):
-    def with_counts(self, practices) -> list["Theme"]:
-        """Themes with ``practice_count``, counted on the link table of the visible practices."""
-        counts = dict(
-            Practice.themes.through.objects.filter(
-                theme__in=self, practice__in=practices.order_by().values("pk")
-            )
-            .order_by()
-            .values_list("theme_id")
-            .annotate(n=models.Count("practice_id"))
-        )
+    def with_counts(self, user) -> list["Theme"]:
+        """Themes with ``practice_count``: the practices this person may see."""
+        counts = _stored_counts(user)
         themes = cast(list["Theme"], list(self))
         for theme in themes:
-            theme.practice_count = counts.get(theme.pk, 0)  # type: ignore[attr-defined]
+            theme.practice_count = counts.get(token("theme", theme.slug), 0)  # type: ignore[attr-defined]
         return themes
 
 

@@ -84,9 +84,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Practice.objects.discoverable_by(request.user),
         fixed={"categorie": [category.slug]},
     )
-    themes = Theme.objects.filter(category=category).with_counts(
-        Practice.objects.discoverable_by(request.user)
-    )
+    themes = Theme.objects.filter(category=category).with_counts(request.user)
     return render(
         request,
         "practices/category_detail.html",
@@ -114,8 +112,7 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_page_for_visitors(params=())
 def category_list(request: HttpRequest) -> HttpResponse:
     depends_on(request, LISTING)
-    visible = Practice.objects.discoverable_by(request.user)
-    categories = Category.objects.prefetch_related("themes").with_counts(visible)
+    categories = Category.objects.prefetch_related("themes").with_counts(request.user)
     return render(request, "practices/category_list.html", {"categories": categories})
 
 
