@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from conftest import ROLES
 from observatoire.community.models import CommentReport
@@ -37,7 +37,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
+PHONE = ViewportSize(width=390, height=844)
 LONG_WORD = "Anticonstitutionnellementcoopérativement"  # forty letters, no place to break
 SCREENSHOTS = Path("/tmp/observatoire-captures")
 NOT_A_PAGE = ("redirect", 302, 405)  # answers with no page of their own to lay out
@@ -51,7 +51,7 @@ def phone_page(browser, *, javascript: bool = True) -> Page:
 
 def sign_in_on_a_phone(page: Page, site, email: str) -> None:
     """The shared sign-in looks for « Mon compte » in the header: sign in wide, then narrow."""
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size(ViewportSize(width=1280, height=900))
     sign_in(page, site, email)
     page.set_viewport_size(PHONE)
 
