@@ -29,6 +29,7 @@ SAME_IN_BOTH = {
     "Pages",
     "Contact",
     "Pagination",
+    "Menu",
     "code",
     "type",
     "description",
