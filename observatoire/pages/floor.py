@@ -1,13 +1,13 @@
-"""The benchmark's floor: a page as large as the practice list, rendered without the database.
+"""The benchmark's floor: a page as large as the practice list, with no content from the database.
 
-It goes through the same middleware stack as every page (sessions, CSRF, CSP…) but neither reads
-the session nor calls context processors: render_to_string without a request. bench/RESULTS.md
-compares each page's throughput with this one's (see bench/README.md).
+It is a real view like every page: the whole middleware stack (sessions, CSRF, CSP…), the
+session read for a signed-in member, the context processors and the base template with its
+header. bench/RESULTS.md compares each page's throughput with this one's (bench/README.md).
 """
 
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.shortcuts import render
 
 
 def floor(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(render_to_string("pages/floor.html"))
+    return render(request, "pages/floor.html")
