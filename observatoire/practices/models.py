@@ -338,6 +338,11 @@ class Practice(ModerationMixin, models.Model):
                 fields=["status", "visibility", "deleted_at", "-published_at", "title_length"],
                 name="practice_listing",
             ),
+            # The same for members, who see every visibility (lists, related practices).
+            models.Index(
+                fields=["status", "deleted_at", "-published_at", "title_length"],
+                name="practice_members_listing",
+            ),
             models.Index(fields=["status", "published_year"]),
             models.Index(fields=["status", "sort_title"]),
             # The moderation queue (revisions of published practices) and the trash.
