@@ -90,4 +90,6 @@ def test_query_count_is_constant(client):
         make_practice(themes=["gouvernance"])
     with CaptureQueriesContext(connection) as many:
         client.get(big.get_absolute_url())
-    assert len(few) == len(many)
+    # More links, themes and related practices never cost more queries (finding related
+    # practices costs fewer once the newest practices hold enough of them: related_to()).
+    assert len(many) <= len(few)
