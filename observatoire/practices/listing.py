@@ -402,23 +402,49 @@ def build_listing(
 
 
 def _counts(user, results, filters: dict[str, list[str]], query: search.ParsedQuery):
-    """(count, capped, counts by facet, whether those counts are the results') .
+    """(count, capped, counts by facet, whether those counts are the results').
 
-    The unfiltered list and a list filtered on one value read the counts kept on write; any
-    other counts its own facet rows in one grouped query. Past FACET_COUNT_LIMIT results (a
-    broad search) facets show their values without numbers; past COUNT_LIMIT the count stops.
+    - The unfiltered list and a list filtered on one value read the counts kept on write.
+    - Any other list without a query counts the facet rows of the practices carrying its
+      filters, without reading the practices at all.
+    - A search counts the facet rows of its first FACET_COUNT_LIMIT results; past that (a
+      broad search) facets show their values without numbers, and past COUNT_LIMIT the count
+      stops. Every published practice has one year: the year counts add up to the count.
     """
     scope = viewer_scope(user)
     selected = [stored.token(param, value) for param, values in filters.items() for value in values]
     if query.is_empty and len(selected) <= 1:
         kept = stored.stored_counts(LIST_NAME, scope=scope, among=next(iter(selected), ""))
         return kept.get(stored.TOTAL, 0), False, stored.by_param(kept), True
+    if query.is_empty:
+        counts = stored.by_param(stored.grouped_counts(_facet_rows(filters, scope)))
+        return sum(counts.get("annee", {}).values()), False, counts, True
+    first = results.order_by().values("pk")[: FACET_COUNT_LIMIT + 1]
+    counts = stored.by_param(
+        stored.grouped_counts(PracticeFacet.objects.filter(practice_id__in=first))
+    )
+    count = sum(counts.get("annee", {}).values())
+    if count <= FACET_COUNT_LIMIT:
+        return count, False, counts, True
     count = results.order_by()[: COUNT_LIMIT + 1].count()
-    if count > FACET_COUNT_LIMIT:
-        values = stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
-        return min(count, COUNT_LIMIT), count > COUNT_LIMIT, values, False
-    rows = PracticeFacet.objects.filter(practice__in=results.order_by().values("pk"))
-    return count, False, stored.by_param(stored.grouped_counts(rows)), True
+    values = stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
+    return min(count, COUNT_LIMIT), count > COUNT_LIMIT, values, False
+
+
+def _facet_rows(filters: dict[str, list[str]], scope: str):
+    """The facet rows of the published practices, visible in ``scope``, that carry a value of
+    every filter: nested lookups on the token index, the practice table left alone."""
+    carrying = None
+    for param, values in filters.items():
+        rows = PracticeFacet.objects.filter(
+            token__in=[stored.token(param, value) for value in values]
+        )
+        if scope == "public":
+            rows = rows.filter(public=True)
+        if carrying is not None:
+            rows = rows.filter(practice_id__in=carrying)
+        carrying = rows.values("practice_id")
+    return PracticeFacet.objects.filter(practice_id__in=carrying)
 
 
 def _filtered(queryset, filters: dict[str, list[str]]):
