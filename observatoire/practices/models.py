@@ -342,15 +342,18 @@ class Practice(ModerationMixin, models.Model):
         verbose_name_plural = _("pratiques")
         ordering = ["-published_at", "-pk"]
         indexes = [
-            # Covers the lists, counts and ranking of what visitors and members may see.
+            # Cover the lists, counts and ranking of what visitors and members may see.
+            # Partial (live practices only): PostgreSQL then walks it in date order.
             models.Index(
-                fields=["status", "visibility", "deleted_at", "-published_at", "-id", "title_length"],
+                fields=["status", "visibility", "-published_at", "-id", "title_length"],
                 name="practice_listing",
+                condition=models.Q(deleted_at__isnull=True),
             ),
             # The same for members, who see every visibility (lists, related practices).
             models.Index(
-                fields=["status", "deleted_at", "-published_at", "-id", "title_length"],
+                fields=["status", "-published_at", "-id", "title_length"],
                 name="practice_members_listing",
+                condition=models.Q(deleted_at__isnull=True),
             ),
             models.Index(fields=["status", "published_year"]),
             models.Index(fields=["status", "sort_title"]),

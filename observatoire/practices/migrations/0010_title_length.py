@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='practice',
-            index=models.Index(fields=['status', 'visibility', 'deleted_at', '-published_at', '-id', 'title_length'], name='practice_listing'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['status', 'visibility', '-published_at', '-id', 'title_length'], name='practice_listing'),
         ),
         migrations.RunSQL(FILL, migrations.RunSQL.noop),
         # Adding a column may rebuild the table on SQLite, dropping its full-text triggers.

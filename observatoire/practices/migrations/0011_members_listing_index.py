@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='practice',
-            index=models.Index(fields=['status', 'deleted_at', '-published_at', '-id', 'title_length'], name='practice_members_listing'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['status', '-published_at', '-id', 'title_length'], name='practice_members_listing'),
         ),
     ]
