@@ -95,3 +95,21 @@ def test_a_broad_list_stops_counting(client, monkeypatch):
     assert "Plus de 2 pratiques" in response.content.decode()
     theme = next(facet for facet in page.facets if facet.param == "theme")
     assert [(choice.value, choice.count) for choice in theme.choices] == [("gouvernance", None)]
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "value", "expected"),
+    [
+        ("", "theme", "a", "?theme=a"),
+        ("theme=a", "theme", "a", "?"),
+        ("q=%C3%A9t%C3%A9&theme=a&page=3", "theme", "b", "?q=%C3%A9t%C3%A9&theme=a&theme=b"),
+        ("theme=a&theme=b&forme=scop", "theme", "a", "?theme=b&forme=scop"),
+        ("forme=scop&page=2", "region", "53", "?forme=scop&region=53"),
+    ],
+)
+def test_facet_links_toggle_one_value_and_go_back_to_the_first_page(query, param, value, expected):
+    from django.http import QueryDict
+
+    from observatoire.practices.listing import toggled
+
+    assert toggled(QueryDict(query), param, value) == expected
