@@ -49,10 +49,10 @@ MAX_VALUES_PER_FACET = 20
 ALPHABETICAL_FACETS = {"ur", "region"}
 # Counts are cached until a list changes (lib.cache.forget_listings) or for this long.
 LISTING_CACHE_SECONDS = 600
-# Past this many results a list says « plus de 10 000 » and counts no further; past the
-# second, its facets show their values without counting them among the results.
-COUNT_LIMIT = 10_000
-FACET_COUNT_LIMIT = 3_000
+# Past this many results a search says « Plus de 3 000 pratiques », counts no further, and
+# shows its facets' values without numbers: nobody pages that far, and counting tens of
+# thousands of matches cost more than ranking them.
+COUNT_LIMIT = 3_000
 EXCERPT_FIELDS = ["summary", "context", "actions", "setup_steps", "results", "difficulties"]
 # The parameters a list reads; any other is dropped by a redirect.
 LIST_PARAMS = ("q", *(facet.param for facet in FACETS), "tri", "page")
@@ -415,9 +415,9 @@ def _counts(user, results, filters: dict[str, list[str]], query: search.ParsedQu
     - The unfiltered list and a list filtered on one value read the counts kept on write.
     - Any other list without a query counts the facet rows of the practices carrying its
       filters, without reading the practices at all.
-    - A search counts the facet rows of its first FACET_COUNT_LIMIT results; past that (a
-      broad search) facets show their values without numbers, and past COUNT_LIMIT the count
-      stops. Every published practice has one year: the year counts add up to the count.
+    - A search counts the facet rows of its first COUNT_LIMIT results, and the year counts
+      add up to its count (every published practice has one year). Past that (a broad
+      search), it says « Plus de … » and facets show their values without numbers.
     """
     scope = viewer_scope(user)
     selected = [stored.token(param, value) for param, values in filters.items() for value in values]
@@ -427,16 +427,15 @@ def _counts(user, results, filters: dict[str, list[str]], query: search.ParsedQu
     if query.is_empty:
         counts = stored.by_param(stored.grouped_counts(_facet_rows(filters, scope)))
         return sum(counts.get("annee", {}).values()), False, counts, True
-    first = results.order_by().values("pk")[: FACET_COUNT_LIMIT + 1]
+    first = results.order_by().values("pk")[: COUNT_LIMIT + 1]
     counts = stored.by_param(
         stored.grouped_counts(PracticeFacet.objects.filter(practice_id__in=first))
     )
     count = sum(counts.get("annee", {}).values())
-    if count <= FACET_COUNT_LIMIT:
+    if count <= COUNT_LIMIT:
         return count, False, counts, True
-    count = results.order_by()[: COUNT_LIMIT + 1].count()
     values = stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
-    return min(count, COUNT_LIMIT), count > COUNT_LIMIT, values, False
+    return COUNT_LIMIT, True, values, False
 
 
 def _facet_rows(filters: dict[str, list[str]], scope: str):

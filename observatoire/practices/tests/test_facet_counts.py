@@ -86,7 +86,6 @@ def test_a_broad_list_stops_counting(client, monkeypatch):
     from observatoire.practices import listing
 
     monkeypatch.setattr(listing, "COUNT_LIMIT", 2)
-    monkeypatch.setattr(listing, "FACET_COUNT_LIMIT", 1)
     for number in range(3):
         make_practice(title=f"Gouvernance {number}", themes=["gouvernance"])
     response = client.get("/pratiques/", {"q": "gouvernance"})
