@@ -58,10 +58,15 @@ def database_from_url(url: str, base_dir: str) -> dict:
             "NAME": path,
             "OPTIONS": {
                 # WAL lets readers and the writer work at the same time; IMMEDIATE avoids
-                # "database is locked" on write transactions under concurrent load.
+                # "database is locked" on write transactions under concurrent load. A page
+                # cache of 64 MiB a connection (2 MiB by default), pages read through mmap
+                # rather than copied, and sorts in memory: a search reads tens of thousands
+                # of index entries.
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; "
+                    "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; "
+                    "PRAGMA temp_store=MEMORY;"
                 ),
                 "transaction_mode": "IMMEDIATE",
             },

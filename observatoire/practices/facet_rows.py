@@ -62,16 +62,22 @@ def refresh(practice) -> None:
     """Write the practice's tokens and apply their change to the stored counts."""
     type(practice).objects.select_for_update().filter(pk=practice.pk).first()  # one writer
     rows = practice.facet_rows
-    old = list(rows.values_list("token", "public"))
+    old = list(rows.values_list("token", "public", "published_at"))
     tokens = practice_tokens(practice)
     public = practice.visibility == "public"
-    if sorted(token for token, _public in old) == tokens and all(p == public for _t, p in old):
+    date = practice.published_at
+    if sorted(token for token, _p, _d in old) == tokens and all(
+        (p, d) == (public, date) for _t, p, d in old
+    ):
         return
-    before = facets.contributions([t for t, _p in old], public=old[0][1]) if old else Counter()
+    before = facets.contributions([t for t, _p, _d in old], public=old[0][1]) if old else Counter()
     after = facets.contributions(tokens, public=public) if tokens else Counter()
     rows.all().delete()
     rows.model.objects.bulk_create(
-        [rows.model(practice=practice, token=token, public=public) for token in tokens]
+        [
+            rows.model(practice=practice, token=token, public=public, published_at=date)
+            for token in tokens
+        ]
     )
     facets.adjust_counts(LIST_NAME, before=before, after=after)
 
@@ -81,6 +87,8 @@ def rebuild_all(practice_model) -> None:
     """Every facet row and count again from the published practices, in a few queries
     (``practice_model`` may be a migration's historical model)."""
     facet_model = practice_model.facet_rows.rel.related_model
+    # Migration 0009's model has no date yet (0012 added it, and copies it).
+    dated = any(field.name == "published_at" for field in facet_model._meta.fields)
     published = practice_model.objects.filter(status="published", deleted_at__isnull=True)
     themes = defaultdict(list)
     for practice_id, slug in practice_model.themes.through.objects.filter(
@@ -99,18 +107,19 @@ def rebuild_all(practice_model) -> None:
                 year=year, category=category, themes=themes[pk], cooperatives=cooperatives[pk]
             ),
             visibility == "public",
+            {"published_at": date} if dated else {},
         )
-        for pk, year, category, visibility in published.values_list(
-            "pk", "published_year", "category__slug", "visibility"
+        for pk, year, category, visibility, date in published.values_list(
+            "pk", "published_year", "category__slug", "visibility", "published_at"
         )
     ]
     facet_model.objects.all().delete()
     facet_model.objects.bulk_create(
         [
-            facet_model(practice_id=pk, token=token, public=public)
-            for pk, tokens, public in items
+            facet_model(practice_id=pk, token=token, public=public, **date)
+            for pk, tokens, public, date in items
             for token in tokens
         ],
         batch_size=5000,
     )
-    facets.rebuild_counts(LIST_NAME, [(tokens, public) for _pk, tokens, public in items])
+    facets.rebuild_counts(LIST_NAME, [(tokens, public) for _pk, tokens, public, _d in items])

@@ -9,16 +9,19 @@ Searches are rate-limited per address.
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Exists, F, Func, OuterRef
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -30,10 +33,16 @@ from django.utils.translation import gettext_lazy as _
 from observatoire.accounts.backends import client_ip
 from observatoire.lib import abuse
 from observatoire.lib.cache import cached_fragment, listing_version, viewer_scope
-from observatoire.lib.text import fold, highlight, highlight_excerpt, mentions
+from observatoire.lib.text import fold
 from observatoire.practices import search
 from observatoire.practices.facet_rows import LIST_NAME
 from observatoire.practices.facets import FACETS, choice_labels
+from observatoire.practices.list_markup import (
+    FacetChoice,
+    FacetView,
+    decorate_cards,
+    facet_links,
+)
 from observatoire.practices.models import PracticeFacet
 from observatoire.search import facets as stored
 
@@ -43,42 +52,28 @@ SORTS = {
     "anciennes": (_("Les plus anciennes"), ["published_at", "pk"]),
     "titre": (_("Titre (A à Z)"), ["sort_title", "pk"]),
 }
+# The date sorts, as read from the facet rows (practices/models.py, PracticeFacet).
+DATE_SORTS = {
+    "recentes": ["-published_at", "-practice_id"],
+    "anciennes": ["published_at", "practice_id"],
+}
+# The year tokens (« annee:2024 »), one row for each published practice: between these two.
+YEAR_ROWS = ("annee:", "annee;")
 MAX_VALUES_PER_FACET = 20
 # Facets shown in French alphabetical order (« Île-de-France » among the I); the others keep
 # the order staff gave them (categories, themes) or the nomenclature's (sectors, sizes).
 ALPHABETICAL_FACETS = {"ur", "region"}
 # Counts are cached until a list changes (lib.cache.forget_listings) or for this long.
 LISTING_CACHE_SECONDS = 600
-# Past this many results a search says « Plus de 3 000 pratiques », counts no further, and
-# shows its facets' values without numbers: nobody pages that far, and counting tens of
-# thousands of matches cost more than ranking them.
-COUNT_LIMIT = 3_000
-EXCERPT_FIELDS = ["summary", "context", "actions", "setup_steps", "results", "difficulties"]
+# Past this many results a search says « Plus de 1 000 pratiques », counts no further (nor
+# pages further), and shows its facets' values without numbers: nobody pages that far, and
+# counting tens of thousands of matches cost more than ranking them.
+COUNT_LIMIT = 1_000
 # The parameters a list reads; any other is dropped by a redirect.
 LIST_PARAMS = ("q", *(facet.param for facet in FACETS), "tri", "page")
 # The search engine keeps no more words than this; the page says so when it cuts a query.
 MAX_QUERY_WORDS = 12
 PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
-
-
-@dataclass
-class FacetChoice:
-    value: str
-    label: str
-    count: int | None
-    selected: bool
-    url: str
-
-
-@dataclass
-class FacetView:
-    param: str
-    label: Any
-    choices: list[FacetChoice]
-
-    @property
-    def has_selection(self) -> bool:
-        return any(choice.selected for choice in self.choices)
 
 
 @dataclass
@@ -93,11 +88,12 @@ class Listing:
     matched_some_words_only: bool = False
     count_capped: bool = False  # more than COUNT_LIMIT results: the count stops there
 
-    @property
+    # Cached: the template reads these several times.
+    @cached_property
     def active_filters(self) -> list[FacetChoice]:
         return [choice for facet in self.facets for choice in facet.choices if choice.selected]
 
-    @property
+    @cached_property
     def sorts(self) -> list[tuple[str, Any, str, bool]]:
         options = []
         for key, (label, _order) in SORTS.items():
@@ -137,21 +133,30 @@ def url_with(params: QueryDict, **changes: str | None) -> str:
 
 
 def toggled(params: QueryDict, param: str, value: str) -> str:
-    """The list's URL with one facet value added or removed, back to the first page.
+    """The list's URL with one facet value added or removed, back to the first page."""
+    return toggler(params, param)(value)
 
-    Built from the pairs rather than a copy of the QueryDict: a list shows a hundred of these.
-    """
-    pairs: list[tuple[str, str]] = []
+
+def toggler(params: QueryDict, param: str) -> Callable[[str], str]:
+    """toggled() for many values of one facet: a list shows a hundred facet links, so the
+    parameters are encoded once (as urlencode() would) and each link only joins the pieces."""
+    before: list[str] = []  # the other parameters' pairs, in order, around the facet's own
+    after: list[str] = []
+    own: list[str] = []
     for key, values in params.lists():
-        if key == "page":
-            continue
         if key == param:
-            values = [v for v in values if v != value] if value in values else [*values, value]
-        pairs += [(key, v) for v in values]
-    if param not in params:
-        pairs.append((param, value))
-    encoded = urlencode(pairs)
-    return f"?{encoded}" if encoded else "?"
+            own = [f"{quote_plus(key)}={quote_plus(value)}" for value in values]
+        elif key != "page":
+            pairs = before if not own else after
+            pairs += [f"{quote_plus(key)}={quote_plus(value)}" for value in values]
+    encoded_param = quote_plus(param)
+
+    def toggle(value: str) -> str:
+        pair = f"{encoded_param}={quote_plus(value)}"
+        pairs = [p for p in own if p != pair] if pair in own else [*own, pair]
+        return "?" + "&".join([*before, *pairs, *after])
+
+    return toggle
 
 
 def read_filters(
@@ -198,13 +203,19 @@ def cut_query(text: str) -> tuple[str, bool]:
     return kept, kept != " ".join(all_words)
 
 
-def facet_labels() -> dict[str, dict[str, str]]:
-    """choice_labels(), cached until a list changes (taxonomy edits renew the listing)."""
+def facet_labels(request=None) -> dict[str, dict[str, str]]:
+    """choice_labels(), cached until a list changes (taxonomy edits renew the listing), and
+    read once per request: cleaning the address and rendering the list both need them."""
+    labels = getattr(request, "facet_labels", None)
+    if labels is not None:
+        return labels
     key = f"facet-labels:{translation.get_language()}:{listing_version()}"
     labels = cache.get(key)
     if labels is None:
         labels = choice_labels()
         cache.set(key, labels, LISTING_CACHE_SECONDS)
+    if request is not None:
+        request.facet_labels = labels
     return labels
 
 
@@ -219,7 +230,7 @@ def parsed_query(text: str) -> search.ParsedQuery:
     return query
 
 
-def clean_params(params: QueryDict) -> tuple[QueryDict, list[str], bool]:
+def clean_params(params: QueryDict, request=None) -> tuple[QueryDict, list[str], bool]:
     """The parameters a list reads, valid and not empty; the filters left out; whether the
     query was cut."""
     clean = QueryDict(mutable=True)
@@ -228,7 +239,7 @@ def clean_params(params: QueryDict) -> tuple[QueryDict, list[str], bool]:
         clean["q"] = text
     ignored: list[str] = []
     if any(facet.param in params for facet in FACETS):
-        filters, ignored = read_filters(params, facet_labels())
+        filters, ignored = read_filters(params, facet_labels(request))
         for param, values in filters.items():
             clean.setlist(param, values)
         ignored = [value for value in ignored if not value.endswith(" : ")]  # empty values
@@ -247,7 +258,7 @@ def clean_list_params(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        clean, ignored, was_cut = clean_params(request.GET)
+        clean, ignored, was_cut = clean_params(request.GET, request)
         if sorted(_pairs(clean)) == sorted(_pairs(request.GET)):
             return view(request, *args, **kwargs)
         if ignored:
@@ -311,7 +322,7 @@ def listing_html(request, base_queryset, *, fixed: dict[str, list[str]] | None =
     (with the language and whether the viewer is a member), never the address itself.
     """
     params = request.GET
-    labels = facet_labels()
+    labels = facet_labels(request)
     filters, ignored = read_filters(params, labels)
     for param, values in (fixed or {}).items():
         filters[param] = values
@@ -358,28 +369,15 @@ def build_listing(
 
     cache_key = _cache_key(request.user, filters, query)
     cached = cache.get(cache_key)
-    results = base_queryset
-    some_words_only = bool(cached and cached["some_words_only"])
-    if not query.is_empty:
-        matched = search.matching(results, query, match_all=not some_words_only)
-        if cached is None and len(query.groups) > 1 and not _filtered(matched, filters).exists():
-            matched = search.matching(results, query, match_all=False)
-            some_words_only = True
-        results = matched
-    results = _filtered(results, filters)
-
-    sort = _sort(params, query)
-    page_results = results
-    if sort == "pertinence":
-        page_results = search.ranked(
-            _filtered(base_queryset, filters), query, match_all=not some_words_only
-        )
-    page_results = page_results.order_by(*SORTS[sort][1])
-
-    # The page's ids first, sorted on the index alone; then only those twenty rows are read.
-    paginator = Paginator(page_results.values_list("pk", flat=True), settings.PRACTICES_PER_PAGE)
     if cached is None:
-        count, capped, counts, counted = _counts(request.user, results, filters, query)
+        count, capped, counts, counted = _counts(request.user, filters, query)
+        some_words_only = False
+        if count == 0 and len(query.groups) > 1:
+            # No practice has every word: those with some of them, said so on the page.
+            some_words_only = True
+            count, capped, counts, counted = _counts(
+                request.user, filters, query, some_words_only=True
+            )
         cached = {
             "count": count,
             "capped": capped,
@@ -390,9 +388,53 @@ def build_listing(
             },
         }
         cache.set(cache_key, cached, LISTING_CACHE_SECONDS)
+    some_words_only = cached["some_words_only"]
+
+    results = base_queryset
+    if not query.is_empty:
+        results = search.matching(results, query, match_all=not some_words_only)
+    scope = viewer_scope(request.user)
+    by_facet_rows = query.is_empty and bool(filters)
+    if by_facet_rows:
+        # Filters without a query: the practices carrying them all, found on the facet index
+        # (the same rows the counts read); the date sorts read the page there too.
+        results = results.filter(pk__in=_carrying(filters, scope))
+    else:
+        results = _filtered(results, filters)
+
+    sort = _sort(params, query)
+    page_results = results
+    if sort == "pertinence":
+        page_results = search.ranked(
+            _filtered(base_queryset, filters),
+            query,
+            match_all=not some_words_only,
+        )
+    page_results = page_results.order_by(*_ordering(SORTS[sort][1], by_rows=by_facet_rows))
+
+    # The page's ids first, sorted on an index alone; then only those twenty rows are read.
+    if by_facet_rows and sort in DATE_SORTS:
+        page_ids = _carrying_rows(filters, scope).order_by(*DATE_SORTS[sort])
+        page_ids = page_ids.values_list("practice_id", flat=True)
+    elif sort == "pertinence" and search.one_group(query, match_all=not some_words_only):
+        page_ids = search.ranked_levels(_filtered(base_queryset, filters), query)
+    elif sort == "pertinence" and search.title_first(query, match_all=not some_words_only):
+        # Two or three groups: the results with a word in their title come first; a page
+        # among them is ranked among them alone, any other by the whole ranking.
+        in_title = search.ranked(
+            _filtered(base_queryset, filters), query, title_only=True
+        ).order_by(*SORTS[sort][1])
+        page_ids = search.FullPageOf(
+            [in_title.values_list("pk", flat=True), page_results.values_list("pk", flat=True)]
+        )
+    else:
+        page_ids = page_results.values_list("pk", flat=True)
+    paginator = Paginator(page_ids, settings.PRACTICES_PER_PAGE)
     paginator.count = cached["count"]  # type: ignore[misc]
     page = paginator.get_page(params.get("page"))
-    rows = base_queryset.model.objects.for_list().in_bulk(list(page.object_list))
+    rows = base_queryset.model.objects.for_list(texts=not query.is_empty).in_bulk(
+        list(page.object_list)
+    )
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     _decorate(page, query)
     facets = _facet_views(cached["facets"], params, filters, labels, counted=cached["counted"])
@@ -409,7 +451,13 @@ def build_listing(
     )
 
 
-def _counts(user, results, filters: dict[str, list[str]], query: search.ParsedQuery):
+def _counts(
+    user,
+    filters: dict[str, list[str]],
+    query: search.ParsedQuery,
+    *,
+    some_words_only: bool = False,
+):
     """(count, capped, counts by facet, whether those counts are the results').
 
     - The unfiltered list and a list filtered on one value read the counts kept on write.
@@ -427,7 +475,12 @@ def _counts(user, results, filters: dict[str, list[str]], query: search.ParsedQu
     if query.is_empty:
         counts = stored.by_param(stored.grouped_counts(_facet_rows(filters, scope)))
         return sum(counts.get("annee", {}).values()), False, counts, True
-    first = results.order_by().values("pk")[: COUNT_LIMIT + 1]
+    # The first matches found on the facet index (one row a published practice), so that
+    # neither the practices nor every match are read.
+    matches = _carrying_rows(filters, scope).filter(
+        practice_id__in=search.matched_ids(query, match_all=not some_words_only)
+    )
+    first = matches.values("practice_id")[: COUNT_LIMIT + 1]
     counts = stored.by_param(
         stored.grouped_counts(PracticeFacet.objects.filter(practice_id__in=first))
     )
@@ -438,20 +491,59 @@ def _counts(user, results, filters: dict[str, list[str]], query: search.ParsedQu
     return COUNT_LIMIT, True, values, False
 
 
+def _carrying_rows(filters: dict[str, list[str]], scope: str):
+    """One facet row for each published practice, visible in ``scope``, that carries a value
+    of every filter: read on the facet index, the practice table left alone.
+
+    The rows read are those of the filter with the fewest practices among those with one
+    value (so no practice comes twice), or else the year rows (every published practice has
+    exactly one); each other filter is checked by one index lookup a practice, the most
+    selective first. Their ``published_at`` (the practice's) sorts the list on that index.
+    """
+    tokens = {
+        param: [stored.token(param, value) for value in values] for param, values in filters.items()
+    }
+    order = list(tokens)
+    if len(tokens) > 1:
+        sizes = stored.stored_counts(LIST_NAME, scope=scope)
+        order.sort(key=lambda param: sum(sizes.get(t, 0) for t in tokens[param]))
+    driver = next((param for param in order if len(tokens[param]) == 1), None)
+    if driver is None:
+        rows = PracticeFacet.objects.filter(token__gte=YEAR_ROWS[0], token__lt=YEAR_ROWS[1])
+    else:
+        rows = PracticeFacet.objects.filter(token=tokens[driver][0])
+    if scope == "public":
+        rows = rows.filter(public=True)
+    for param in order:
+        if param != driver:
+            others = PracticeFacet.objects.filter(
+                practice_id=OuterRef("practice_id"), token__in=tokens[param]
+            )
+            rows = rows.filter(Exists(others))
+    return rows
+
+
+def _carrying(filters: dict[str, list[str]], scope: str):
+    """The ids of the practices ``_carrying_rows()`` gives."""
+    return _carrying_rows(filters, scope).values("practice_id")
+
+
 def _facet_rows(filters: dict[str, list[str]], scope: str):
-    """The facet rows of the published practices, visible in ``scope``, that carry a value of
-    every filter: nested lookups on the token index, the practice table left alone."""
-    carrying = None
-    for param, values in filters.items():
-        rows = PracticeFacet.objects.filter(
-            token__in=[stored.token(param, value) for value in values]
-        )
-        if scope == "public":
-            rows = rows.filter(public=True)
-        if carrying is not None:
-            rows = rows.filter(practice_id__in=carrying)
-        carrying = rows.values("practice_id")
-    return PracticeFacet.objects.filter(practice_id__in=carrying)
+    """The facet rows of the practices ``_carrying()`` the filters."""
+    return PracticeFacet.objects.filter(practice_id__in=_carrying(filters, scope))
+
+
+def _ordering(fields: list[str], *, by_rows: bool) -> list:
+    """The sort, as given; with ``by_rows`` on SQLite, its first key made an expression (a
+    unary plus) so that SQLite reads the few rows found and sorts them instead of walking
+    the list's index in order, checking every practice against the filters. PostgreSQL
+    weighs the two plans itself."""
+    if not by_rows or connection.vendor != "sqlite":
+        return fields
+    first, *rest = fields
+    name = first.lstrip("-")
+    key = Func(F(name), template="+%(expressions)s")
+    return [key.desc() if first.startswith("-") else key.asc(), *rest]
 
 
 def _filtered(queryset, filters: dict[str, list[str]]):
@@ -462,21 +554,8 @@ def _filtered(queryset, filters: dict[str, list[str]]):
 
 
 def _decorate(page: Page, query: search.ParsedQuery) -> None:
-    """Give each practice of the page its highlighted title and excerpt."""
-    wanted = query.wanted_stems
-    if not wanted:
-        return  # the card shows the plain title and summary
-    for practice in page.object_list:
-        practice.title_html = highlight(practice.title, wanted)
-        text = next(
-            (
-                getattr(practice, name)
-                for name in EXCERPT_FIELDS
-                if mentions(getattr(practice, name), wanted)
-            ),
-            practice.summary,
-        )
-        practice.excerpt_html = highlight_excerpt(text, wanted, length=260)
+    """Give each practice of the page what its card prints (highlighted for a search)."""
+    decorate_cards(page.object_list, query.wanted_stems)
 
 
 def _cache_key(user, filters: dict[str, list[str]], query: search.ParsedQuery) -> str:
@@ -498,9 +577,11 @@ def _facet_views(
     """The facets' choices; without ``counted``, the values exist but their counts are not
     those of the results, and are not shown."""
     views = []
+    links = facet_links()
     for facet in FACETS:
         if facet.param not in all_counts:
             continue
+        toggle = toggler(params, facet.param)
         counts = all_counts[facet.param]
         selected = filters.get(facet.param, [])
         facet_labels = labels.get(facet.param, {})
@@ -510,17 +591,21 @@ def _facet_views(
         elif facet.param in ALPHABETICAL_FACETS:
             values.sort(key=lambda v: fold(facet_labels.get(v) or v))
         else:
-            order = list(facet_labels)
-            values.sort(key=lambda v: order.index(v) if v in order else len(order))
+            order = {value: rank for rank, value in enumerate(facet_labels)}
+            values.sort(key=lambda v: order.get(v, len(order)))
         choices = [
             FacetChoice(
                 value=value,
                 label=facet_labels.get(value, value),
                 count=counts.get(value, 0) if counted else None,
                 selected=value in selected,
-                url=toggled(params, facet.param, value),
+                url=toggle(value),
             )
             for value in values
         ]
-        views.append(FacetView(param=facet.param, label=facet.label, choices=choices))
+        views.append(
+            FacetView(
+                param=facet.param, label=facet.label, choices=choices, links_html=links(choices)
+            )
+        )
     return views

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from observatoire.lib.cache import forget_deleted_practice, forget_practice, viewer_scope
 from observatoire.lib.text import fold, index_text
 from observatoire.network.models import Cooperative
-from observatoire.practices import facet_rows
+from observatoire.practices import facet_rows, related
 from observatoire.practices.indexing import body_pieces, head_pieces, joined
 from observatoire.practices.versions import CONTENT_FIELDS as CONTENT_FIELDS
 from observatoire.practices.versions import ModerationEvent as ModerationEvent
@@ -29,6 +29,16 @@ from observatoire.search.vocabulary import remember_words
 
 # How many of the newest practices « Pratiques proches » looks among first (related_to).
 RELATED_WINDOW = 500
+# What « Pratiques proches » shows of each practice, and what tells whether it may.
+RELATED_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "category__name",
+    "status",
+    "visibility",
+    "deleted_at",
+)
 RESERVED_SLUGS = {"soumettre", "categories", "themes", "mes-contributions", "flux"}
 
 
@@ -62,6 +72,8 @@ class Category(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
     description = models.TextField(_("description"))
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    # Its newest practices, for « Pratiques proches » (related.py).
+    newest = models.JSONField(null=True, editable=False)
 
     objects = CategoryQuerySet.as_manager()
 
@@ -85,6 +97,8 @@ class Theme(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    # Its newest practices, for « Pratiques proches » (related.py).
+    newest = models.JSONField(null=True, editable=False)
 
     objects = ThemeQuerySet.as_manager()
 
@@ -116,6 +130,21 @@ class Tag(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)[:60]
         super().save(*args, **kwargs)
+
+
+# The fields of a practice card (includes/practice_card.html, practices/list_markup.py), and
+# the texts a search's excerpt is taken from.
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "status",
+    "visibility",
+    "published_at",
+    "category__name",
+    "category__slug",
+)
+CARD_TEXT_FIELDS = ("context", "actions", "setup_steps", "results", "difficulties")
 
 
 class PracticeQuerySet(models.QuerySet):
@@ -174,14 +203,19 @@ class PracticeQuerySet(models.QuerySet):
         """Leave out the stored search stems, as long as the text itself, that pages never show."""
         return self.defer("search_title", "search_head", "search_body")
 
-    def for_list(self) -> "PracticeQuerySet":
-        """What a practice card shows, without one query per card."""
+    def for_list(self, *, texts: bool = False) -> "PracticeQuerySet":
+        """What a practice card shows, and no more, without one query per card: the long
+        texts only with ``texts`` (a search's excerpts), which read them."""
+        fields = [*CARD_FIELDS, *(CARD_TEXT_FIELDS if texts else ())]
+        cooperatives = Cooperative.objects.select_related("departement").only(
+            "name", "slug", "family", "departement__name"
+        )
         return (
-            self.without_index()
+            self.only(*fields)
             .select_related("category")
             .prefetch_related(
-                models.Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
-                "themes",
+                models.Prefetch("cooperatives", queryset=cooperatives),
+                models.Prefetch("themes", queryset=Theme.objects.only("name", "slug")),
             )
         )
 
@@ -355,6 +389,18 @@ class Practice(ModerationMixin, models.Model):
                 name="practice_members_listing",
                 condition=models.Q(deleted_at__isnull=True),
             ),
+            # A search's relevance ties (the shorter title, the newest), read in that order
+            # for each level of a one-word search (search/fulltext.py, levels()).
+            models.Index(
+                fields=["status", "visibility", "title_length", "-published_at", "-id"],
+                name="practice_relevance",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["status", "title_length", "-published_at", "-id"],
+                name="practice_members_relevance",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
             models.Index(fields=["status", "published_year"]),
             models.Index(fields=["status", "sort_title"]),
             # The moderation queue (revisions of published practices) and the trash.
@@ -374,6 +420,7 @@ class Practice(ModerationMixin, models.Model):
         # Not a normalisation either: publishing, unpublishing, deleting or a new visibility
         # changes what the lists count, in the same transaction.
         self.refresh_facets()
+        self.refresh_related()
         # Not a normalisation: its page, and the lists when what they show of it changed.
         forget_practice(self)
 
@@ -384,6 +431,7 @@ class Practice(ModerationMixin, models.Model):
         pk = self.pk
         self.deleted_at = self.deleted_at or timezone.now()
         self.refresh_facets()  # its counts go before its rows do
+        self.refresh_related()
         result = super().delete(*args, **kwargs)
         forget_deleted_practice(pk)
         return result
@@ -429,10 +477,39 @@ class Practice(ModerationMixin, models.Model):
         """Keep this practice's facet tokens and the lists' counts in step (facet_rows.py)."""
         facet_rows.refresh(self)
 
+    def refresh_related(self) -> None:
+        """Keep the newest practices of its themes and category in step (related.py)."""
+        related.refresh(self)
+
+    def is_discoverable_by(self, user) -> bool:
+        """``discoverable_by`` for one loaded practice."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.deleted_at is None
+            and (self.is_public or (user.is_authenticated and user.is_member))
+        )
+
+    def related_for(self, user, *, count: int) -> list["Practice"]:
+        """« Pratiques proches » this person may see, as ``related_to`` finds them, read from
+        the lists kept on write (its themes prefetched); searched when those cannot tell."""
+        pks = related.chosen(self, user, count=count)
+        if pks is not None:
+            found = {
+                other.pk: other
+                for other in Practice.objects.filter(pk__in=pks)
+                .select_related("category")
+                .only(*RELATED_FIELDS)
+            }
+            shown = [found[pk] for pk in pks if pk in found]
+            if len(shown) == len(pks) and all(o.is_discoverable_by(user) for o in shown):
+                return shown
+        return Practice.objects.discoverable_by(user).related_to(self, count=count)
+
     def reindex(self) -> None:
         """Refresh the search index and the facets once the related themes, tags and
         cooperatives are set."""
         self.refresh_facets()
+        self.refresh_related()
         self.search_title, self.search_head, self.search_body = self.index_texts()
         Practice.objects.filter(pk=self.pk).update(
             search_title=self.search_title,
@@ -458,12 +535,22 @@ class PracticeFacet(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="facet_rows")
     token = models.CharField(max_length=120)
     public = models.BooleanField()
+    # The practice's, so that a list filtered on several values is read in date order from
+    # this table's index alone, without the practice table (practices/listing.py).
+    published_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["practice", "token"], name="practice_facet_unique")
         ]
-        indexes = [models.Index(fields=["token", "practice"], name="practice_facet_token")]
+        # Everything a list reads of a token's rows is in the index: the practices a visitor
+        # may see carrying it, newest first, never read from the table.
+        indexes = [
+            models.Index(
+                fields=["token", "published_at", "practice", "public"],
+                name="practice_facet_token_date",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.token

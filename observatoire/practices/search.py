@@ -8,10 +8,22 @@ runs on the stems practices keep in ``search_title``, ``search_head`` and ``sear
 from django.db.models import QuerySet
 
 from observatoire.practices.fts import FTS_TABLE
+from observatoire.practices.models import Practice
 from observatoire.search import fulltext
 from observatoire.search.query import MAX_QUERY_WORDS, ParsedQuery, parse
 
-__all__ = ["MAX_QUERY_WORDS", "PRACTICE_INDEX", "ParsedQuery", "matching", "parse", "ranked"]
+__all__ = [
+    "MAX_QUERY_WORDS",
+    "FullPageOf",
+    "PRACTICE_INDEX",
+    "ParsedQuery",
+    "matched_ids",
+    "one_group",
+    "ranked_levels",
+    "matching",
+    "parse",
+    "ranked",
+]
 
 PRACTICE_INDEX = fulltext.FullTextIndex(fts_table=FTS_TABLE)
 # Order of the « Pertinence » sort, after ranked(): the shorter title first on ties (it says
@@ -23,5 +35,27 @@ def matching(queryset: QuerySet, query: ParsedQuery, *, match_all: bool = True) 
     return fulltext.matching(queryset, query, PRACTICE_INDEX, match_all=match_all)
 
 
-def ranked(queryset: QuerySet, query: ParsedQuery, *, match_all: bool = True) -> QuerySet:
-    return fulltext.ranked(queryset, query, PRACTICE_INDEX, match_all=match_all)
+def matched_ids(query: ParsedQuery, *, match_all: bool = True):
+    """The ids of the practices matching, published or not: a subquery for ``…__in=``."""
+    return fulltext.matched_ids(Practice.objects.all(), query, PRACTICE_INDEX, match_all=match_all)
+
+
+def ranked(
+    queryset: QuerySet, query: ParsedQuery, *, match_all: bool = True, title_only: bool = False
+) -> QuerySet:
+    return fulltext.ranked(
+        queryset, query, PRACTICE_INDEX, match_all=match_all, title_only=title_only
+    )
+
+
+title_first = fulltext.title_first
+FullPageOf = fulltext.FullPageOf
+one_group = fulltext.one_group
+
+
+def ranked_levels(queryset: QuerySet, query: ParsedQuery) -> fulltext.Levels:
+    """The ids of ``ranked()``, in its order, for a query of ``one_group()``: read set by set
+    on the relevance indexes (title length, newest), only as far as the page asked for."""
+    order = RELEVANCE_ORDER[1:]  # within a set every row has the same relevance
+    sets = fulltext.levels(queryset, query, PRACTICE_INDEX)
+    return fulltext.Levels([rows.order_by(*order).values_list("pk", flat=True) for rows in sets])

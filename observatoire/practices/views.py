@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -42,22 +42,24 @@ class HtmxHttpRequest(HttpRequest):
 
 def get_practice_for(user, slug: str) -> Practice:
     """The practice if this person may see it; 404 otherwise, so its existence stays private."""
-    queryset = (
-        Practice.objects.discoverable_by(user)
-        .without_index()
-        .select_related("category")
-        .prefetch_related(
-            Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
-            "themes",
-            "tags",
-            "links",
-            "attachments",
-        )
-    )
+    queryset = Practice.objects.discoverable_by(user).without_index().select_related("category")
     try:
         return queryset.get(slug=slug)
     except Practice.DoesNotExist as error:
         raise Http404(_("Cette pratique n'existe pas ou n'est pas accessible.")) from error
+
+
+def with_body_relations(practice: Practice) -> Practice:
+    """What practice_body.html shows besides the practice's own row, a query each."""
+    prefetch_related_objects(
+        [practice],
+        Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
+        "themes",
+        "tags",
+        "links",
+        "attachments",
+    )
+    return practice
 
 
 @require_GET
@@ -120,31 +122,25 @@ def category_list(request: HttpRequest) -> HttpResponse:
 @cache_page_for_visitors(params=())
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The practice's body and related practices are cached until that practice, one of those
-    related or a category's name changes; its comments and adoptions are rendered around them."""
+    related or a category's name changes; its comments and adoptions, and what this person may
+    do with it, are rendered around them from the same practice row."""
+    practice = get_practice_for(request.user, slug)  # a 404 is not cached
 
     def render_practice() -> dict:
-        practice = get_practice_for(request.user, slug)  # a 404 is not cached
         depends_on(request, practice_version(practice.pk))
-        related = list(
-            Practice.objects.discoverable_by(request.user).related_to(practice, count=RELATED_COUNT)
-        )
+        with_body_relations(practice)
+        related = practice.related_for(request.user, count=RELATED_COUNT)
         depends_on(request, *(practice_version(other.pk) for other in related))
         body = render_to_string(
             "practices/practice_body.html", {"practice": practice}, request=request
         )
         # Apart from the body, so that the practice's community comes between the two.
         others = render_to_string("practices/related.html", {"related": related}, request=request)
-        return {
-            "pk": practice.pk,
-            "title": practice.title,
-            "summary": practice.summary,
-            "body": body,
-            "related": others,
-        }
+        return {"body": body, "related": others}
 
     page = cached_fragment(request, "practice", (slug,), render_practice, depends=(TAXONOMY,))
-    depends_on(request, community_version(page["pk"]))  # the comments and adoptions below
-    return render(request, "practices/practice_detail.html", page)
+    depends_on(request, community_version(practice.pk))  # the comments and adoptions below
+    return render(request, "practices/practice_detail.html", {**page, "practice": practice})
 
 
 # Contributing: drafts, preview, submission, « Mes contributions ».

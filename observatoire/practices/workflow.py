@@ -87,6 +87,7 @@ class ModerationMixin:
         def save(self, *args: Any, **kwargs: Any) -> None: ...
         def refresh_from_db(self, *args: Any, **kwargs: Any) -> None: ...
         def reindex(self) -> None: ...
+        def refresh_related(self) -> None: ...
 
     def submit(self, *, by: Person) -> None:
         """Send the practice to the moderators of its cooperative's Union régionale."""
@@ -219,6 +220,7 @@ class ModerationMixin:
         if updated != 1:
             raise Conflict
         self.refresh_from_db()
+        self.refresh_related()  # « Pratiques proches » of others no longer show it
         forget_practice(self)  # its page, and the lists it leaves
         log(self, by=by, action=Action.DELETED, message=message)
 
@@ -230,6 +232,7 @@ class ModerationMixin:
         if updated != 1:
             raise Conflict
         self.refresh_from_db()
+        self.refresh_related()
         forget_practice(self)
         log(self, by=by, action=Action.UNDELETED)
 

@@ -87,7 +87,7 @@ def stored_counts(list_name: str, *, scope: str, among: str = "") -> dict[str, i
 
 def grouped_counts(rows: QuerySet, field: str = "token") -> dict[str, int]:
     """Counts of each token among facet ``rows`` already restricted to the filtered items."""
-    return dict(rows.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+    return dict(rows.order_by().values_list(field).annotate(n=Count("*")).values_list(field, "n"))
 
 
 def by_param(counts: dict[str, int]) -> dict[str, dict[str, int]]:

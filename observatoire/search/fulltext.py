@@ -28,6 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 
 from observatoire.search.query import Alternative, ParsedQuery
 
@@ -101,6 +102,15 @@ def _is_postgres(queryset: QuerySet) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
 
+def _fts5_expression(index: FullTextIndex, where: str, groups, joiner: str) -> str:
+    expression = _fts5(groups, "AND" if joiner == "&" else "OR")
+    if where == "title":
+        expression = f"{index.title} : ({expression})"
+    elif where == "head":
+        expression = f"{{{index.title} {index.head}}} : ({expression})"
+    return expression
+
+
 def _condition(queryset: QuerySet, index: FullTextIndex, where: str, groups, joiner="&"):
     """Rows whose ``where`` (all, title, head: title or head) holds the groups."""
     if _is_postgres(queryset):
@@ -113,12 +123,7 @@ def _condition(queryset: QuerySet, index: FullTextIndex, where: str, groups, joi
             Value(_tsquery(groups, joiner, weight)),
             output_field=BooleanField(),
         )
-    expression = _fts5(groups, "AND" if joiner == "&" else "OR")
-    if where == "title":
-        expression = f"{index.title} : ({expression})"
-    elif where == "head":
-        expression = f"{{{index.title} {index.head}}} : ({expression})"
-    return _fts5_ids(index, expression)
+    return _fts5_ids(index, _fts5_expression(index, where, groups, joiner))
 
 
 def _fts5_ids(index: FullTextIndex, expression: str):
@@ -154,15 +159,65 @@ def matching(
     )
 
 
+def matched_ids(
+    queryset: QuerySet, query: ParsedQuery, index: FullTextIndex, *, match_all: bool = True
+):
+    """The primary keys of the rows of ``queryset``'s model matching ``query``, as a subquery
+    for ``…__in=``: on SQLite read from the FTS table alone, without touching the rows."""
+    if _is_postgres(queryset):
+        return matching(queryset, query, index, match_all=match_all).values("pk")
+    table = index.fts_table
+    return RawSQL(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH %s",
+        (_fts5(query.groups, "AND" if match_all else "OR"),),
+    )
+
+
 def _points(condition, points: int):
     return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
 
 
+# A row with a group in its title scores at least TITLE_WEIGHT + HEAD_WEIGHT = 4; one without
+# scores at most HEAD_WEIGHT a group. Up to this many groups, every row with a word in its
+# title therefore comes before every row without: see ``title_first()``.
+TITLE_FIRST_GROUPS = 3
+
+
+def title_first(query: ParsedQuery, *, match_all: bool = True) -> bool:
+    """Whether the rows matching every group with one of them in the title come before all
+    the others, so that a page among the first of those can be ranked among them alone."""
+    return match_all and 0 < len(query.groups) <= TITLE_FIRST_GROUPS
+
+
+def in_title(queryset: QuerySet, query: ParsedQuery, index: FullTextIndex) -> QuerySet:
+    """``matching()`` (every group) narrowed to the rows with at least one group in the
+    title: on a frequent word, a few thousand rows instead of nearly all."""
+    if _is_postgres(queryset):
+        return matching(queryset, query, index).filter(
+            _condition(queryset, index, "title", query.groups, "|")
+        )
+    return queryset.filter(_fts5_ids(index, _title_first_fts5(query, index)))
+
+
+def _title_first_fts5(query: ParsedQuery, index: FullTextIndex) -> str:
+    every = _fts5(query.groups, "AND")
+    return f"({every}) AND ({_fts5_expression(index, 'title', query.groups, '|')})"
+
+
 def ranked(
-    queryset: QuerySet, query: ParsedQuery, index: FullTextIndex, *, match_all: bool = True
+    queryset: QuerySet,
+    query: ParsedQuery,
+    index: FullTextIndex,
+    *,
+    match_all: bool = True,
+    title_only: bool = False,
 ) -> QuerySet:
     """``matching()`` annotated with ``relevance`` (higher is better): order by ``-relevance``
-    then the caller's tie-breaks (for practices: the shorter title, the newest)."""
+    then the caller's tie-breaks (for practices: the shorter title, the newest).
+
+    With ``title_only`` (when ``title_first()``), only the rows with a group in the title are
+    ranked: the first pages of the full ranking, for a fraction of the work."""
+    rows = in_title(queryset, query, index) if title_only else None
     score = Value(0, output_field=IntegerField())
     if len(query.phrase) > 1:
         score += _points(_phrase_in_title(queryset, index, query.phrase), PHRASE_WEIGHT)
@@ -171,4 +226,77 @@ def ranked(
         score += _points(_condition(queryset, index, "head", [group]), HEAD_WEIGHT)
         if not match_all:
             score += _points(_condition(queryset, index, "all", [group]), MATCHED_WEIGHT)
-    return matching(queryset, query, index, match_all=match_all).annotate(relevance=score)
+    if rows is None:
+        rows = matching(queryset, query, index, match_all=match_all)
+    return rows.annotate(relevance=score)
+
+
+def one_group(query: ParsedQuery, *, match_all: bool = True) -> bool:
+    """Whether ``levels()`` ranks this query: one group (a word, its family, its synonyms)
+    and no phrase to reward."""
+    return match_all and len(query.groups) == 1 and len(query.phrase) <= 1
+
+
+def levels(queryset: QuerySet, query: ParsedQuery, index: FullTextIndex) -> list[QuerySet]:
+    """For a query of ``one_group()``, the rows of ``ranked()`` in three sets, best first:
+    the group in the title (score 4), in the head only (1), in the body only (0). Each,
+    ordered by the caller's tie-breaks, is read on an index in that order until the page is
+    full: a frequent word costs its first rows, not all of them."""
+    group = query.groups
+    if _is_postgres(queryset):
+        title = _condition(queryset, index, "title", group)
+        head = _condition(queryset, index, "head", group)
+        anywhere = _condition(queryset, index, "all", group)
+        return [
+            queryset.filter(title),
+            queryset.filter(head).exclude(title),
+            queryset.filter(anywhere).exclude(head),
+        ]
+    title = _fts5_expression(index, "title", group, "&")
+    head = _fts5_expression(index, "head", group, "&")
+    anywhere = _fts5_expression(index, "all", group, "&")
+    return [
+        queryset.filter(_fts5_ids(index, title)),
+        queryset.filter(_fts5_ids(index, f"({head}) NOT ({title})")),
+        queryset.filter(_fts5_ids(index, f"({anywhere}) NOT ({head})")),
+    ]
+
+
+class Levels:
+    """Sets of ranked ids one after the other (``levels()``, each a queryset of ids in its
+    order), sliced like one list: ``Levels(sets)[40:60]`` reads only what those places need.
+    For a Paginator, whose count is given."""
+
+    def __init__(self, sets: list[QuerySet]):
+        self.sets = sets
+
+    def __getitem__(self, window: slice) -> list:
+        skip, wanted = window.start or 0, window.stop - (window.start or 0)
+        found: list = []
+        for ids in self.sets:
+            if len(found) >= wanted:
+                break
+            rows = list(ids[skip : skip + wanted - len(found)])
+            if rows:
+                found += rows
+                skip = 0
+            elif skip:
+                skip -= ids[:skip].count()  # this set ends before the window
+        return found
+
+
+class FullPageOf:
+    """Rankings of the same rows tried in turn (each a queryset of ids in its order), sliced
+    like a list: a window is taken from the first that fills it, else from the last, which
+    ranks them all. For ``title_only`` rankings, right wherever they give a full page."""
+
+    def __init__(self, rankings: list[QuerySet]):
+        self.rankings = rankings
+
+    def __getitem__(self, window: slice) -> list:
+        size = window.stop - (window.start or 0)
+        for ids in self.rankings[:-1]:
+            rows = list(ids[window])
+            if len(rows) == size:
+                return rows
+        return list(self.rankings[-1][window])

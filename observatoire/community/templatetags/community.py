@@ -42,20 +42,11 @@ def thread(practice: Practice, user) -> list[Comment]:
 
 
 @register.inclusion_tag("community/practice_community.html", takes_context=True)
-def practice_community(context) -> dict:
-    """Adoptions, comments and the person's buttons, under the practice of the current page."""
+def practice_community(context, practice: Practice) -> dict:
+    """Adoptions, comments and the person's buttons, under the practice of the page (which its
+    view found among those this person may see)."""
     request = context["request"]
     user = request.user
-    slug = (request.resolver_match.kwargs if request.resolver_match else {}).get("slug")
-    practice = (
-        Practice.objects.discoverable_by(user)
-        .without_index()
-        .only("pk", "slug", "title", "author_id", "visibility", "status")
-        .filter(slug=slug)
-        .first()
-    )
-    if practice is None:
-        return {"practice": None}
     adoptions = list(
         Adoption.objects.filter(practice=practice).select_related("cooperative").order_by("pk")
     )
@@ -65,6 +56,7 @@ def practice_community(context) -> dict:
     )
     comments = thread(practice, user)
     comment_count: int = sum(1 + len(getattr(c, "reply_list", [])) for c in comments)
+    marked = signed_in and {"user_id": user.pk, "practice_id": practice.pk}
     return {
         "request": request,
         "user": user,
@@ -75,7 +67,9 @@ def practice_community(context) -> dict:
         "comments": comments,
         "comment_count": comment_count,
         "can_moderate": can_moderate(user),
-        "bookmarked": signed_in and Bookmark.objects.filter(user=user, practice=practice).exists(),
+        "bookmarked": bool(marked) and Bookmark.objects.filter(**marked).exists(),
+        "following": bool(marked) and Follow.objects.filter(**marked).exists(),
+        "follow_kind": FOLLOW_KIND[Practice],
         "form": CommentForm(auto_id="id_comment_%s") if signed_in else None,
         "edit_minutes": settings.COMMENT_EDIT_MINUTES,
         "csrf_token": context.get("csrf_token"),

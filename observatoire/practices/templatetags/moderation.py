@@ -13,21 +13,11 @@ def moderates(user) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def practice_tools(context, slug: str) -> dict:
-    """What this person may do with a practice on its page: propose a change (its author),
+def practice_tools(context, practice) -> dict:
+    """What this person may do with the practice of the page: propose a change (its author),
     read its history, moderate it. Outside the cached fragment, since it is personal."""
-    from observatoire.practices.models import Practice
-
     user = context["request"].user
     if not user.is_authenticated:
-        return {}
-    practice = (
-        Practice.objects.alive()
-        .filter(slug=slug)
-        .only("pk", "slug", "author_id", "status", "revision_status")
-        .first()
-    )
-    if practice is None:
         return {}
     moderating = moderation.can_moderate(user, practice)
     authoring = practice.author_id == user.pk

@@ -79,6 +79,7 @@ def test_contact_email_only_for_signed_in_people(client, client_as, member):
 
 
 def test_query_count_is_constant(client):
+    make_practice(themes=["gouvernance"])  # one related practice
     small = make_practice(themes=["gouvernance"])
     with CaptureQueriesContext(connection) as few:
         client.get(small.get_absolute_url())
@@ -90,6 +91,6 @@ def test_query_count_is_constant(client):
         make_practice(themes=["gouvernance"])
     with CaptureQueriesContext(connection) as many:
         client.get(big.get_absolute_url())
-    # More links, themes and related practices never cost more queries (finding related
-    # practices costs fewer once the newest practices hold enough of them: related_to()).
+    # More links, themes and related practices never cost more queries (related practices
+    # are read from the lists their themes keep: related.py).
     assert len(many) <= len(few)

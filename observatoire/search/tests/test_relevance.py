@@ -26,8 +26,8 @@ from django.test import Client, override_settings
 from observatoire.accounts.models import Role, User
 from observatoire.network.models import Cooperative
 from observatoire.practices.importer import import_practices
-from observatoire.practices.models import Practice, Tag
-from observatoire.search.models import Word
+from observatoire.practices.models import Category, Practice, Tag, Theme
+from observatoire.search.models import FacetCount, Word
 
 HERE = Path(__file__).resolve().parent / "relevance"
 ROOT = Path(__file__).resolve().parents[3]
@@ -85,6 +85,11 @@ def corpus(django_db_setup, django_db_blocker):
         User.objects.filter(email__endswith="@donnees-generees.test").delete()
         User.objects.filter(email=SEARCHER).delete()
         Practice.objects.all().delete()
+        # What bulk deletes leave behind (Practice.delete() is not called): the kept counts
+        # and the newest practices of each theme and category, as an empty database has them.
+        FacetCount.objects.all().delete()
+        Theme.objects.update(newest=None)
+        Category.objects.update(newest=None)
         Word.objects.all().delete()
         Cooperative.objects.all().delete()
         Tag.objects.all().delete()

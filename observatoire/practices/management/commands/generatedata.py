@@ -30,7 +30,7 @@ from observatoire.lib.cache import forget_listings
 from observatoire.lib.identifiers import siren_with_checksum
 from observatoire.lib.text import fold, index_text, stem, words
 from observatoire.network.models import Cooperative, Departement, Organisation, Sector
-from observatoire.practices import facet_rows
+from observatoire.practices import facet_rows, related
 from observatoire.practices.indexing import BODY_FIELDS, body_pieces, head_pieces, joined
 from observatoire.practices.models import Category, Practice, Theme
 from observatoire.search.models import Word
@@ -1170,8 +1170,10 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"],
                 show=show,
             )
-            # bulk_create bypasses Practice.save(), which keeps the facet counts: count again.
+            # bulk_create bypasses Practice.save(), which keeps the facet counts and the newest
+            # practices of each theme and category (« Pratiques proches »): build them again.
             facet_rows.rebuild_all(Practice)
+            related.rebuild_all(Practice, Theme, Category)
         # bulk_create and queryset deletes bypass Practice.save() and delete(), which renew the
         # cached list counts: renew them here.
         forget_listings()

@@ -1,0 +1,161 @@
+"""What a list page prints for its twenty cards and its hundred facet links, prepared in Python.
+
+The template engine spends a few microseconds on every node it renders, and a list repeats the
+same few fragments a hundred and fifty times: rendered by includes/listing.html, the cards and
+facets cost more than the page's queries. So the template keeps the page's structure and each
+card's frame, and the fragments repeated inside them (a facet link, a card's cooperative, a
+theme chip) are formatted here, escaped as the template would, with the words of the current
+language looked up once per list rather than once per card.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from html import escape  # django.utils.html.escape() without its lazy-string wrapper
+from typing import Any
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
+from django.utils.dates import MONTHS
+from django.utils.formats import get_format
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.timezone import get_current_timezone
+from django.utils.translation import gettext
+
+from observatoire.lib.text import highlight, highlight_excerpt, mentions
+from observatoire.network.models import Cooperative
+
+# Where a search's excerpt is taken from: the first of these that mentions a searched word.
+EXCERPT_FIELDS = ["summary", "context", "actions", "setup_steps", "results", "difficulties"]
+SUMMARY_WORDS = 40  # as truncatewords:40 would, without a search
+
+FACET_LINK = (
+    '<li><a href="{url}#resultats" class="facet-link{selected_class}"{current} data-hx-get="{url}"'
+    ' data-hx-target="#listing" data-hx-select="#listing"'
+    ' data-hx-swap="outerHTML show:#resultats:top" data-hx-push-url="true">'
+    ' <span class="facet-box" aria-hidden="true">{box}</span>'
+    ' <span class="facet-label">{label}{selected_hint}</span> {count} </a></li>\n'
+)
+FACET_COUNT = '<span class="facet-count">{}</span>'
+SELECTED_HINT = '<span class="visually-hidden"> ({})</span>'
+CREDIT = '<span>{name} <span class="muted">({family}, {departement})</span></span>'
+THEME_CHIP = '<li><a class="chip" href="{url}">{name}</a></li>'
+
+
+@dataclass
+class FacetChoice:
+    value: str
+    label: str
+    count: int | None
+    selected: bool
+    url: str
+
+
+@dataclass
+class FacetView:
+    param: str
+    label: Any
+    choices: list[FacetChoice]
+    links_html: SafeString = SafeString("")  # its choices' links, from facet_links()
+
+    @property
+    def has_selection(self) -> bool:
+        return any(choice.selected for choice in self.choices)
+
+
+def facet_links() -> Callable[[Iterable[FacetChoice]], SafeString]:
+    """The HTML of a facet's links (an <li> each); the hint and number format looked up once."""
+    hint = SELECTED_HINT.format(escape(gettext("filtre actif, cliquer pour le retirer")))
+    count_text = _count_formatter()
+
+    def links(choices: Iterable[FacetChoice]) -> SafeString:
+        return SafeString(
+            "".join(
+                FACET_LINK.format(
+                    url=escape(choice.url),
+                    selected_class=" is-selected" if choice.selected else "",
+                    current=' aria-current="true"' if choice.selected else "",
+                    box="✓" if choice.selected else "",
+                    label=escape(choice.label),
+                    selected_hint=hint if choice.selected else "",
+                    count=""
+                    if choice.count is None
+                    else FACET_COUNT.format(count_text(choice.count)),
+                )
+                for choice in choices
+            )
+        )
+
+    return links
+
+
+def _count_formatter() -> Callable[[int], str]:
+    """humanize's intcomma, the language's thousands separator looked up once."""
+    if get_format("NUMBER_GROUPING") != 3:
+        return intcomma
+    separator = escape(get_format("THOUSAND_SEPARATOR"))
+    return lambda count: f"{count:,}".replace(",", separator)
+
+
+def decorate_cards(practices: Iterable, wanted: set[str]) -> None:
+    """Give each practice what its card in includes/listing.html prints, escaped: its title and
+    text (with the searched words marked, for a search), its links, cooperatives, date and
+    themes.
+
+    URLs are built from one reverse() per pattern (a slug needs no quoting); the date is
+    formatted as the « j F Y » of the date filter, in the current time zone.
+    """
+    practice_url = _slug_url("practices:detail")
+    category_url = _slug_url("practices:category_detail")
+    theme_url = _slug_url("practices:theme_detail")
+    families = {value: escape(str(label)) for value, label in Cooperative.Family.choices}
+    published = gettext("publiée le %(date)s")
+    zone = get_current_timezone()
+    for practice in practices:
+        title = SafeString(escape(practice.title))
+        practice.title_html = highlight(practice.title, wanted) if wanted else title
+        practice.excerpt_html = _excerpt(practice, wanted) if wanted else ""
+        if not practice.excerpt_html:
+            summary = Truncator(practice.summary).words(SUMMARY_WORDS, truncate=" …")
+            practice.excerpt_html = SafeString(escape(summary))
+        practice.url = practice_url(practice.slug)
+        practice.category_url = category_url(practice.category.slug)
+        practice.credits_html = SafeString(
+            " · ".join(
+                CREDIT.format(
+                    name=escape(cooperative.name),
+                    family=families.get(cooperative.family) or escape(cooperative.family),
+                    departement=escape(cooperative.departement.name),
+                )
+                for cooperative in practice.cooperatives.all()
+            )
+        )
+        practice.published_text = ""
+        if practice.published_at:
+            day = practice.published_at.astimezone(zone)
+            date = f"{day.day} {MONTHS[day.month]} {day.year:04d}"
+            practice.published_text = published % {"date": date}
+        practice.themes_html = SafeString(
+            "".join(
+                THEME_CHIP.format(url=escape(theme_url(theme.slug)), name=escape(theme.name))
+                for theme in practice.themes.all()
+            )
+        )
+
+
+def _excerpt(practice, wanted: set[str]) -> SafeString:
+    text = next(
+        (
+            getattr(practice, name)
+            for name in EXCERPT_FIELDS
+            if mentions(getattr(practice, name), wanted)
+        ),
+        practice.summary,
+    )
+    return highlight_excerpt(text, wanted, length=260)
+
+
+def _slug_url(name: str) -> Callable[[str], str]:
+    """reverse(name, kwargs={"slug": …}) for many slugs at the cost of one."""
+    before, after = reverse(name, kwargs={"slug": "slug"}).rsplit("slug", 1)
+    return lambda slug: f"{before}{slug}{after}"

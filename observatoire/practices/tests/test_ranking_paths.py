@@ -1,0 +1,80 @@
+"""The fast ways to read a page of search results give the whole ranking's pages.
+
+A one-group search is read level by level (title, head, body) on the relevance index; a search
+of two or three groups ranks only its results with a word in the title when the page lies
+among them. Both must give, page after page, exactly what ranking every result gives.
+"""
+
+import itertools
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import override_settings
+
+from observatoire.practices import search
+from observatoire.practices.models import Practice
+from observatoire.practices.tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+
+WORDS = ["gouvernance", "partagée", "salariés"]
+PER_PAGE = 3
+
+
+@pytest.fixture
+def practices(db):
+    """Practices with the words in their title, summary or text, in many combinations, some
+    with titles of the same length (ties broken by date, then by id)."""
+    spots = ["title", "summary", "context", None]
+    for number, places in enumerate(itertools.product(spots, repeat=len(WORDS))):
+        fields = {
+            "title": f"Pratique {number:02d}",
+            "summary": "Un résumé.",
+            "context": "Un texte.",
+        }
+        for word, place in zip(WORDS, places, strict=True):
+            if place:
+                fields[place] += f" {word}"
+        make_practice(**fields, themes=["gouvernance"] if number % 2 else [])
+    # Same title, same length: only the date and the id order them.
+    for _copy in range(3):
+        make_practice(title="Gouvernance partagée", summary="Un résumé.")
+
+
+def whole_ranking(q: str, **filters) -> list[str]:
+    query = search.parse(q)
+    practices = Practice.objects.discoverable_by(AnonymousUser())
+    if "theme" in filters:
+        practices = practices.filter(themes__slug=filters["theme"])
+    ranked = search.ranked(practices, query).order_by(*search.RELEVANCE_ORDER)
+    return list(ranked.values_list("title", flat=True))
+
+
+def pages(client, q: str, **filters) -> list[str]:
+    titles, number = [], 1
+    while True:
+        params = {"q": q, **filters, **({"page": number} if number > 1 else {})}
+        response = client.get("/pratiques/", params)
+        assert response.status_code == 200, response
+        listing = response.context["listing"]
+        titles += [practice.title for practice in listing.page.object_list]
+        if not listing.page.has_next():
+            return titles
+        number += 1
+
+
+@override_settings(PRACTICES_PER_PAGE=PER_PAGE)
+@pytest.mark.parametrize(
+    ("q", "filters"),
+    [
+        ("gouvernance", {}),  # one group: levels
+        ("salariés", {"theme": "gouvernance"}),
+        ("gouvernance partagée", {}),  # two groups: the title first, then the whole ranking
+        ("gouvernance partagée salariés", {}),
+        ("partagée salariés", {"theme": "gouvernance"}),
+    ],
+)
+def test_every_page_is_the_whole_rankings(client, practices, q, filters):
+    expected = whole_ranking(q, **filters)
+    assert len(expected) > 2 * PER_PAGE  # several pages, across levels
+    assert pages(client, q, **filters) == expected
