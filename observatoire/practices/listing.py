@@ -20,8 +20,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -410,7 +409,7 @@ def build_listing(
             query,
             match_all=not some_words_only,
         )
-    page_results = page_results.order_by(*_ordering(SORTS[sort][1], by_rows=by_facet_rows))
+    page_results = page_results.order_by(*SORTS[sort][1])
 
     # The page's ids first, sorted on an index alone; then only those twenty rows are read.
     if by_facet_rows and sort in DATE_SORTS:
@@ -531,19 +530,6 @@ def _carrying(filters: dict[str, list[str]], scope: str):
 def _facet_rows(filters: dict[str, list[str]], scope: str):
     """The facet rows of the practices ``_carrying()`` the filters."""
     return PracticeFacet.objects.filter(practice_id__in=_carrying(filters, scope))
-
-
-def _ordering(fields: list[str], *, by_rows: bool) -> list:
-    """The sort, as given; with ``by_rows`` on SQLite, its first key made an expression (a
-    unary plus) so that SQLite reads the few rows found and sorts them instead of walking
-    the list's index in order, checking every practice against the filters. PostgreSQL
-    weighs the two plans itself."""
-    if not by_rows or connection.vendor != "sqlite":
-        return fields
-    first, *rest = fields
-    name = first.lstrip("-")
-    key = Func(F(name), template="+%(expressions)s")
-    return [key.desc() if first.startswith("-") else key.asc(), *rest]
 
 
 def _filtered(queryset, filters: dict[str, list[str]]):
