@@ -113,7 +113,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses sign-in attempts while locked out (django-axes, settings AXES_* below).
     "observatoire.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the per-request read of the person prepared (lib/prepared.py).
+    "observatoire.accounts.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"

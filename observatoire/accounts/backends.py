@@ -8,7 +8,13 @@ instead of raising: such a call has no address to count failures against (Django
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import backends, get_user_model
 from django.http import HttpRequest
+
+from observatoire.lib.prepared import Prepared
+
+# The signed-in person, read on each of their requests: compiled once per process.
+user_by_pk = Prepared(lambda pk: get_user_model()._default_manager.filter(pk=pk), name="user_by_pk")
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -16,6 +22,18 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class ModelBackend(backends.ModelBackend):
+    """Django's ModelBackend, whose per-request ``get_user`` runs a prepared query."""
+
+    def get_user(self, user_id):
+        if not isinstance(user_id, int):
+            return super().get_user(user_id)
+        found = user_by_pk(user_id)
+        if not found:
+            return None
+        return found[0] if self.user_can_authenticate(found[0]) else None
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -46,7 +46,7 @@ class SignedInRequest(HttpRequest):
     user: User  # type: ignore[assignment]
 
 
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PASSWORD_BACKEND = "observatoire.accounts.backends.ModelBackend"
 INVITATIONS_PER_DAY = 50
 EMAIL_LINK_SALT = "observatoire.accounts.email"
 EMAIL_LINK_MAX_AGE = timedelta(days=3)

@@ -84,6 +84,11 @@ def database_from_url(url: str, base_dir: str) -> dict:
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
+            # Parameters sent apart from the SQL, and a query run a second time on a connection
+            # prepared on the server: its plan is not made again at each request (planning cost
+            # more than running most of the site's indexed queries). Behind a pooler in
+            # transaction mode, it needs PgBouncer ≥ 1.21 with max_prepared_statements set.
+            "OPTIONS": {"server_side_binding": True, "prepare_threshold": 2},
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL non reconnue : {parsed.scheme!r} (sqlite ou postgres attendu)."

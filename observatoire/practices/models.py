@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.lib.cache import forget_deleted_practice, forget_practice, viewer_scope
+from observatoire.lib.prepared import Prepared
 from observatoire.lib.text import fold, index_text
 from observatoire.network.models import Cooperative
 from observatoire.practices import facet_rows, related
@@ -132,6 +133,11 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
 
+def reads_members_only(user) -> bool:
+    """Whether this person may read members-only practices: signed in, of the movement."""
+    return bool(user.is_authenticated and user.is_member)
+
+
 # The fields of a practice card (includes/practice_card.html, practices/list_markup.py), and
 # the texts a search's excerpt is taken from.
 CARD_FIELDS = (
@@ -189,15 +195,21 @@ class PracticeQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "PracticeQuerySet":
         """Members-only practices exist only for signed-in people of the movement."""
-        if user.is_authenticated and user.is_member:
-            return self
-        return self.filter(visibility=Practice.Visibility.PUBLIC)
+        return self.visible_to_members(reads_members_only(user))
+
+    def visible_to_members(self, members: bool) -> "PracticeQuerySet":
+        """``visible_to`` for someone who may (``members``) or may not read members-only ones."""
+        return self if members else self.filter(visibility=Practice.Visibility.PUBLIC)
 
     def authored_by(self, user) -> "PracticeQuerySet":
         return self.alive().filter(author=user) if user.is_authenticated else self.none()
 
     def discoverable_by(self, user) -> "PracticeQuerySet":
         return self.published().visible_to(user)
+
+    def discoverable(self, members: bool) -> "PracticeQuerySet":
+        """``discoverable_by`` someone who may (``members``) or may not read members-only ones."""
+        return self.published().visible_to_members(members)
 
     def without_index(self) -> "PracticeQuerySet":
         """Leave out the stored search stems, as long as the text itself, that pages never show."""
@@ -494,12 +506,7 @@ class Practice(ModerationMixin, models.Model):
         the lists kept on write (its themes prefetched); searched when those cannot tell."""
         pks = related.chosen(self, user, count=count)
         if pks is not None:
-            found = {
-                other.pk: other
-                for other in Practice.objects.filter(pk__in=pks)
-                .select_related("category")
-                .only(*RELATED_FIELDS)
-            }
+            found = {other.pk: other for other in related_by_pk(pks)}
             shown = [found[pk] for pk in pks if pk in found]
             if len(shown) == len(pks) and all(o.is_discoverable_by(user) for o in shown):
                 return shown
@@ -527,6 +534,15 @@ class Practice(ModerationMixin, models.Model):
         while Practice.objects.filter(slug=slug).exists():
             slug, counter = f"{base}-{counter}", counter + 1
         return slug
+
+
+# « Pratiques proches » by their pks, compiled once per process (lib/prepared.py).
+related_by_pk = Prepared(
+    lambda pks: (
+        Practice.objects.filter(pk__in=pks).select_related("category").only(*RELATED_FIELDS)
+    ),
+    name="related_by_pk",
+)
 
 
 class PracticeFacet(models.Model):

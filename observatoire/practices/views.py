@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +19,7 @@ from observatoire.lib.cache import (
     practice_version,
 )
 from observatoire.lib.pagination import paginate
+from observatoire.lib.prepared import Prepared, attach
 from observatoire.network.models import Cooperative
 from observatoire.practices import moderation, moderation_views, uploads
 from observatoire.practices.forms import AttachmentsForm, PracticeForm
@@ -30,7 +30,15 @@ from observatoire.practices.listing import (
     listing_html,
     search_box,
 )
-from observatoire.practices.models import Attachment, Category, Practice, Theme
+from observatoire.practices.models import (
+    Attachment,
+    Category,
+    Practice,
+    PracticeLink,
+    Tag,
+    Theme,
+    reads_members_only,
+)
 from observatoire.practices.moderation import record_save
 
 RELATED_COUNT = 4
@@ -40,25 +48,39 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+# The practice page's queries, compiled once per process (lib/prepared.py): on a page of a few
+# indexed lookups, building them through the ORM each time cost more than running them.
+practice_by_slug = Prepared(
+    lambda members, slug: (
+        Practice.objects.discoverable(members)
+        .without_index()
+        .select_related("category")
+        .filter(slug=slug)[:2]
+    ),
+    name="practice_by_slug",
+)
+BODY_RELATIONS = {
+    "cooperatives": Prepared(lambda pk: Cooperative.objects.with_card().filter(practices=pk)),
+    "themes": Prepared(lambda pk: Theme.objects.filter(practices=pk)),
+    "tags": Prepared(lambda pk: Tag.objects.filter(practices=pk)),
+    "links": Prepared(lambda pk: PracticeLink.objects.filter(practice=pk)),
+    "attachments": Prepared(lambda pk: Attachment.objects.filter(practice=pk)),
+}
+
+
 def get_practice_for(user, slug: str) -> Practice:
     """The practice if this person may see it; 404 otherwise, so its existence stays private."""
-    queryset = Practice.objects.discoverable_by(user).without_index().select_related("category")
-    try:
-        return queryset.get(slug=slug)
-    except Practice.DoesNotExist as error:
-        raise Http404(_("Cette pratique n'existe pas ou n'est pas accessible.")) from error
+    found = practice_by_slug(reads_members_only(user), slug)
+    if len(found) != 1:
+        raise Http404(_("Cette pratique n'existe pas ou n'est pas accessible."))
+    return found[0]
 
 
 def with_body_relations(practice: Practice) -> Practice:
-    """What practice_body.html shows besides the practice's own row, a query each."""
-    prefetch_related_objects(
-        [practice],
-        Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
-        "themes",
-        "tags",
-        "links",
-        "attachments",
-    )
+    """What practice_body.html shows besides the practice's own row, a query each, left as
+    ``prefetch_related`` would leave them."""
+    for name, query in BODY_RELATIONS.items():
+        attach(practice, name, query(practice.pk))
     return practice
 
 

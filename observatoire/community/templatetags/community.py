@@ -17,6 +17,7 @@ from observatoire.community.models import (
     Follow,
     can_moderate,
 )
+from observatoire.lib.prepared import Prepared
 from observatoire.practices.models import Practice
 
 register = template.Library()
@@ -25,9 +26,29 @@ ADOPTIONS_SHOWN = 50
 FOLLOW_KIND = {model: kind for kind, (_field, model) in FOLLOWABLE.items()}
 
 
+# The queries of a practice's community, compiled once per process (lib/prepared.py).
+adoptions_of = Prepared(
+    lambda pk: Adoption.objects.filter(practice=pk).select_related("cooperative").order_by("pk"),
+    name="adoptions_of",
+)
+comments_of = Prepared(
+    lambda pk: Comment.objects.filter(practice=pk).for_thread(), name="comments_of"
+)
+bookmarked = Prepared(
+    lambda user, pk: (
+        Bookmark.objects.filter(user=user, practice=pk).order_by().values_list("pk")[:1]
+    ),
+    name="bookmarked",
+)
+followed = Prepared(
+    lambda user, pk: Follow.objects.filter(user=user, practice=pk).order_by().values_list("pk")[:1],
+    name="followed",
+)
+
+
 def thread(practice: Practice, user) -> list[Comment]:
     """Top-level comments with ``reply_list``, from one query."""
-    comments = list(Comment.objects.filter(practice=practice).for_thread())
+    comments = comments_of(practice.pk)
     moderator = can_moderate(user)
     by_parent: dict[int, list[Comment]] = {}
     for comment in comments:
@@ -47,16 +68,14 @@ def practice_community(context, practice: Practice) -> dict:
     view found among those this person may see)."""
     request = context["request"]
     user = request.user
-    adoptions = list(
-        Adoption.objects.filter(practice=practice).select_related("cooperative").order_by("pk")
-    )
+    adoptions = adoptions_of(practice.pk)
     signed_in = user.is_authenticated
     mine = next(
         (a for a in adoptions if signed_in and a.cooperative_id == user.cooperative_id), None
     )
     comments = thread(practice, user)
     comment_count: int = sum(1 + len(getattr(c, "reply_list", [])) for c in comments)
-    marked = signed_in and {"user_id": user.pk, "practice_id": practice.pk}
+    marked = signed_in and (user.pk, practice.pk)
     return {
         "request": request,
         "user": user,
@@ -67,8 +86,8 @@ def practice_community(context, practice: Practice) -> dict:
         "comments": comments,
         "comment_count": comment_count,
         "can_moderate": can_moderate(user),
-        "bookmarked": bool(marked) and Bookmark.objects.filter(**marked).exists(),
-        "following": bool(marked) and Follow.objects.filter(**marked).exists(),
+        "bookmarked": bool(marked) and bool(bookmarked(*marked)),
+        "following": bool(marked) and bool(followed(*marked)),
         "follow_kind": FOLLOW_KIND[Practice],
         "form": CommentForm(auto_id="id_comment_%s") if signed_in else None,
         "edit_minutes": settings.COMMENT_EDIT_MINUTES,

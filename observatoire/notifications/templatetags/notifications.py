@@ -1,10 +1,24 @@
 """Template tags of the notifications: the unread count in the site's header."""
 
 from django import template
+from django.db.models import Count
 
+from observatoire.lib.prepared import Prepared
 from observatoire.notifications.models import Notification
 
 register = template.Library()
+
+# On every page a signed-in person reads: compiled once per process (lib/prepared.py).
+unread_count = Prepared(
+    lambda pk: (
+        Notification.objects.filter(recipient=pk, read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(unread=Count("pk"))
+        .values_list("unread", flat=True)
+    ),
+    name="unread_count",
+)
 
 
 @register.simple_tag
@@ -12,4 +26,5 @@ def unread_notification_count(user) -> int:
     """One indexed count, only for signed-in people (base.html calls it behind is_authenticated)."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    found = unread_count(user.pk)
+    return found[0] if found else 0

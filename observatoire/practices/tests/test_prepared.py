@@ -1,0 +1,164 @@
+"""Prepared queries (lib/prepared.py) give what the ORM gives, build their SQL once, and refuse
+what they cannot prepare."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from observatoire.accounts.backends import user_by_pk
+from observatoire.community.models import Adoption, Comment
+from observatoire.community.templatetags.community import adoptions_of, comments_of
+from observatoire.community.tests.factories import make_comment
+from observatoire.lib.prepared import Prepared, attach
+from observatoire.network.models import Cooperative
+from observatoire.network.tests.factories import make_cooperative
+from observatoire.practices.models import Practice, Theme, related_by_pk
+from observatoire.practices.tests.factories import make_practice
+from observatoire.practices.views import BODY_RELATIONS, practice_by_slug
+
+pytestmark = pytest.mark.django_db
+
+
+def state(obj) -> dict:
+    """An instance's loaded values, and those of the objects select_related joined to it."""
+    values = {k: v for k, v in obj.__dict__.items() if not k.startswith("_")}
+    related = {
+        name: state(other) if other is not None else None
+        for name, other in obj._state.fields_cache.items()
+    }
+    return {"model": type(obj), "values": values, "related": related}
+
+
+@pytest.fixture
+def practices():
+    cooperative = make_cooperative()
+    public = make_practice(
+        title="Le conseil coopératif", themes=["gouvernance"], cooperatives=[cooperative]
+    )
+    members = make_practice(
+        title="Réservée",
+        visibility=Practice.Visibility.MEMBERS,
+        themes=["gouvernance", "parite-egalite"],
+        cooperatives=[cooperative, make_cooperative()],
+    )
+    return public, members
+
+
+def test_practice_by_slug_is_what_the_orm_finds(practices):
+    public, members = practices
+    for can_read_members in (False, True):
+        for practice in (public, members):
+            expected = list(
+                Practice.objects.discoverable(can_read_members)
+                .without_index()
+                .select_related("category")
+                .filter(slug=practice.slug)
+            )
+            found = practice_by_slug(can_read_members, practice.slug)
+            assert [state(o) for o in found] == [state(o) for o in expected]
+    assert practice_by_slug(False, members.slug) == []  # members-only: not for visitors
+    assert len(practice_by_slug(True, members.slug)) == 1
+    assert practice_by_slug(True, "x' OR '1'='1") == []  # a parameter, never SQL
+
+
+def test_relations_are_what_the_orm_prefetches(practices, member):
+    _public, practice = practices
+    Adoption.objects.create(
+        practice=practice, cooperative=practice.cooperatives.first(), declared_by=member
+    )
+    make_comment(practice, member)
+    expected = {
+        "cooperatives": list(Cooperative.objects.with_card().filter(practices=practice)),
+        "themes": list(practice.themes.all()),
+        "tags": list(practice.tags.all()),
+        "links": list(practice.links.all()),
+        "attachments": list(practice.attachments.all()),
+    }
+    assert len(expected["cooperatives"]) == 2 and len(expected["themes"]) == 2
+    for name, query in BODY_RELATIONS.items():
+        assert [state(o) for o in query(practice.pk)] == [state(o) for o in expected[name]]
+    orm_adoptions = list(
+        Adoption.objects.filter(practice=practice).select_related("cooperative").order_by("pk")
+    )
+    assert [state(o) for o in adoptions_of(practice.pk)] == [state(o) for o in orm_adoptions]
+    orm_comments = list(Comment.objects.filter(practice=practice).for_thread())
+    assert len(orm_comments) == 1
+    assert [state(o) for o in comments_of(practice.pk)] == [state(o) for o in orm_comments]
+
+
+def test_lists_of_every_length_and_an_empty_one(practices):
+    public, members = practices
+    pks = [members.pk, public.pk]
+    expected = {o.pk: state(o) for o in related_by_pk.build(pks)}
+    assert {o.pk: state(o) for o in related_by_pk(pks)} == expected
+    assert [o.pk for o in related_by_pk([public.pk])] == [public.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert related_by_pk([]) == []
+    assert len(queries) == 0  # no row can match: nothing sent
+
+
+def test_values_and_a_person(practices, member):
+    found = user_by_pk(member.pk)
+    assert [state(o) for o in found] == [state(member.__class__.objects.get(pk=member.pk))]
+    counts = Prepared(
+        lambda pk: (
+            Theme.objects.filter(practices=pk).order_by("slug").values_list("slug", flat=True)
+        )
+    )
+    assert counts(practices[1].pk) == ["gouvernance", "parite-egalite"]
+    grouped = Prepared(
+        lambda category: (
+            Practice.objects.filter(category=category)
+            .order_by()
+            .values("category")
+            .annotate(n=Count("pk"))
+            .values("category", "n")
+        )
+    )
+    category = practices[0].category_id
+    assert grouped(category) == [{"category": category, "n": 2}]
+
+
+def test_sql_built_once_per_shape(practices):
+    public, members = practices
+    built = []
+
+    def build(slugs):
+        built.append(len(slugs))
+        return Practice.objects.filter(slug__in=slugs).values_list("pk", flat=True)
+
+    query = Prepared(build)
+    assert query([public.slug]) == [public.pk]
+    assert query([members.slug]) == [members.pk]
+    assert query(["nothing"]) == []
+    assert built == [1]  # built with stand-ins once, then only run
+    assert sorted(query([public.slug, members.slug])) == sorted([public.pk, members.pk])
+    assert built == [1, 2]  # another length, another SQL
+    with CaptureQueriesContext(connection) as queries:
+        query([public.slug])
+    assert len(queries) == 1
+
+
+def test_what_cannot_be_prepared_is_refused():
+    sliced = Prepared(lambda count: Practice.objects.all()[:count])
+    with pytest.raises((ImproperlyConfigured, ValueError, AssertionError)):
+        sliced(3)
+    assert Prepared(lambda count: Practice.objects.all()[:count], shape=1)(3) == []
+    wrapped = Prepared(lambda word: Practice.objects.filter(title__contains=word))
+    with pytest.raises(ImproperlyConfigured, match="transformé"):
+        wrapped("conseil")
+    prefetching = Prepared(lambda pk: Practice.objects.filter(pk=pk).prefetch_related("themes"))
+    with pytest.raises(ImproperlyConfigured, match="prefetch_related"):
+        prefetching(1)
+
+
+def test_attached_relations_need_no_query(practices):
+    _public, practice = practices
+    fresh = Practice.objects.get(pk=practice.pk)
+    attach(fresh, "themes", BODY_RELATIONS["themes"](fresh.pk))
+    with CaptureQueriesContext(connection) as queries:
+        slugs = [theme.slug for theme in fresh.themes.all()]
+    assert len(queries) == 0
+    assert slugs == [theme.slug for theme in practice.themes.all()]
