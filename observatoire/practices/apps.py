@@ -9,6 +9,11 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Observatoire des pratiques")
 
     def ready(self) -> None:
-        from observatoire.practices import personal_data
+        from django.db.models.signals import post_save
+
+        from observatoire.practices import personal_data, related
+        from observatoire.practices.models import Category, Theme
 
         personal_data.register_all()
+        for model in (Theme, Category):
+            post_save.connect(related.rebuild_loaded, sender=model, dispatch_uid=f"related-{model}")

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from observatoire.lib.prepared import Prepared
 from observatoire.network.models import Cooperative, Organisation, Region, Sector
 from observatoire.practices.models import Category, PracticeFacet, Theme
 from observatoire.search.facets import token
@@ -40,22 +41,30 @@ FACETS = [
 FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
 
 
-def choice_labels() -> dict[str, dict[str, str]]:
-    """The label of every possible value, per facet: what a checkbox shows.
+# The reference rows a facet shows, compiled once per process (lib/prepared.py).
+_LABEL_QUERIES = {
+    "categorie": Prepared(lambda: Category.objects.values_list("slug", "name")),
+    "theme": Prepared(lambda: Theme.objects.values_list("slug", "name")),
+    "secteur": Prepared(lambda: Sector.objects.values_list("code", "name")),
+    "ur": Prepared(
+        lambda: Organisation.objects.filter(kind=Organisation.Kind.UNION).values_list(
+            "slug", "short_name"
+        )
+    ),
+    "region": Prepared(lambda: Region.objects.values_list("code", "name")),
+}
 
-    Reference rows (categories, themes, sectors, UR, régions) are few; they are read in one
-    query each and could be cached, as they change rarely.
-    """
+
+def choice_labels() -> dict[str, dict[str, str]]:
+    """The label of every possible value, per facet: what a checkbox shows, in the order of
+    the reference rows (categories, themes, sectors, UR, régions: a few rows, a query each)."""
+    labels = {param: dict(query()) for param, query in _LABEL_QUERIES.items()}
     return {
-        "categorie": dict(Category.objects.values_list("slug", "name")),
-        "theme": dict(Theme.objects.values_list("slug", "name")),
+        "categorie": labels["categorie"],
+        "theme": labels["theme"],
         "forme": {value: str(label) for value, label in Cooperative.Family.choices},
         "effectif": {value: str(label) for value, label in Cooperative.Headcount.choices},
-        "secteur": dict(Sector.objects.values_list("code", "name")),
-        "ur": dict(
-            Organisation.objects.filter(kind=Organisation.Kind.UNION).values_list(
-                "slug", "short_name"
-            )
-        ),
-        "region": dict(Region.objects.values_list("code", "name")),
+        "secteur": labels["secteur"],
+        "ur": labels["ur"],
+        "region": labels["region"],
     }

@@ -42,7 +42,7 @@ from observatoire.practices.list_markup import (
     decorate_cards,
     facet_links,
 )
-from observatoire.practices.models import PracticeFacet
+from observatoire.practices.models import PracticeFacet, cards_by_pk
 from observatoire.search import facets as stored
 
 SORTS = {
@@ -431,9 +431,7 @@ def build_listing(
     paginator = Paginator(page_ids, settings.PRACTICES_PER_PAGE)
     paginator.count = cached["count"]  # type: ignore[misc]
     page = paginator.get_page(params.get("page"))
-    rows = base_queryset.model.objects.for_list(texts=not query.is_empty).in_bulk(
-        list(page.object_list)
-    )
+    rows = cards_by_pk(list(page.object_list), texts=not query.is_empty)
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     _decorate(page, query)
     facets = _facet_views(cached["facets"], params, filters, labels, counted=cached["counted"])

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.lib.cache import forget_deleted_practice, forget_practice, viewer_scope
-from observatoire.lib.prepared import Prepared
+from observatoire.lib.prepared import Prepared, attach
 from observatoire.lib.text import fold, index_text
 from observatoire.network.models import Cooperative
 from observatoire.practices import facet_rows, related
@@ -534,6 +534,59 @@ class Practice(ModerationMixin, models.Model):
         while Practice.objects.filter(slug=slug).exists():
             slug, counter = f"{base}-{counter}", counter + 1
         return slug
+
+
+# A page of practice cards (for_list()), compiled once per process (lib/prepared.py): the
+# practices, then their cooperatives and themes through the link tables, a query each.
+_cards = Prepared(
+    lambda texts, pks: (
+        Practice.objects.filter(pk__in=pks)
+        .only(*CARD_FIELDS, *(CARD_TEXT_FIELDS if texts else ()))
+        .select_related("category")
+    ),
+    shape=1,
+    name="cards",
+)
+_card_cooperatives = Prepared(
+    lambda pks: (
+        Practice.cooperatives.through.objects.filter(practice_id__in=pks)
+        .select_related("cooperative__departement")
+        .only(
+            "practice_id",
+            *(f"cooperative__{name}" for name in ("name", "slug", "family", "departement__name")),
+        )
+        .order_by("cooperative__name")
+    ),
+    name="card_cooperatives",
+)
+_card_themes = Prepared(
+    lambda pks: (
+        Practice.themes.through.objects.filter(practice_id__in=pks)
+        .select_related("theme")
+        .only("practice_id", "theme__name", "theme__slug")
+        .order_by("theme__category__position", "theme__position", "theme__name")
+    ),
+    name="card_themes",
+)
+
+
+def cards_by_pk(pks: list[int], *, texts: bool = False) -> dict[int, "Practice"]:
+    """What ``for_list(texts=…).in_bulk(pks)`` gives (cooperatives and themes prefetched), with
+    prepared queries."""
+    if not pks:
+        return {}
+    practices = {practice.pk: practice for practice in _cards(texts, pks)}
+    found = list(practices)
+    cooperatives: dict[int, list] = {pk: [] for pk in found}
+    for link in _card_cooperatives(found):
+        cooperatives[link.practice_id].append(link.cooperative)
+    themes: dict[int, list] = {pk: [] for pk in found}
+    for link in _card_themes(found):
+        themes[link.practice_id].append(link.theme)
+    for pk, practice in practices.items():
+        attach(practice, "cooperatives", cooperatives[pk])
+        attach(practice, "themes", themes[pk])
+    return practices
 
 
 # « Pratiques proches » by their pks, compiled once per process (lib/prepared.py).

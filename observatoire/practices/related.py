@@ -151,11 +151,34 @@ def rebuild_all(practice_model, theme_model, category_model) -> None:
         (category_model, "category", CATEGORY_SIZE),
     ):
         for group_pk in model.objects.values_list("pk", flat=True):
-            stored = {
-                audience: newest(practice_model, lookup, group_pk, audience, size)
-                for audience in (PUBLIC, MEMBERS)
-            }
-            model.objects.filter(pk=group_pk).update(newest=stored)
+            rebuild_group(practice_model, model, lookup, size, group_pk)
+
+
+def rebuild_group(practice_model, model, lookup: str, size: int, group_pk: int) -> None:
+    """One theme's or category's lists again from the practices."""
+    stored = {
+        audience: newest(practice_model, lookup, group_pk, audience, size)
+        for audience in (PUBLIC, MEMBERS)
+    }
+    model.objects.filter(pk=group_pk).update(newest=stored)
+
+
+def rebuild_loaded(sender, instance, raw: bool = False, **kwargs) -> None:
+    """A theme or category saved by ``loaddata`` (the taxonomy fixture, loaded again on a
+    database in service) comes without its lists: read them again from the practices, or
+    every page of its practices would search for its related practices."""
+    if not raw:
+        return
+    practice_model = sender._meta.get_field("practices").related_model
+    lookup, size = (
+        ("themes", THEME_SIZE)
+        if sender._meta.model_name == "theme"
+        else (
+            "category",
+            CATEGORY_SIZE,
+        )
+    )
+    rebuild_group(practice_model, sender, lookup, size, instance.pk)
 
 
 def chosen(practice, user, *, count: int) -> list[int] | None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 
+from observatoire.lib.prepared import Prepared
 from observatoire.search.models import FacetCount
 
 TOTAL = "*"
@@ -79,10 +80,18 @@ def rebuild_counts(list_name: str, items: Iterable[tuple[Iterable[str], bool]]) 
         )
 
 
+# Read by every list page: compiled once per process (lib/prepared.py).
+_stored_counts = Prepared(
+    lambda list_name, scope, among: FacetCount.objects.filter(
+        list_name=list_name, scope=scope, among=among, count__gt=0
+    ).values_list("token", "count"),
+    name="stored_counts",
+)
+
+
 def stored_counts(list_name: str, *, scope: str, among: str = "") -> dict[str, int]:
     """The counts of the list filtered on ``among`` (a token, or "" for none), by token."""
-    rows = FacetCount.objects.filter(list_name=list_name, scope=scope, among=among, count__gt=0)
-    return dict(rows.values_list("token", "count"))
+    return dict(_stored_counts(list_name, scope, among))
 
 
 def grouped_counts(rows: QuerySet, field: str = "token") -> dict[str, int]:

@@ -132,3 +132,20 @@ def test_the_practice_page_costs_a_fixed_number_of_queries(no_cache, client, cli
     assert len(queries_of(client, practice.get_absolute_url())) == 9
     # And the session, the person, the unread notifications, bookmark and follow.
     assert len(queries_of(client_as(member), practice.get_absolute_url())) == 9 + 5
+
+
+def test_loading_the_taxonomy_again_keeps_the_lists(member):
+    """``loaddata taxonomy`` on a database in service (as bench/run.sh and deployments do)
+    writes the themes and categories without their lists: they are read again at once, so
+    practice pages keep reading them instead of searching."""
+    from django.core.management import call_command
+
+    practices = [make_practice(title=f"Chargée {n}", themes=["gouvernance"]) for n in range(3)]
+    before = {theme.pk: theme.newest for theme in Theme.objects.all()}
+    call_command("loaddata", "taxonomy", verbosity=0)
+    after = {theme.pk: theme.newest for theme in Theme.objects.all()}
+    assert after == before
+    assert all(category.newest is not None for category in Category.objects.all())
+    governance = Theme.objects.get(slug="gouvernance")
+    assert [pk for _key, pk in governance.newest["public"]][:3] == [p.pk for p in practices]
+    assert_same_as_searched(practices, member)
