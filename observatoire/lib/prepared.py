@@ -37,6 +37,7 @@ from django.db.models.query import (
 _INT_BASE = -(2**40)  # far below any primary key or count the site will hold
 _MARK = "\x1fprepared:"
 _PLANS = "_observatoire_prepared_plans"  # kept on the connection wrapper: dropped with it
+MAX_PLANS = 2000  # a connection's plans (SQL and row readers: a few KiB each)
 
 
 def _int_stand_in(position: int, item: int) -> int:
@@ -213,6 +214,8 @@ class Prepared:
             plans = connection.__dict__[_PLANS] = {}
         plan = plans.get(key_tuple)
         if plan is None:
+            if len(plans) >= MAX_PLANS:  # shapes past the first MAX_PLANS: forget the oldest
+                del plans[next(iter(plans))]
             plan = plans[key_tuple] = self._compile(args, key_tuple)
         return plan.run(args)
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from observatoire.accounts.backends import client_ip
 from observatoire.lib import abuse
 from observatoire.lib.cache import cached_fragment, listing_version, viewer_scope
+from observatoire.lib.prepared import Prepared
 from observatoire.lib.text import fold
 from observatoire.practices import search
 from observatoire.practices.facet_rows import LIST_NAME
@@ -389,45 +390,14 @@ def build_listing(
         cache.set(cache_key, cached, LISTING_CACHE_SECONDS)
     some_words_only = cached["some_words_only"]
 
-    results = base_queryset
-    if not query.is_empty:
-        results = search.matching(results, query, match_all=not some_words_only)
-    scope = viewer_scope(request.user)
-    by_facet_rows = query.is_empty and bool(filters)
-    if by_facet_rows:
-        # Filters without a query: the practices carrying them all, found on the facet index
-        # (the same rows the counts read); the date sorts read the page there too.
-        results = results.filter(pk__in=_carrying(filters, scope))
-    else:
-        results = _filtered(results, filters)
-
     sort = _sort(params, query)
-    page_results = results
-    if sort == "pertinence":
-        page_results = search.ranked(
-            _filtered(base_queryset, filters),
-            query,
-            match_all=not some_words_only,
-        )
-    page_results = page_results.order_by(*SORTS[sort][1])
-
-    # The page's ids first, sorted on an index alone; then only those twenty rows are read.
-    if by_facet_rows and sort in DATE_SORTS:
-        page_ids = _carrying_rows(filters, scope).order_by(*DATE_SORTS[sort])
-        page_ids = page_ids.values_list("practice_id", flat=True)
-    elif sort == "pertinence" and search.one_group(query, match_all=not some_words_only):
-        page_ids = search.ranked_levels(_filtered(base_queryset, filters), query)
-    elif sort == "pertinence" and search.title_first(query, match_all=not some_words_only):
-        # Two or three groups: the results with a word in their title come first; a page
-        # among them is ranked among them alone, any other by the whole ranking.
-        in_title = search.ranked(
-            _filtered(base_queryset, filters), query, title_only=True
-        ).order_by(*SORTS[sort][1])
-        page_ids = search.FullPageOf(
-            [in_title.values_list("pk", flat=True), page_results.values_list("pk", flat=True)]
-        )
+    scope = viewer_scope(request.user)
+    if query.is_empty and filters and sort in DATE_SORTS:
+        # Filters without a query, by date: the page's ids read on the facet index alone,
+        # from the same rows the counts read.
+        page_ids: Any = _CarryingPage(sort, _carrying_args(filters, scope))
     else:
-        page_ids = page_results.values_list("pk", flat=True)
+        page_ids = _page_ids(base_queryset, filters, query, sort, scope, some_words_only)
     paginator = Paginator(page_ids, settings.PRACTICES_PER_PAGE)
     paginator.count = cached["count"]  # type: ignore[misc]
     page = paginator.get_page(params.get("page"))
@@ -446,6 +416,39 @@ def build_listing(
         matched_some_words_only=some_words_only,
         count_capped=cached["capped"],
     )
+
+
+def _page_ids(base_queryset, filters, query, sort: str, scope: str, some_words_only: bool):
+    """The ids of the list in its order, to be sliced for a page: sorted on an index alone,
+    so that only the twenty rows of the page are read afterwards."""
+    results = base_queryset
+    if not query.is_empty:
+        results = search.matching(results, query, match_all=not some_words_only)
+    if query.is_empty and filters:
+        # Filters without a query: the practices carrying them all, on the facet index.
+        results = results.filter(pk__in=_carrying(filters, scope))
+    else:
+        results = _filtered(results, filters)
+    page_results = results
+    if sort == "pertinence":
+        page_results = search.ranked(
+            _filtered(base_queryset, filters),
+            query,
+            match_all=not some_words_only,
+        )
+    page_results = page_results.order_by(*SORTS[sort][1])
+    if sort == "pertinence" and search.one_group(query, match_all=not some_words_only):
+        return search.ranked_levels(_filtered(base_queryset, filters), query)
+    if sort == "pertinence" and search.title_first(query, match_all=not some_words_only):
+        # Two or three groups: the results with a word in their title come first; a page
+        # among them is ranked among them alone, any other by the whole ranking.
+        in_title = search.ranked(
+            _filtered(base_queryset, filters), query, title_only=True
+        ).order_by(*SORTS[sort][1])
+        return search.FullPageOf(
+            [in_title.values_list("pk", flat=True), page_results.values_list("pk", flat=True)]
+        )
+    return page_results.values_list("pk", flat=True)
 
 
 def _counts(
@@ -470,7 +473,7 @@ def _counts(
         kept = stored.stored_counts(LIST_NAME, scope=scope, among=next(iter(selected), ""))
         return kept.get(stored.TOTAL, 0), False, stored.by_param(kept), True
     if query.is_empty:
-        counts = stored.by_param(stored.grouped_counts(_facet_rows(filters, scope)))
+        counts = stored.by_param(dict(_carrying_counts(*_carrying_args(filters, scope))))
         return sum(counts.get("annee", {}).values()), False, counts, True
     # The first matches found on the facet index (one row a published practice), so that
     # neither the practices nor every match are read.
@@ -497,6 +500,13 @@ def _carrying_rows(filters: dict[str, list[str]], scope: str):
     exactly one); each other filter is checked by one index lookup a practice, the most
     selective first. Their ``published_at`` (the practice's) sorts the list on that index.
     """
+    return _carrying_query(*_carrying_args(filters, scope))
+
+
+def _carrying_args(filters: dict[str, list[str]], scope: str) -> tuple:
+    """The arguments of ``_carrying_query`` (see ``_carrying_rows``): whether only public
+    rows count, the token of the driving filter (None: the year rows), then the tokens of
+    each other filter."""
     tokens = {
         param: [stored.token(param, value) for value in values] for param, values in filters.items()
     }
@@ -505,29 +515,63 @@ def _carrying_rows(filters: dict[str, list[str]], scope: str):
         sizes = stored.stored_counts(LIST_NAME, scope=scope)
         order.sort(key=lambda param: sum(sizes.get(t, 0) for t in tokens[param]))
     driver = next((param for param in order if len(tokens[param]) == 1), None)
+    others = [tokens[param] for param in order if param != driver]
+    return (scope == "public", tokens[driver][0] if driver else None, *others)
+
+
+def _carrying_query(public: bool, driver: str | None, *others: list[str]):
     if driver is None:
         rows = PracticeFacet.objects.filter(token__gte=YEAR_ROWS[0], token__lt=YEAR_ROWS[1])
     else:
-        rows = PracticeFacet.objects.filter(token=tokens[driver][0])
-    if scope == "public":
+        rows = PracticeFacet.objects.filter(token=driver)
+    if public:
         rows = rows.filter(public=True)
-    for param in order:
-        if param != driver:
-            others = PracticeFacet.objects.filter(
-                practice_id=OuterRef("practice_id"), token__in=tokens[param]
+    for tokens in others:
+        rows = rows.filter(
+            Exists(
+                PracticeFacet.objects.filter(practice_id=OuterRef("practice_id"), token__in=tokens)
             )
-            rows = rows.filter(Exists(others))
+        )
     return rows
+
+
+# A list filtered without a query: its page of ids and its facet counts, compiled once per
+# process and shape of filters (lib/prepared.py).
+_carrying_page = Prepared(
+    lambda sort, start, stop, *args: (
+        _carrying_query(*args)
+        .order_by(*DATE_SORTS[sort])
+        .values_list("practice_id", flat=True)[start:stop]
+    ),
+    shape=3,
+    name="carrying_page",
+)
+_carrying_counts = Prepared(
+    lambda *args: (
+        PracticeFacet.objects.filter(practice_id__in=_carrying_query(*args).values("practice_id"))
+        .order_by()
+        .values_list("token")
+        .annotate(n=Count("*"))
+        .values_list("token", "n")
+    ),
+    name="carrying_counts",
+)
+
+
+class _CarryingPage:
+    """The ids of the practices carrying the filters, by date, sliced like a list (what the
+    paginator reads)."""
+
+    def __init__(self, sort: str, args: tuple):
+        self.sort, self.args = sort, args
+
+    def __getitem__(self, window: slice) -> list:
+        return _carrying_page(self.sort, window.start or 0, window.stop, *self.args)
 
 
 def _carrying(filters: dict[str, list[str]], scope: str):
     """The ids of the practices ``_carrying_rows()`` gives."""
     return _carrying_rows(filters, scope).values("practice_id")
-
-
-def _facet_rows(filters: dict[str, list[str]], scope: str):
-    """The facet rows of the practices ``_carrying()`` the filters."""
-    return PracticeFacet.objects.filter(practice_id__in=_carrying(filters, scope))
 
 
 def _filtered(queryset, filters: dict[str, list[str]]):
