@@ -100,7 +100,7 @@ def _count_formatter() -> Callable[[int], str]:
 def decorate_cards(practices: Iterable, wanted: set[str]) -> None:
     """Give each practice what its card in includes/listing.html prints, escaped: its title and
     text (with the searched words marked, for a search), its links, cooperatives, date and
-    themes.
+    themes (``card_cooperatives`` and ``card_themes``, as ``cards_by_pk`` reads them).
 
     URLs are built from one reverse() per pattern (a slug needs no quoting); the date is
     formatted as the « j F Y » of the date filter, in the current time zone.
@@ -125,9 +125,9 @@ def decorate_cards(practices: Iterable, wanted: set[str]) -> None:
                 CREDIT.format(
                     name=escape(cooperative.name),
                     family=families.get(cooperative.family) or escape(cooperative.family),
-                    departement=escape(cooperative.departement.name),
+                    departement=escape(cooperative.departement),
                 )
-                for cooperative in practice.cooperatives.all()
+                for cooperative in practice.card_cooperatives
             )
         )
         practice.published_text = ""
@@ -138,7 +138,7 @@ def decorate_cards(practices: Iterable, wanted: set[str]) -> None:
         practice.themes_html = SafeString(
             "".join(
                 THEME_CHIP.format(url=escape(theme_url(theme.slug)), name=escape(theme.name))
-                for theme in practice.themes.all()
+                for theme in practice.card_themes
             )
         )
 
