@@ -9,11 +9,13 @@ each process and reloaded when a word was added (its newest id changes).
 
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Max
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from observatoire.lib.prepared import Prepared
 from observatoire.lib.text import STOP_WORDS, stem, words
 from observatoire.search.models import Synonym, Word
 
@@ -72,19 +74,22 @@ def remember_words(text: str) -> None:
     )
 
 
+_synonyms = Prepared(lambda: Synonym.objects.values_list("term", "expansion"), name="synonyms")
+
+
 def synonym_pairs() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """Each synonym as (stems of the abbreviation, stems of the long form).
 
     A few dozen rows read at each search: an edit in the admin applies at once, everywhere.
     """
-    return [
-        (stems_of(term), stems_of(expansion))
-        for term, expansion in Synonym.objects.values_list("term", "expansion")
-        if stems_of(term) and stems_of(expansion)
-    ]
+    pairs = [(stems_of(term), stems_of(expansion)) for term, expansion in _synonyms()]
+    return [(term, expansion) for term, expansion in pairs if term and expansion]
 
 
+@lru_cache(maxsize=4096)
 def stems_of(text: str) -> tuple[str, ...]:
+    """The stems of a synonym's words (a function of the text alone: remembered, as stemming
+    every synonym twice at each search cost more than the search's own queries)."""
     return tuple(stem(word) for word in words(text) if word not in STOP_WORDS)
 
 
