@@ -198,7 +198,7 @@ measure() {
 # members for its comments (bench/writes.py), then says it is ready.
 start_writer() {
   local urls=$1 mixes per_mix planned members
-  mixes=$((3 + 2 * $(wc -w <<< "$KINDS")))
+  mixes=$((4 + 2 * $(wc -w <<< "$KINDS")))
   per_mix=$(($(seconds_of "$WARMUP") + $(seconds_of "$DURATION") + 5))
   planned=$((mixes * per_mix))
   # One write in six is a comment, eight comments per member.
@@ -258,6 +258,8 @@ for DB in $DATABASES; do
     start_writer "$URLS"
     # The floor first and last: a difference shows the machine was busy meanwhile.
     measure floor_first visitor "$URLS/floor.txt"
+    # The floor as a member: what their session (read, person, header) costs on every page.
+    measure floor_member member "$URLS/floor.txt"
     for kind in $KINDS; do
       measure "$kind" visitor "$URLS/$kind-visitor.txt"
       measure "$kind" member "$URLS/$kind-member.txt"
