@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from observatoire.community.forms import CommentForm
 from observatoire.community.models import Comment, CommentReport
 from observatoire.community.tests.factories import make_comment
 from observatoire.notifications.models import Notification
@@ -310,3 +311,30 @@ def test_practice_page_queries_do_not_grow_with_comments(
     with django_assert_max_num_queries(few):
         html = client.get(practice.get_absolute_url()).content.decode()
     assert "Q19" in html and "R19" in html
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda: CommentForm(auto_id="id_comment_%s"),
+        lambda: CommentForm(initial={"kind": "feedback", "body": "Déjà écrit <b>"}),
+        lambda: CommentForm({"kind": "feedback", "body": ""}),
+        lambda: CommentForm({"kind": "nimporte", "body": "x" * 6000}),
+    ],
+)
+def test_comment_fields_written_out_are_the_widgets_markup(rf, form):
+    """comment_fields.html writes the radio buttons and the text area itself (Django renders a
+    widget through several templates): the same markup as the widgets, values and errors
+    included."""
+    from django.template.loader import render_to_string
+
+    form = form()
+    form.is_bound and form.is_valid()
+    html = render_to_string(
+        "community/comment_fields.html",
+        {"form": form, "practice": make_practice(), "edit_minutes": 15},
+        request=rf.get("/"),
+    )
+    assert str(form["body"]) in html
+    for option in form["kind"]:
+        assert str(option.tag()) in html
