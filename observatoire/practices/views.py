@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -55,7 +56,13 @@ practice_by_slug = Prepared(
         Practice.objects.discoverable(members)
         .without_index()
         .select_related("category")
-        .filter(slug=slug)[:2]
+        .filter(slug=slug)
+        # Whether it has tags, links, documents: most have none, and their queries are skipped.
+        .annotate(
+            has_tags=Exists(Practice.tags.through.objects.filter(practice_id=OuterRef("pk"))),
+            has_links=Exists(PracticeLink.objects.filter(practice_id=OuterRef("pk"))),
+            has_attachments=Exists(Attachment.objects.filter(practice_id=OuterRef("pk"))),
+        )[:2]
     ),
     name="practice_by_slug",
 )
@@ -80,7 +87,8 @@ def with_body_relations(practice: Practice) -> Practice:
     """What practice_body.html shows besides the practice's own row, a query each, left as
     ``prefetch_related`` would leave them."""
     for name, query in BODY_RELATIONS.items():
-        attach(practice, name, query(practice.pk))
+        known_empty = getattr(practice, f"has_{name}", True) is False  # see practice_by_slug
+        attach(practice, name, [] if known_empty else query(practice.pk))
     return practice
 
 

@@ -81,6 +81,7 @@ def test_contact_email_only_for_signed_in_people(client, client_as, member):
 def test_query_count_is_constant(client):
     make_practice(themes=["gouvernance"])  # one related practice
     small = make_practice(themes=["gouvernance"])
+    PracticeLink.objects.create(practice=small, title="Lien", url="https://example.org/")
     with CaptureQueriesContext(connection) as few:
         client.get(small.get_absolute_url())
     big = make_practice(themes=["gouvernance", "parite-egalite", "transition-ecologique"])

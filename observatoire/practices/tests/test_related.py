@@ -127,11 +127,15 @@ def test_the_practice_page_costs_a_fixed_number_of_queries(no_cache, client, cli
     for number in range(6):
         make_practice(title=f"Voisine {number}", themes=["gouvernance"])
     practice = make_practice(title="Source", themes=["gouvernance", "parite-egalite"])
-    # The practice, its cooperatives, themes, tags, links, documents, the related practices,
-    # adoptions and comments.
-    assert len(queries_of(client, practice.get_absolute_url())) == 9
+    # The practice (and whether it has tags, links, documents: it has none), its cooperatives,
+    # themes, the related practices, adoptions and comments.
+    assert len(queries_of(client, practice.get_absolute_url())) == 6
     # And the session, the person, the unread notifications, bookmark and follow.
-    assert len(queries_of(client_as(member), practice.get_absolute_url())) == 9 + 5
+    assert len(queries_of(client_as(member), practice.get_absolute_url())) == 6 + 5
+    # A link, a tag: a query each (the client is still signed in).
+    practice.links.create(title="Lien", url="https://example.org/")
+    practice.tags.create(name="essai", slug="essai")
+    assert len(queries_of(client, practice.get_absolute_url())) == 8 + 5
 
 
 def test_loading_the_taxonomy_again_keeps_the_lists(member):
