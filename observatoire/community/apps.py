@@ -10,8 +10,19 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Vie des pratiques")
 
     def ready(self) -> None:
+        from django.db.models import Exists, OuterRef
+
         from observatoire.community import digest, personal_data, receivers
+        from observatoire.community.models import Adoption, Comment
+        from observatoire.practices.views import PAGE_FLAGS
 
         personal_data.register_all()
+        # Most practices have no adoption and no comment: their queries are then skipped.
+        PAGE_FLAGS["has_adoptions"] = lambda: Exists(
+            Adoption.objects.filter(practice_id=OuterRef("pk"))
+        )
+        PAGE_FLAGS["has_comments"] = lambda: Exists(
+            Comment.objects.filter(practice_id=OuterRef("pk"))
+        )
         receivers.connect()
         digest.register()

@@ -1,5 +1,7 @@
 """Views of the Observatory: the list with search and facets, categories, themes, a practice."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
@@ -49,6 +51,11 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+# What the apps above this one show under a practice may be known empty from the practice's
+# own query: each registers here (in its AppConfig.ready) an attribute name and a function
+# returning an Exists() on OuterRef("pk"), and skips its query when the attribute is False.
+PAGE_FLAGS: dict[str, Callable[[], Exists]] = {}
+
 # The practice page's queries, compiled once per process (lib/prepared.py): on a page of a few
 # indexed lookups, building them through the ORM each time cost more than running them.
 practice_by_slug = Prepared(
@@ -57,11 +64,13 @@ practice_by_slug = Prepared(
         .without_index()
         .select_related("category")
         .filter(slug=slug)
-        # Whether it has tags, links, documents: most have none, and their queries are skipped.
+        # Whether it has tags, links, documents, and what other apps ask (PAGE_FLAGS): most
+        # have none, and their queries are skipped.
         .annotate(
             has_tags=Exists(Practice.tags.through.objects.filter(practice_id=OuterRef("pk"))),
             has_links=Exists(PracticeLink.objects.filter(practice_id=OuterRef("pk"))),
             has_attachments=Exists(Attachment.objects.filter(practice_id=OuterRef("pk"))),
+            **{name: flag() for name, flag in PAGE_FLAGS.items()},
         )[:2]
     ),
     name="practice_by_slug",

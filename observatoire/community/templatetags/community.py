@@ -48,7 +48,8 @@ followed = Prepared(
 
 def thread(practice: Practice, user) -> list[Comment]:
     """Top-level comments with ``reply_list``, from one query."""
-    comments = comments_of(practice.pk)
+    # The practice page's own query may have said there are none (practices.views.PAGE_FLAGS).
+    comments = comments_of(practice.pk) if getattr(practice, "has_comments", True) else []
     moderator = can_moderate(user)
     by_parent: dict[int, list[Comment]] = {}
     for comment in comments:
@@ -68,7 +69,7 @@ def practice_community(context, practice: Practice) -> dict:
     view found among those this person may see)."""
     request = context["request"]
     user = request.user
-    adoptions = adoptions_of(practice.pk)
+    adoptions = adoptions_of(practice.pk) if getattr(practice, "has_adoptions", True) else []
     signed_in = user.is_authenticated
     mine = next(
         (a for a in adoptions if signed_in and a.cooperative_id == user.cooperative_id), None

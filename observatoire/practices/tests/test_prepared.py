@@ -57,10 +57,12 @@ def test_practice_by_slug_is_what_the_orm_finds(practices):
                 .filter(slug=practice.slug)
             )
             found = practice_by_slug(can_read_members, practice.slug)
-            flags = [(o.has_tags, o.has_links, o.has_attachments) for o in found]
-            assert flags == [(False, False, False)] * len(expected)
+            names = ("has_tags", "has_links", "has_attachments", "has_adoptions", "has_comments")
+            flags = [tuple(getattr(o, name) for name in names) for o in found]
+            assert flags == [(False,) * len(names)] * len(expected)
             for o in found:
-                del o.has_tags, o.has_links, o.has_attachments
+                for name in names:
+                    delattr(o, name)
             assert [state(o) for o in found] == [state(o) for o in expected]
     assert practice_by_slug(False, members.slug) == []  # members-only: not for visitors
     assert len(practice_by_slug(True, members.slug)) == 1
