@@ -13,16 +13,27 @@ class CommunityConfig(AppConfig):
         from django.db.models import Exists, OuterRef
 
         from observatoire.community import digest, personal_data, receivers
-        from observatoire.community.models import Adoption, Comment
+        from observatoire.community.models import Adoption, Bookmark, Comment, Follow
         from observatoire.practices.views import PAGE_FLAGS
 
         personal_data.register_all()
-        # Most practices have no adoption and no comment: their queries are then skipped.
-        PAGE_FLAGS["has_adoptions"] = lambda: Exists(
+        # Most practices have no adoption and no comment: their queries are then skipped. The
+        # person's bookmark and follow come with the practice too.
+        PAGE_FLAGS["has_adoptions"] = lambda person: Exists(
             Adoption.objects.filter(practice_id=OuterRef("pk"))
         )
-        PAGE_FLAGS["has_comments"] = lambda: Exists(
+        PAGE_FLAGS["has_comments"] = lambda person: Exists(
             Comment.objects.filter(practice_id=OuterRef("pk"))
+        )
+        PAGE_FLAGS["bookmarked_by_person"] = lambda person: (
+            None
+            if person is None
+            else Exists(Bookmark.objects.filter(user_id=person, practice_id=OuterRef("pk")))
+        )
+        PAGE_FLAGS["followed_by_person"] = lambda person: (
+            None
+            if person is None
+            else Exists(Follow.objects.filter(user_id=person, practice_id=OuterRef("pk")))
         )
         receivers.connect()
         digest.register()

@@ -51,15 +51,16 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-# What the apps above this one show under a practice may be known empty from the practice's
-# own query: each registers here (in its AppConfig.ready) an attribute name and a function
-# returning an Exists() on OuterRef("pk"), and skips its query when the attribute is False.
-PAGE_FLAGS: dict[str, Callable[[], Exists]] = {}
+# What the apps above this one show under a practice may be known from the practice's own
+# query: each registers here (in its AppConfig.ready) an attribute name and a function of the
+# signed-in person's pk (None for a visitor) returning an Exists() on OuterRef("pk"), or None
+# when it has nothing to ask; it then skips its own query when the attribute is False.
+PAGE_FLAGS: dict[str, Callable[[int | None], Exists | None]] = {}
 
-# The practice page's queries, compiled once per process (lib/prepared.py): on a page of a few
-# indexed lookups, building them through the ORM each time cost more than running them.
-practice_by_slug = Prepared(
-    lambda members, slug: (
+
+def _practice_by_slug(members: bool, person: int | None, slug: str):
+    flags = {name: flag(person) for name, flag in PAGE_FLAGS.items()}
+    return (
         Practice.objects.discoverable(members)
         .without_index()
         .select_related("category")
@@ -70,11 +71,14 @@ practice_by_slug = Prepared(
             has_tags=Exists(Practice.tags.through.objects.filter(practice_id=OuterRef("pk"))),
             has_links=Exists(PracticeLink.objects.filter(practice_id=OuterRef("pk"))),
             has_attachments=Exists(Attachment.objects.filter(practice_id=OuterRef("pk"))),
-            **{name: flag() for name, flag in PAGE_FLAGS.items()},
+            **{name: flag for name, flag in flags.items() if flag is not None},
         )[:2]
-    ),
-    name="practice_by_slug",
-)
+    )
+
+
+# The practice page's queries, compiled once per process (lib/prepared.py): on a page of a few
+# indexed lookups, building them through the ORM each time cost more than running them.
+practice_by_slug = Prepared(_practice_by_slug, name="practice_by_slug")
 BODY_RELATIONS = {
     "cooperatives": Prepared(lambda pk: Cooperative.objects.with_card().filter(practices=pk)),
     "themes": Prepared(lambda pk: Theme.objects.filter(practices=pk)),
@@ -86,7 +90,8 @@ BODY_RELATIONS = {
 
 def get_practice_for(user, slug: str) -> Practice:
     """The practice if this person may see it; 404 otherwise, so its existence stays private."""
-    found = practice_by_slug(reads_members_only(user), slug)
+    person = user.pk if user.is_authenticated else None
+    found = practice_by_slug(reads_members_only(user), person, slug)
     if len(found) != 1:
         raise Http404(_("Cette pratique n'existe pas ou n'est pas accessible."))
     return found[0]

@@ -46,6 +46,13 @@ followed = Prepared(
 )
 
 
+def _known(practice: Practice, flag: str, query: Prepared, marked: tuple) -> bool:
+    """The person's bookmark or follow, as the practice page's own query found it
+    (practices.views.PAGE_FLAGS), else by its own query."""
+    known = getattr(practice, flag, None)
+    return known if known is not None else bool(query(*marked))
+
+
 def thread(practice: Practice, user) -> list[Comment]:
     """Top-level comments with ``reply_list``, from one query."""
     # The practice page's own query may have said there are none (practices.views.PAGE_FLAGS).
@@ -87,8 +94,8 @@ def practice_community(context, practice: Practice) -> dict:
         "comments": comments,
         "comment_count": comment_count,
         "can_moderate": can_moderate(user),
-        "bookmarked": bool(marked) and bool(bookmarked(*marked)),
-        "following": bool(marked) and bool(followed(*marked)),
+        "bookmarked": bool(marked) and _known(practice, "bookmarked_by_person", bookmarked, marked),
+        "following": bool(marked) and _known(practice, "followed_by_person", followed, marked),
         "follow_kind": FOLLOW_KIND[Practice],
         "form": CommentForm(auto_id="id_comment_%s") if signed_in else None,
         "edit_minutes": settings.COMMENT_EDIT_MINUTES,

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from observatoire.accounts.backends import user_by_pk
-from observatoire.community.models import Adoption, Comment
+from observatoire.community.models import Adoption, Bookmark, Comment, Follow
 from observatoire.community.templatetags.community import adoptions_of, comments_of
 from observatoire.community.tests.factories import make_comment
 from observatoire.lib.prepared import Prepared, attach
@@ -56,7 +56,7 @@ def test_practice_by_slug_is_what_the_orm_finds(practices):
                 .select_related("category")
                 .filter(slug=practice.slug)
             )
-            found = practice_by_slug(can_read_members, practice.slug)
+            found = practice_by_slug(can_read_members, None, practice.slug)
             names = ("has_tags", "has_links", "has_attachments", "has_adoptions", "has_comments")
             flags = [tuple(getattr(o, name) for name in names) for o in found]
             assert flags == [(False,) * len(names)] * len(expected)
@@ -64,9 +64,20 @@ def test_practice_by_slug_is_what_the_orm_finds(practices):
                 for name in names:
                     delattr(o, name)
             assert [state(o) for o in found] == [state(o) for o in expected]
-    assert practice_by_slug(False, members.slug) == []  # members-only: not for visitors
-    assert len(practice_by_slug(True, members.slug)) == 1
-    assert practice_by_slug(True, "x' OR '1'='1") == []  # a parameter, never SQL
+    assert practice_by_slug(False, None, members.slug) == []  # members-only: not for visitors
+    assert len(practice_by_slug(True, None, members.slug)) == 1
+    assert practice_by_slug(True, None, "x' OR '1'='1") == []  # a parameter, never SQL
+
+
+def test_a_persons_bookmark_and_follow_come_with_the_practice(practices, member, moderator):
+    public, _members = practices
+    Bookmark.objects.create(user=member, practice=public)
+    Follow.objects.create(user=moderator, practice=public)
+    for person, bookmarked, followed in ((member, True, False), (moderator, False, True)):
+        (found,) = practice_by_slug(True, person.pk, public.slug)
+        assert (found.bookmarked_by_person, found.followed_by_person) == (bookmarked, followed)
+    (found,) = practice_by_slug(False, None, public.slug)
+    assert not hasattr(found, "bookmarked_by_person")
 
 
 def test_relations_are_what_the_orm_prefetches(practices, member):
