@@ -109,6 +109,10 @@ else:
         }
     }
 
+if not REDIS_URL:
+    # Django's database sessions, read with a prepared query (accounts/sessions.py).
+    SESSION_ENGINE = "observatoire.accounts.sessions"
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses sign-in attempts while locked out (django-axes, settings AXES_* below).

@@ -321,6 +321,7 @@ def test_practice_page_queries_do_not_grow_with_comments(
         lambda: CommentForm(initial={"kind": "feedback", "body": "Déjà écrit <b>"}),
         lambda: CommentForm({"kind": "feedback", "body": ""}),
         lambda: CommentForm({"kind": "nimporte", "body": "x" * 6000}),
+        lambda: CommentForm({"kind": "question", "body": "Robot", "site_web": 'https://x/"<'}),
     ],
 )
 def test_comment_fields_written_out_are_the_widgets_markup(rf, form):
@@ -339,3 +340,4 @@ def test_comment_fields_written_out_are_the_widgets_markup(rf, form):
     assert str(form["body"]) in html
     for option in form["kind"]:
         assert str(option.tag()) in html
+    assert str(form["site_web"]) in html  # includes/honeypot.html
