@@ -59,11 +59,16 @@ def versions(names: Iterable[str]) -> dict[str, str]:
     """The current token of each name, created when missing (so a lost token only invalidates)."""
     keys = {f"version:{name}": name for name in names}
     found = cache.get_many(list(keys))
-    missing = [key for key in keys if key not in found]
-    if missing:
-        for key in missing:
-            cache.add(key, _token(), None)
-        found.update(cache.get_many(missing))
+    lost = []  # another worker created the token first: read theirs
+    for key in keys:
+        if key not in found:
+            token = _token()
+            if cache.add(key, token, None):
+                found[key] = token
+            else:
+                lost.append(key)
+    if lost:
+        found.update(cache.get_many(lost))
     # Without a cache (DJANGO_CACHE=none) nothing is kept: fresh tokens, never equal twice.
     return {name: found.get(key) or _token() for key, name in keys.items()}
 
