@@ -6,6 +6,9 @@ instead of raising: such a call has no address to count failures against (Django
 ``login()``, a management command). Every sign-in page of the site passes its request.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import backends, get_user_model
@@ -13,8 +16,20 @@ from django.http import HttpRequest
 
 from observatoire.lib.prepared import Prepared
 
+# What the apps above this one show of the signed-in person on every page, read with them:
+# an attribute name and a function returning an expression on OuterRef("pk"), registered in
+# the app's AppConfig.ready() (the notifications: the unread count in the header).
+PERSON_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
+
 # The signed-in person, read on each of their requests: compiled once per process.
-user_by_pk = Prepared(lambda pk: get_user_model()._default_manager.filter(pk=pk), name="user_by_pk")
+user_by_pk = Prepared(
+    lambda pk: (
+        get_user_model()
+        ._default_manager.filter(pk=pk)
+        .annotate(**{name: expression() for name, expression in PERSON_ANNOTATIONS.items()})
+    ),
+    name="user_by_pk",
+)
 
 
 class LockoutBackend(AxesStandaloneBackend):

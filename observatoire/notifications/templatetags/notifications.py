@@ -26,5 +26,8 @@ def unread_notification_count(user) -> int:
     """One indexed count, only for signed-in people (base.html calls it behind is_authenticated)."""
     if not user.is_authenticated:
         return 0
+    known = getattr(user, "unread_notification_count", None)  # read with the person
+    if known is not None:
+        return known
     found = unread_count(user.pk)
     return found[0] if found else 0

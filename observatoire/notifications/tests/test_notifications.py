@@ -88,6 +88,10 @@ def test_bell_shows_the_unread_count_and_the_page_marks_as_read(client_as, membe
     response = client.get(first.get_absolute_url())
     assert response.status_code == 302 and response["Location"] == practice.get_absolute_url()
     assert Notification.objects.filter(recipient=member, read_at__isnull=True).count() == 2
+    # The count comes with the person (accounts.backends.PERSON_ANNOTATIONS): only their own
+    # unread ones.
+    notify(make_user(), "Pour quelqu'un d'autre", "/")
+    assert '2<span class="visually-hidden"> non lues</span>' in client.get("/").content.decode()
     client.post(reverse("notifications:list"))
     assert not Notification.objects.filter(recipient=member, read_at__isnull=True).exists()
     assert "non lues" not in client.get("/").content.decode()

@@ -130,14 +130,14 @@ def test_the_practice_page_costs_a_fixed_number_of_queries(no_cache, client, cli
     # The practice (and whether it has tags, links, documents, adoptions, comments: it has
     # none), its cooperatives, themes and the related practices.
     assert len(queries_of(client, practice.get_absolute_url())) == 4
-    # And the session, the person, the unread notifications (the bookmark and the follow come
-    # with the practice).
-    assert len(queries_of(client_as(member), practice.get_absolute_url())) == 4 + 3
+    # And the session, the person with their unread notifications (the bookmark and the
+    # follow come with the practice).
+    assert len(queries_of(client_as(member), practice.get_absolute_url())) == 4 + 2
     # A link, a tag, a comment: a query each (the client is still signed in).
     practice.links.create(title="Lien", url="https://example.org/")
     practice.tags.create(name="essai", slug="essai")
     practice.comments.create(author=member, body="Une question ?")
-    assert len(queries_of(client, practice.get_absolute_url())) == 7 + 3
+    assert len(queries_of(client, practice.get_absolute_url())) == 7 + 2
 
 
 def test_loading_the_taxonomy_again_keeps_the_lists(member):
