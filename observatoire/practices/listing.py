@@ -439,14 +439,19 @@ def _page_ids(base_queryset, filters, query, sort: str, scope: str, some_words_o
     page_results = page_results.order_by(*SORTS[sort][1])
     if sort == "pertinence" and search.one_group(query, match_all=not some_words_only):
         return search.ranked_levels(_filtered(base_queryset, filters), query)
-    if sort == "pertinence" and search.title_first(query, match_all=not some_words_only):
-        # Two or three groups: the results with a word in their title come first; a page
-        # among them is ranked among them alone, any other by the whole ranking.
-        in_title = search.ranked(
-            _filtered(base_queryset, filters), query, title_only=True
-        ).order_by(*SORTS[sort][1])
+    if sort == "pertinence" and not some_words_only:
+        # Several groups: the results with every word in their title come first, then (up to
+        # three groups) those with one; a page among the first of either is ranked among them
+        # alone, any other by the whole ranking.
+        rows = _filtered(base_queryset, filters)
+        rankings = [search.all_in_title(rows, query)]
+        if search.title_first(query):
+            rankings.append(search.ranked(rows, query, title_only=True))
         return search.FullPageOf(
-            [in_title.values_list("pk", flat=True), page_results.values_list("pk", flat=True)]
+            [
+                *(rows.order_by(*SORTS[sort][1]).values_list("pk", flat=True) for rows in rankings),
+                page_results.values_list("pk", flat=True),
+            ]
         )
     return page_results.values_list("pk", flat=True)
 

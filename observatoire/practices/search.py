@@ -15,6 +15,7 @@ from observatoire.search.query import MAX_QUERY_WORDS, ParsedQuery, parse
 __all__ = [
     "MAX_QUERY_WORDS",
     "FullPageOf",
+    "all_in_title",
     "PRACTICE_INDEX",
     "ParsedQuery",
     "matched_ids",
@@ -46,6 +47,10 @@ def ranked(
     return fulltext.ranked(
         queryset, query, PRACTICE_INDEX, match_all=match_all, title_only=title_only
     )
+
+
+def all_in_title(queryset: QuerySet, query: ParsedQuery) -> QuerySet:
+    return fulltext.all_in_title(queryset, query, PRACTICE_INDEX)
 
 
 title_first = fulltext.title_first

@@ -24,6 +24,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Q,
     QuerySet,
     Value,
     When,
@@ -126,14 +127,28 @@ def _condition(queryset: QuerySet, index: FullTextIndex, where: str, groups, joi
     return _fts5_ids(index, _fts5_expression(index, where, groups, joiner))
 
 
-def _fts5_ids(index: FullTextIndex, expression: str):
+def _small_vector_first(index: FullTextIndex, groups, joiner: str):
+    """PostgreSQL: the rows holding the groups, tested on the small vector (title and head, in
+    the row) before the large one (read from TOAST), which only the rows whose title and head
+    do not hold them need. The same rows as the large vector alone: it holds the small one."""
+    tsquery = _tsquery(groups, joiner)
     return SearchSQL(
-        f"{{0}} IN (SELECT rowid FROM {index.fts_table} WHERE {index.fts_table} MATCH {{1}})",
+        "({rank_vector} @@ to_tsquery('simple'::regconfig, {1})"
+        " OR {vector} @@ to_tsquery('simple'::regconfig, {2}))",
         index,
-        F("pk"),
-        Value(expression),
+        F(index.title),
+        Value(tsquery),
+        Value(tsquery),
         output_field=BooleanField(),
     )
+
+
+def _fts5_ids(index: FullTextIndex, expression: str) -> Q:
+    """SQLite: the rows the FTS5 table finds for ``expression``. A lookup, not an expression:
+    SQLite then reads ``id IN (…)`` as the set of rows to fetch by key (a few hundred), where
+    ``(id IN (…)) = 1`` made it test every row of an index against the set."""
+    table = index.fts_table
+    return Q(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", (expression,)))
 
 
 def _phrase_in_title(queryset: QuerySet, index: FullTextIndex, phrase: list[str]):
@@ -165,7 +180,8 @@ def matched_ids(
     """The primary keys of the rows of ``queryset``'s model matching ``query``, as a subquery
     for ``…__in=``: on SQLite read from the FTS table alone, without touching the rows."""
     if _is_postgres(queryset):
-        return matching(queryset, query, index, match_all=match_all).values("pk")
+        joiner = "&" if match_all else "|"
+        return queryset.filter(_small_vector_first(index, query.groups, joiner)).values("pk")
     table = index.fts_table
     return RawSQL(
         f"SELECT rowid FROM {table} WHERE {table} MATCH %s",
@@ -193,10 +209,26 @@ def in_title(queryset: QuerySet, query: ParsedQuery, index: FullTextIndex) -> Qu
     """``matching()`` (every group) narrowed to the rows with at least one group in the
     title: on a frequent word, a few thousand rows instead of nearly all."""
     if _is_postgres(queryset):
-        return matching(queryset, query, index).filter(
-            _condition(queryset, index, "title", query.groups, "|")
+        # Found on the small vector's index; the large vector, read from TOAST, only for the
+        # rows whose title and head do not hold every group already.
+        return queryset.filter(_condition(queryset, index, "title", query.groups, "|")).filter(
+            _small_vector_first(index, query.groups, "&")
         )
     return queryset.filter(_fts5_ids(index, _title_first_fts5(query, index)))
+
+
+def all_in_title(queryset: QuerySet, query: ParsedQuery, index: FullTextIndex) -> QuerySet:
+    """The rows with every group in the title, annotated with ``relevance`` as ``ranked()``
+    orders them. With every group required, they come before all the others, whatever the
+    number of groups: they score 4 a group (and 64 more for the phrase), any other row at
+    most 4 a group in its title and 1 a group in its head only, so 3 less at least. Among
+    them only the phrase makes a difference: a page among the first of them is ranked on
+    few rows and no other test."""
+    rows = queryset.filter(_condition(queryset, index, "title", query.groups, "&"))
+    score = Value(0, output_field=IntegerField())
+    if len(query.phrase) > 1:
+        score += _points(_phrase_in_title(queryset, index, query.phrase), PHRASE_WEIGHT)
+    return rows.annotate(relevance=score)
 
 
 def _title_first_fts5(query: ParsedQuery, index: FullTextIndex) -> str:

@@ -1,8 +1,9 @@
 """The fast ways to read a page of search results give the whole ranking's pages.
 
 A one-group search is read level by level (title, head, body) on the relevance index; a search
-of two or three groups ranks only its results with a word in the title when the page lies
-among them. Both must give, page after page, exactly what ranking every result gives.
+of several groups ranks only its results with every word in the title when the page lies among
+them, then (two or three groups) only those with a word in the title. Both must give, page after
+page, exactly what ranking every result gives.
 """
 
 import itertools
@@ -72,6 +73,8 @@ def pages(client, q: str, **filters) -> list[str]:
         ("gouvernance partagée", {}),  # two groups: the title first, then the whole ranking
         ("gouvernance partagée salariés", {}),
         ("partagée salariés", {"theme": "gouvernance"}),
+        # Four groups: only those with every word in the title first, then the whole ranking.
+        ("pratique gouvernance partagée salariés", {}),
     ],
 )
 def test_every_page_is_the_whole_rankings(client, practices, q, filters):

@@ -159,3 +159,30 @@ def test_full_text_triggers_survive_the_migrations():
             expected = {"practices_practice_search_vector_trigger"}
         names = {row[0] for row in cursor.fetchall()}
     assert expected <= names
+
+
+def test_title_and_head_are_found_on_an_index():
+    """Which rows hold a word in their title or head comes from an index, not from reading
+    every row: on PostgreSQL a GIN index on the small vector; on SQLite a lookup ``id IN
+    (SELECT rowid …)``, which it reads as the rows to fetch, where ``(id IN (…)) = 1`` made it
+    test every row of an index against the set."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+
+    from observatoire.practices import search as practice_search
+
+    query = practice_search.parse("gouvernance partagée")
+    rows = practice_search.all_in_title(
+        Practice.objects.discoverable_by(AnonymousUser()), query
+    ).values_list("pk", flat=True)
+    sql = str(rows.query)
+    if connection.vendor == "sqlite":
+        assert '"id" IN (SELECT rowid FROM' in sql
+        assert ") = 1" not in sql
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'practices_practice'"
+                " AND indexdef LIKE '%gin%search_rank_vector%'"
+            )
+            assert cursor.fetchall()
