@@ -59,18 +59,38 @@ def versions(names: Iterable[str]) -> dict[str, str]:
     """The current token of each name, created when missing (so a lost token only invalidates)."""
     keys = {f"version:{name}": name for name in names}
     found = cache.get_many(list(keys))
-    lost = []  # another worker created the token first: read theirs
-    for key in keys:
-        if key not in found:
-            token = _token()
-            if cache.add(key, token, None):
-                found[key] = token
-            else:
-                lost.append(key)
-    if lost:
-        found.update(cache.get_many(lost))
+    missing = [key for key in keys if key not in found]
+    if missing:
+        found.update(_add_many({key: _token() for key in missing}))
     # Without a cache (DJANGO_CACHE=none) nothing is kept: fresh tokens, never equal twice.
     return {name: found.get(key) or _token() for key, name in keys.items()}
+
+
+def _add_many(tokens: dict[str, str]) -> dict[str, str]:
+    """Store each token whose key is missing; every key's token, ours or another worker's that
+    came first. One round trip on Redis (lib/redis_cache.py), one a key elsewhere."""
+    add_many = getattr(cache, "add_many", None)
+    if add_many is not None:
+        return add_many(tokens, None)
+    found, lost = {}, []
+    for key, token in tokens.items():
+        if cache.add(key, token, None):
+            found[key] = token
+        else:
+            lost.append(key)
+    if lost:
+        found.update(cache.get_many(lost))
+    return found
+
+
+def _store_and_release(key: str, value, timeout: int, lock: str) -> None:
+    """Store a computed entry, then release its lock (in one round trip on Redis)."""
+    set_and_delete = getattr(cache, "set_and_delete", None)
+    if set_and_delete is not None:
+        set_and_delete(key, value, timeout, lock)
+    else:
+        cache.set(key, value, timeout)
+        cache.delete(lock)
 
 
 def bump(*names: str) -> None:
@@ -154,7 +174,23 @@ def depends_on(request, *names: str) -> None:
     """Declare that what is being computed shows these objects; call it before reading them."""
     stack = getattr(request, "_cache_versions", None)
     if stack:
-        stack[-1].update(versions(names))
+        stack[-1].update(_request_versions(request, names))
+
+
+def read_versions_ahead(request, *names: str) -> None:
+    """Read now, together, the tokens of objects this request will declare it depends on (with
+    ``depends_on`` or a fragment's ``depends``): one round trip instead of one each."""
+    _request_versions(request, names)
+
+
+def _request_versions(request, names: Iterable[str]) -> dict[str, str]:
+    """The tokens of ``names`` as this request first read them. What is computed records the
+    tokens read before its rows, whichever of its parts reads them first."""
+    known = request.__dict__.setdefault("_version_tokens", {})
+    missing = [name for name in names if name not in known]
+    if missing:
+        known.update(versions(missing))
+    return {name: known[name] for name in names}
 
 
 def _record(request, found: dict[str, str]) -> None:
@@ -166,7 +202,7 @@ def _record(request, found: dict[str, str]) -> None:
 def _computing(request, compute: Callable[[], Any], default: Iterable[str]):
     """Run ``compute`` and return (its value, the versions it depended on)."""
     stack = request.__dict__.setdefault("_cache_versions", [])
-    stack.append(versions(default) if default else {})
+    stack.append(_request_versions(request, default) if default else {})
     try:
         value = compute()
     finally:
@@ -179,11 +215,19 @@ def _is_current(recorded: dict[str, str]) -> bool:
     return versions(recorded) == recorded
 
 
-def computed_once(key: str, is_fresh: Callable[[Any], bool], compute: Callable[[], Any]):
+def computed_once(
+    key: str,
+    is_fresh: Callable[[Any], bool],
+    compute: Callable[[], Any],
+    *,
+    entry_of: Callable[[Any], Any] | None = None,
+):
     """The fresh cached value of ``key``, or ``compute()`` by one worker at a time.
 
-    ``compute`` stores its result itself. Whoever finds the lock taken waits a bounded time for
-    the other's result, then computes too rather than failing.
+    With ``entry_of``, what to keep of a computed value (None: nothing) is stored here, as the
+    lock is released (one round trip on Redis); without, ``compute`` stores its result itself.
+    Whoever finds the lock taken waits a bounded time for the other's result, then computes
+    too rather than failing.
     """
     value = cache.get(key)
     if value is not None and is_fresh(value):
@@ -191,9 +235,16 @@ def computed_once(key: str, is_fresh: Callable[[Any], bool], compute: Callable[[
     lock = f"{key}:lock"
     if cache.add(lock, 1, LOCK_SECONDS):
         try:
-            return compute()
-        finally:
+            value = compute()
+            entry = entry_of(value) if entry_of is not None else None
+        except BaseException:
             cache.delete(lock)
+            raise
+        if entry is None:
+            cache.delete(lock)
+        else:
+            _store_and_release(key, entry, FRAGMENT_SECONDS, lock)
+        return value
     for _attempt in range(WAIT_POLLS):
         sleep(POLL_SECONDS)
         released = cache.get(lock) is None  # before the value: it is stored before the release
@@ -202,7 +253,10 @@ def computed_once(key: str, is_fresh: Callable[[Any], bool], compute: Callable[[
             return value
         if released:
             break  # the other worker failed, or made nothing to share
-    return compute()
+    value = compute()
+    if entry_of is not None and (entry := entry_of(value)) is not None:
+        cache.set(key, entry, FRAGMENT_SECONDS)
+    return value
 
 
 def viewer_scope(user) -> str:
@@ -236,10 +290,11 @@ def cached_fragment(
 
     def compute():
         value, recorded = _computing(request, render, depends)
-        cache.set(key, (recorded, value), FRAGMENT_SECONDS)
         return recorded, value
 
-    recorded, value = computed_once(key, lambda entry: _is_current(entry[0]), compute)
+    recorded, value = computed_once(
+        key, lambda entry: _is_current(entry[0]), compute, entry_of=lambda entry: entry
+    )
     _record(request, recorded)
     return value
 
@@ -307,11 +362,13 @@ def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None):
                 "content": response.content,
                 "content_type": response["Content-Type"],
             }
-            cache.set(key, entry, FRAGMENT_SECONDS)
             return entry
 
         entry = computed_once(
-            key, lambda found: "versions" in found and _is_current(found["versions"]), compute
+            key,
+            lambda found: "versions" in found and _is_current(found["versions"]),
+            compute,
+            entry_of=lambda entry: None if "response" in entry else entry,
         )
         if "response" in entry:
             patch_cache_control(entry["response"], private=True, no_cache=True)

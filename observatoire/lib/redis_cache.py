@@ -28,3 +28,38 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    # Two operations of observatoire.lib.cache in one round trip each, where Django's API needs
+    # one per key: versions created for the objects a page shows, and an entry stored as its
+    # computing lock is released.
+
+    def add_many(self, data: dict, timeout=None, version=None) -> dict:
+        """Store each value whose key is missing; return every key's value, the one stored or
+        the one another worker stored first (absent if it vanished meanwhile)."""
+        if not data:
+            return {}
+        keys = {self.make_and_validate_key(key, version=version): key for key in data}
+        seconds = self.get_backend_timeout(timeout)
+        serializer = self._cache._serializer
+        pipeline = self._cache.get_client(None, write=True).pipeline(transaction=False)
+        for key, name in keys.items():
+            pipeline.set(key, serializer.dumps(data[name]), ex=seconds, nx=True)
+            pipeline.get(key)
+        results = pipeline.execute()[1::2]
+        return {
+            name: serializer.loads(value)
+            for name, value in zip(keys.values(), results, strict=True)
+            if value is not None
+        }
+
+    def set_and_delete(self, key: str, value, timeout, delete: str, version=None) -> None:
+        """``set(key, value, timeout)`` then ``delete(delete)``, in one round trip."""
+        serializer = self._cache._serializer
+        pipeline = self._cache.get_client(None, write=True).pipeline(transaction=False)
+        pipeline.set(
+            self.make_and_validate_key(key, version=version),
+            serializer.dumps(value),
+            ex=self.get_backend_timeout(timeout),
+        )
+        pipeline.delete(self.make_and_validate_key(delete, version=version))
+        pipeline.execute()

@@ -20,6 +20,7 @@ from observatoire.lib.cache import (
     community_version,
     depends_on,
     practice_version,
+    read_versions_ahead,
 )
 from observatoire.lib.pagination import paginate
 from observatoire.lib.prepared import Prepared, attach
@@ -169,6 +170,9 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     related or a category's name changes; its comments and adoptions, and what this person may
     do with it, are rendered around them from the same practice row."""
     practice = get_practice_for(request.user, slug)  # a 404 is not cached
+    read_versions_ahead(
+        request, TAXONOMY, practice_version(practice.pk), community_version(practice.pk)
+    )
 
     def render_practice() -> dict:
         depends_on(request, practice_version(practice.pk))

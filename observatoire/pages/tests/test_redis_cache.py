@@ -42,3 +42,68 @@ def test_operations_work_and_reuse_one_client():
         assert cache.get("verrou") is None
     assert len(made) <= 1  # Django's own backend builds a client for each operation
     cache.clear()
+
+
+def test_add_many_keeps_what_another_worker_stored_first():
+    cache = RedisCache("redis://127.0.0.1:6379/5", {"KEY_PREFIX": "essai-ajout"})
+    cache.clear()
+    cache.set("version:b", "jeton-existant", None)
+    found = cache.add_many({"version:a": "nouveau-a", "version:b": "nouveau-b"}, None)
+    assert found == {"version:a": "nouveau-a", "version:b": "jeton-existant"}
+    assert cache.get_many(["version:a", "version:b"]) == found
+    cache.clear()
+
+
+def test_set_and_delete_stores_the_entry_and_releases_the_lock():
+    cache = RedisCache("redis://127.0.0.1:6379/5", {"KEY_PREFIX": "essai-verrou"})
+    cache.clear()
+    assert cache.add("page:lock", 1, 30)
+    cache.set_and_delete("page", {"contenu": "<p>"}, 30, "page:lock")
+    assert cache.get("page") == {"contenu": "<p>"}
+    assert cache.add("page:lock", 1, 30)  # released
+    cache.clear()
+
+
+def test_versions_and_pages_go_through_the_one_round_trip_operations(settings):
+    """observatoire.lib.cache on Redis: tokens created together, an entry stored as its lock
+    is released, and the same answers as any other backend."""
+    from django.core.cache import caches
+
+    from observatoire.lib import cache as page_cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "observatoire.lib.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/5",
+            "KEY_PREFIX": "essai-versions",
+        }
+    }
+    caches["default"].clear()
+    calls = []
+    with (
+        mock.patch.object(RedisCache, "add", autospec=True, side_effect=RedisCache.add) as added,
+        mock.patch.object(
+            RedisCache, "set_and_delete", autospec=True, side_effect=RedisCache.set_and_delete
+        ) as stored,
+    ):
+        first = page_cache.versions(["practice:1", "practice:2"])
+        assert page_cache.versions(["practice:1", "practice:2"]) == first
+        page_cache.bump("practice:1")
+        assert page_cache.versions(["practice:1"]) != {"practice:1": first["practice:1"]}
+        value = page_cache.computed_once(
+            "unit:entry",
+            lambda entry: True,
+            lambda: calls.append(1) or "calculé",
+            entry_of=lambda entry: entry,
+        )
+        assert value == "calculé" and stored.call_count == 1
+        again = page_cache.computed_once(
+            "unit:entry",
+            lambda entry: True,
+            lambda: calls.append(1) or "recalculé",
+            entry_of=lambda entry: entry,
+        )
+        assert again == "calculé" and calls == [1]
+    # Only the computing lock was taken key by key; the version tokens went together.
+    assert [call.args[1] for call in added.call_args_list] == ["unit:entry:lock"]
+    caches["default"].clear()
