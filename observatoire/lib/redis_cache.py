@@ -33,14 +33,18 @@ class RedisCache(DjangoRedisCache):
     # one per key: versions created for the objects a page shows, and an entry stored as its
     # computing lock is released.
 
+    def _seconds(self, timeout) -> int | None:
+        seconds = self.get_backend_timeout(timeout)
+        return None if seconds is None else int(seconds)
+
     def add_many(self, data: dict, timeout=None, version=None) -> dict:
         """Store each value whose key is missing; return every key's value, the one stored or
         the one another worker stored first (absent if it vanished meanwhile)."""
         if not data:
             return {}
         keys = {self.make_and_validate_key(key, version=version): key for key in data}
-        seconds = self.get_backend_timeout(timeout)
-        serializer = self._cache._serializer
+        seconds = self._seconds(timeout)
+        serializer = self._cache._serializer  # type: ignore[attr-defined]
         pipeline = self._cache.get_client(None, write=True).pipeline(transaction=False)
         for key, name in keys.items():
             pipeline.set(key, serializer.dumps(data[name]), ex=seconds, nx=True)
@@ -54,12 +58,12 @@ class RedisCache(DjangoRedisCache):
 
     def set_and_delete(self, key: str, value, timeout, delete: str, version=None) -> None:
         """``set(key, value, timeout)`` then ``delete(delete)``, in one round trip."""
-        serializer = self._cache._serializer
+        serializer = self._cache._serializer  # type: ignore[attr-defined]
         pipeline = self._cache.get_client(None, write=True).pipeline(transaction=False)
         pipeline.set(
             self.make_and_validate_key(key, version=version),
             serializer.dumps(value),
-            ex=self.get_backend_timeout(timeout),
+            ex=self._seconds(timeout),
         )
         pipeline.delete(self.make_and_validate_key(delete, version=version))
         pipeline.execute()
