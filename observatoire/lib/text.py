@@ -144,15 +144,18 @@ def highlight_excerpt(text: str, wanted: set[str], *, length: int = 240) -> Safe
     """An excerpt of ``text`` around its first wanted stem, with matches wrapped in <mark>."""
     if not text:
         return mark_safe("")
-    matches = [m for m in WORD_RE.finditer(text) if word_stem(m.group()) in wanted]
+    first = next((m for m in WORD_RE.finditer(text) if word_stem(m.group()) in wanted), None)
     start = 0
-    if matches:
-        start = max(0, matches[0].start() - length // 3)
+    if first:
+        start = max(0, first.start() - length // 3)
         while start > 0 and not text[start - 1].isspace():
             start -= 1
     end = min(len(text), start + length)
     while end < len(text) and not text[end - 1].isspace():
         end += 1
+    # Only the excerpt is read for more matches (the text may be pages long); it starts and
+    # ends at a space or at the text's ends, so no word is cut.
+    matches = [m for m in WORD_RE.finditer(text, start, end) if word_stem(m.group()) in wanted]
     pieces: list[str] = ["… " if start > 0 else ""]
     cursor = start
     for match in matches:

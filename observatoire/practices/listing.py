@@ -420,40 +420,39 @@ def build_listing(
 
 def _page_ids(base_queryset, filters, query, sort: str, scope: str, some_words_only: bool):
     """The ids of the list in its order, to be sliced for a page: sorted on an index alone,
-    so that only the twenty rows of the page are read afterwards."""
+    so that only the twenty rows of the page are read afterwards. Only the querysets a page
+    reads are built (building one costs about a millisecond)."""
+    order = SORTS[sort][1]
+    match_all = not some_words_only
+    if sort == "pertinence":
+        rows = _filtered(base_queryset, filters)
+        if search.one_group(query, match_all=match_all):
+            return search.ranked_levels(rows, query)
+
+        def ids(ranked):
+            return ranked.order_by(*order).values_list("pk", flat=True)
+
+        def whole_ranking():
+            return ids(search.ranked(rows, query, match_all=match_all))
+
+        if not match_all:
+            return whole_ranking()
+        # Several groups: the results with every word in their title come first, then (up to
+        # three groups) those with one; a page among the first of either is ranked among them
+        # alone, any other by the whole ranking.
+        rankings = [lambda: ids(search.all_in_title(rows, query))]
+        if search.title_first(query):
+            rankings.append(lambda: ids(search.ranked(rows, query, title_only=True)))
+        return search.FullPageOf([*rankings, whole_ranking])
     results = base_queryset
     if not query.is_empty:
-        results = search.matching(results, query, match_all=not some_words_only)
+        results = search.matching(results, query, match_all=match_all)
     if query.is_empty and filters:
         # Filters without a query: the practices carrying them all, on the facet index.
         results = results.filter(pk__in=_carrying(filters, scope))
     else:
         results = _filtered(results, filters)
-    page_results = results
-    if sort == "pertinence":
-        page_results = search.ranked(
-            _filtered(base_queryset, filters),
-            query,
-            match_all=not some_words_only,
-        )
-    page_results = page_results.order_by(*SORTS[sort][1])
-    if sort == "pertinence" and search.one_group(query, match_all=not some_words_only):
-        return search.ranked_levels(_filtered(base_queryset, filters), query)
-    if sort == "pertinence" and not some_words_only:
-        # Several groups: the results with every word in their title come first, then (up to
-        # three groups) those with one; a page among the first of either is ranked among them
-        # alone, any other by the whole ranking.
-        rows = _filtered(base_queryset, filters)
-        rankings = [search.all_in_title(rows, query)]
-        if search.title_first(query):
-            rankings.append(search.ranked(rows, query, title_only=True))
-        return search.FullPageOf(
-            [
-                *(rows.order_by(*SORTS[sort][1]).values_list("pk", flat=True) for rows in rankings),
-                page_results.values_list("pk", flat=True),
-            ]
-        )
-    return page_results.values_list("pk", flat=True)
+    return results.order_by(*order).values_list("pk", flat=True)
 
 
 def _counts(

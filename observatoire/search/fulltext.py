@@ -15,6 +15,7 @@ On PostgreSQL the yes/no answers read a small vector of title and head (``rank_v
 the large vector of the whole text, which only the GIN index reads for matching.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections
@@ -318,17 +319,18 @@ class Levels:
 
 
 class FullPageOf:
-    """Rankings of the same rows tried in turn (each a queryset of ids in its order), sliced
-    like a list: a window is taken from the first that fills it, else from the last, which
-    ranks them all. For ``title_only`` rankings, right wherever they give a full page."""
+    """Rankings of the same rows tried in turn, sliced like a list: a window is taken from the
+    first that fills it, else from the last, which ranks them all. Each is a function building
+    a queryset of ids in its order, called only when reached. For
+    rankings that are the first rows of the last one, right wherever they give a full page."""
 
-    def __init__(self, rankings: list[QuerySet]):
+    def __init__(self, rankings: list[Callable[[], QuerySet]]):
         self.rankings = rankings
 
     def __getitem__(self, window: slice) -> list:
         size = window.stop - (window.start or 0)
-        for ids in self.rankings[:-1]:
-            rows = list(ids[window])
+        for ranking in self.rankings[:-1]:
+            rows = list(ranking()[window])
             if len(rows) == size:
                 return rows
-        return list(self.rankings[-1][window])
+        return list(self.rankings[-1]()[window])
