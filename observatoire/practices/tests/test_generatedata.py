@@ -49,6 +49,27 @@ def test_same_seed_gives_the_same_data_and_another_seed_other_data():
     assert generated_titles() != first
 
 
+def test_clear_deletes_in_batches_and_keeps_what_it_did_not_generate(monkeypatch):
+    """A query takes at most 65,535 parameters with server-side binding (PostgreSQL): the
+    generated rows are deleted a batch at a time, every batch, and only they."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from observatoire.practices.management.commands import generatedata
+
+    monkeypatch.setattr(generatedata, "DELETE_BATCH", 7)
+    kept = User.objects.create_user(email="gardee@example.org", password="x", full_name="Gardée")
+    generate()
+    with CaptureQueriesContext(connection) as queries:
+        generatedata.clear_generated()
+    assert not Practice.objects.filter(slug__regex=GENERATED_SLUG).exists()
+    assert not Cooperative.objects.filter(slug__regex=GENERATED_SLUG).exists()
+    assert not User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").exists()
+    assert User.objects.filter(pk=kept.pk).exists()
+    deletes = [q["sql"] for q in queries if q["sql"].startswith('DELETE FROM "practices_practice"')]
+    assert len(deletes) == 5  # 30 practices, 7 at a time
+
+
 def test_refuses_to_generate_twice_without_clear():
     generate()
     with pytest.raises(CommandError, match="--clear"):

@@ -163,26 +163,46 @@ def test_full_text_triggers_survive_the_migrations():
 
 def test_title_and_head_are_found_on_an_index():
     """Which rows hold a word in their title or head comes from an index, not from reading
-    every row: on PostgreSQL a GIN index on the small vector; on SQLite a lookup ``id IN
-    (SELECT rowid …)``, which it reads as the rows to fetch, where ``(id IN (…)) = 1`` made it
-    test every row of an index against the set."""
+    every row: on PostgreSQL a GIN index on the small vector; on SQLite, the rows with every
+    word in their title are fetched by key as the FTS5 table gives them, and other conditions
+    are ``id IN (SELECT rowid …)``, never ``(id IN (…)) = 1``, which made SQLite test every
+    row of an index against the set."""
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
 
     from observatoire.practices import search as practice_search
 
     query = practice_search.parse("gouvernance partagée")
-    rows = practice_search.all_in_title(
-        Practice.objects.discoverable_by(AnonymousUser()), query
-    ).values_list("pk", flat=True)
-    sql = str(rows.query)
-    if connection.vendor == "sqlite":
-        assert '"id" IN (SELECT rowid FROM' in sql
-        assert ") = 1" not in sql
-    else:
-        with connection.cursor() as cursor:
+    visible = Practice.objects.discoverable_by(AnonymousUser())
+    every_word = practice_search.all_in_title(visible, query).values_list("pk", flat=True)
+    ranked = practice_search.ranked(visible, query).values_list("pk", flat=True)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            assert ") = 1" not in str(ranked.query)
+            # Joined: SQLite may start from the full-text table (it does at 50,000 practices).
+            sql = str(every_word.query)
+            assert '"practices_practice_fts".rowid = "practices_practice"."id"' in sql
+            assert '"practices_practice_fts" MATCH' in sql
+        else:
             cursor.execute(
                 "SELECT indexdef FROM pg_indexes WHERE tablename = 'practices_practice'"
                 " AND indexdef LIKE '%gin%search_rank_vector%'"
             )
             assert cursor.fetchall()
+
+
+def test_postgresql_connections_keep_their_plans_and_start_no_parallel_workers():
+    """Settings of the site's PostgreSQL connections (lib/env.py): parameters bound on the
+    server, so that plans are kept, and no parallel workers, which cost a search more to start
+    than they saved while the site's own workers keep the cores busy."""
+    from django.db import connection
+
+    from observatoire.lib.env import database_from_url
+
+    options = database_from_url("postgres://u@127.0.0.1:5432/base", "/tmp")["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert "max_parallel_workers_per_gather=0" in options["options"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"

@@ -1130,11 +1130,22 @@ def generate(
     )
 
 
+# Rows deleted at once: Django sets the references to a deleted person to NULL with one
+# UPDATE … WHERE id IN (…) for all of them, and with parameters bound on the server
+# (PostgreSQL, lib/env.py) a query takes at most 65,535.
+DELETE_BATCH = 5000
+
+
 def clear_generated() -> None:
     """Remove what a previous run generated (recognised by slug and address), nothing else."""
-    Practice.objects.filter(slug__regex=GENERATED_SLUG).delete()
-    User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").delete()
-    Cooperative.objects.filter(slug__regex=GENERATED_SLUG).delete()
+    for queryset in (
+        Practice.objects.filter(slug__regex=GENERATED_SLUG),
+        User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}"),
+        Cooperative.objects.filter(slug__regex=GENERATED_SLUG),
+    ):
+        pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), DELETE_BATCH):
+            queryset.model.objects.filter(pk__in=pks[start : start + DELETE_BATCH]).delete()
 
 
 class Command(BaseCommand):
