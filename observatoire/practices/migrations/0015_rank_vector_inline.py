@@ -8,6 +8,8 @@ move back. Nothing to do on SQLite, whose full-text index is an FTS5 table.
 
 from django.db import migrations
 
+from observatoire.lib.migrations import on_postgresql
+
 INLINE = [
     "ALTER TABLE practices_practice ALTER COLUMN search_rank_vector SET STORAGE MAIN",
     # A new value (the same vector) is stored under the new rule; the triggers stay off, as
@@ -19,19 +21,9 @@ INLINE = [
 BACK = ["ALTER TABLE practices_practice ALTER COLUMN search_rank_vector SET STORAGE EXTENDED"]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("practices", "0014_relevance_indexes"),
     ]
 
-    operations = [migrations.RunPython(run(INLINE), run(BACK))]
+    operations = [on_postgresql(INLINE, BACK)]

@@ -9,6 +9,8 @@ full-text index is an FTS5 table with every column.
 
 from django.db import migrations
 
+from observatoire.lib.migrations import on_postgresql
+
 CREATE = [
     "CREATE INDEX IF NOT EXISTS practices_practice_rank_vector_gin "
     "ON practices_practice USING gin (search_rank_vector)"
@@ -16,19 +18,9 @@ CREATE = [
 DROP = ["DROP INDEX IF EXISTS practices_practice_rank_vector_gin"]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("practices", "0015_rank_vector_inline"),
     ]
 
-    operations = [migrations.RunPython(run(CREATE), run(DROP))]
+    operations = [on_postgresql(CREATE, DROP)]
