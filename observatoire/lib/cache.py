@@ -8,9 +8,12 @@ renews only the versions of what it changed; a cached entry whose recorded versi
 current is computed again. So a comment renews one practice's page, and a publication the lists,
 never every page.
 
-Two workers never compute the same entry at once: the first takes a short lock, the others wait
-for its result a bounded time (no dogpile). Visitors' whole pages also carry an ETag and a short
-``Cache-Control: public`` so that a reverse proxy may serve them; signed-in people's are private.
+Two workers never compute the same expensive entry at once: the first takes a short lock, the
+others wait for its result a bounded time (no dogpile). A practice's page, a few milliseconds,
+goes without: taking and releasing the lock would cost more than an occasional second render.
+
+Visitors' whole pages also carry an ETag and a short ``Cache-Control: public`` so that a reverse
+proxy may serve them; signed-in people's are private.
 """
 
 import hashlib
@@ -221,6 +224,7 @@ def computed_once(
     compute: Callable[[], Any],
     *,
     entry_of: Callable[[Any], Any] | None = None,
+    lock: bool = True,
 ):
     """The fresh cached value of ``key``, or ``compute()`` by one worker at a time.
 
@@ -228,26 +232,35 @@ def computed_once(
     lock is released (one round trip on Redis); without, ``compute`` stores its result itself.
     Whoever finds the lock taken waits a bounded time for the other's result, then computes
     too rather than failing.
+
+    ``lock=False`` is for what takes a few milliseconds (a practice's page): workers that miss
+    it together each compute it, which costs less than taking and releasing a lock on every
+    miss.
     """
     value = cache.get(key)
     if value is not None and is_fresh(value):
         return value
-    lock = f"{key}:lock"
-    if cache.add(lock, 1, LOCK_SECONDS):
+    if not lock:
+        value = compute()
+        if entry_of is not None and (entry := entry_of(value)) is not None:
+            cache.set(key, entry, FRAGMENT_SECONDS)
+        return value
+    lock_key = f"{key}:lock"
+    if cache.add(lock_key, 1, LOCK_SECONDS):
         try:
             value = compute()
             entry = entry_of(value) if entry_of is not None else None
         except BaseException:
-            cache.delete(lock)
+            cache.delete(lock_key)
             raise
         if entry is None:
-            cache.delete(lock)
+            cache.delete(lock_key)
         else:
-            _store_and_release(key, entry, FRAGMENT_SECONDS, lock)
+            _store_and_release(key, entry, FRAGMENT_SECONDS, lock_key)
         return value
     for _attempt in range(WAIT_POLLS):
         sleep(POLL_SECONDS)
-        released = cache.get(lock) is None  # before the value: it is stored before the release
+        released = cache.get(lock_key) is None  # before the value: it is stored before the release
         value = cache.get(key)
         if value is not None and is_fresh(value):
             return value
@@ -271,13 +284,22 @@ def cached_fragment(
     render: Callable[[], object],
     *,
     depends: Iterable[str] = (LISTING,),
+    lock: bool = True,
+    one_page: bool = False,
 ):
     """What ``render()`` returns, cached per language, viewer scope and ``parts``, for as long as
     the versions it depends on stay current: ``depends``, and those ``render`` declares with
     ``depends_on``.
 
     Only what is the same for everyone of a scope may be cached this way: no names, no forms.
+
+    ``one_page``: the fragment shows on one page only (a practice's body on that practice's
+    page). While that page is computed for visitors' page cache, whose entry will hold the
+    fragment too, it is rendered directly instead of being looked up and stored a second time.
+    ``lock``: as for ``computed_once``.
     """
+    if one_page and getattr(request, "_computing_visitor_page", False):
+        return _computing(request, render, depends)[0]
     signature = repr((kind, parts)).encode()
     key = ":".join(
         [
@@ -293,7 +315,7 @@ def cached_fragment(
         return recorded, value
 
     recorded, value = computed_once(
-        key, lambda entry: _is_current(entry[0]), compute, entry_of=lambda entry: entry
+        key, lambda entry: _is_current(entry[0]), compute, entry_of=lambda entry: entry, lock=lock
     )
     _record(request, recorded)
     return value
@@ -325,17 +347,17 @@ def canonical_query(request, params: Iterable[str] | None) -> str:
     return urlencode(pairs)
 
 
-def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None):
+def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None, lock: bool = True):
     """Serve a page to anonymous visitors from the cache while what it shows is unchanged.
 
     The key is the path, the ``params`` the view reads (any other is ignored), the language and
     whether htmx asks for a part; the entry holds the versions the page depended on (by default
     ``listing``). Only pages without a session, a message or a form token are shared: they are
     the same bytes for everyone, and are sent ``public`` with an ETag; anything personal is
-    ``private, no-cache``.
+    ``private, no-cache``. ``lock``: as for ``computed_once``.
     """
     if view is None:
-        return lambda function: cache_page_for_visitors(function, params=params)
+        return lambda function: cache_page_for_visitors(function, params=params, lock=lock)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -350,7 +372,11 @@ def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None):
         key = f"page:{language}:{hashlib.sha256(signature).hexdigest()[:32]}"
 
         def compute() -> dict:
-            response, recorded = _computing(request, lambda: view(request, *args, **kwargs), ())
+            request._computing_visitor_page = True  # see cached_fragment(one_page=True)
+            try:
+                response, recorded = _computing(request, lambda: view(request, *args, **kwargs), ())
+            finally:
+                request._computing_visitor_page = False
             if not recorded:
                 recorded = versions([LISTING])
             if not _shareable(request, response):
@@ -369,6 +395,7 @@ def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None):
             lambda found: "versions" in found and _is_current(found["versions"]),
             compute,
             entry_of=lambda entry: None if "response" in entry else entry,
+            lock=lock,
         )
         if "response" in entry:
             patch_cache_control(entry["response"], private=True, no_cache=True)

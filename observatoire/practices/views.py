@@ -164,7 +164,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors(params=())
+@cache_page_for_visitors(params=(), lock=False)  # a few milliseconds: no dogpile worth a lock
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The practice's body and related practices are cached until that practice, one of those
     related or a category's name changes; its comments and adoptions, and what this person may
@@ -186,7 +186,15 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         others = render_to_string("practices/related.html", {"related": related}, request=request)
         return {"body": body, "related": others}
 
-    page = cached_fragment(request, "practice", (slug,), render_practice, depends=(TAXONOMY,))
+    page = cached_fragment(
+        request,
+        "practice",
+        (slug,),
+        render_practice,
+        depends=(TAXONOMY,),
+        lock=False,
+        one_page=True,
+    )
     depends_on(request, community_version(practice.pk))  # the comments and adoptions below
     return render(request, "practices/practice_detail.html", {**page, "practice": practice})
 

@@ -166,6 +166,47 @@ def test_a_worker_stops_waiting_after_a_bounded_time(monkeypatch):
     assert len(waits) == page_cache.WAIT_POLLS
 
 
+def test_a_cheap_entry_is_computed_at_once_even_while_another_worker_computes_it(monkeypatch):
+    waits = []
+    cache.add("unit:page:lock", 1, 30)  # another worker is computing it
+    monkeypatch.setattr(page_cache, "sleep", waits.append)
+    value = page_cache.computed_once(
+        "unit:page", lambda value: True, lambda: "computed here", entry_of=str, lock=False
+    )
+    assert value == "computed here" and waits == []
+    assert cache.get("unit:page") == "computed here"
+
+
+def test_a_practice_page_takes_no_lock_and_visitors_keep_it_once(client, member, monkeypatch):
+    """A practice's page is a few milliseconds: no lock; for visitors its whole page is kept,
+    not its body a second time, which members' pages keep."""
+    url = make_practice().get_absolute_url()
+    added, stored = [], []
+    real_add, real_set = cache.add, cache.set
+    monkeypatch.setattr(
+        cache, "add", lambda key, *a, **k: added.append(key) or real_add(key, *a, **k)
+    )
+    monkeypatch.setattr(
+        cache, "set", lambda key, *a, **k: stored.append(key) or real_set(key, *a, **k)
+    )
+
+    def kinds():
+        return sorted(key.split(":")[0] for key in stored if key.startswith(("page:", "fragment:")))
+
+    assert client.get(url).status_code == 200
+    assert kinds() == ["page"]
+    assert client.get(url).status_code == 200  # from the cache
+    assert kinds() == ["page"]
+    client.force_login(member)
+    assert client.get(url).status_code == 200
+    assert kinds() == ["fragment", "page"]
+    assert not [key for key in added if key.endswith(":lock")]
+    # A list still takes its lock: it is the expensive kind.
+    client.logout()
+    assert client.get(LIST).status_code == 200
+    assert [key for key in added if key.endswith(":lock")]
+
+
 def test_two_concurrent_requests_render_a_fragment_once(monkeypatch, visitor):
     renders, results = [], {}
     started, waiting, finished = threading.Event(), threading.Event(), threading.Event()
