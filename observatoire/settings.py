@@ -82,6 +82,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "observatoire.accounts.oidc.sign_in_options",
             ],
+            # {% url %} through a per-process memo of addresses (lib/urls.py).
+            "builtins": ["observatoire.lib.url_tag"],
         },
     },
 ]

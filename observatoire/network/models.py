@@ -7,10 +7,10 @@ The Confédération, the 13 Unions régionales and the 3 fédérations are rows 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.lib.identifiers import normalise_siren, validate_siren
+from observatoire.lib.urls import reverse
 
 
 class Organisation(models.Model):

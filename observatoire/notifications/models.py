@@ -6,9 +6,10 @@ them here kept every row (migrations 0001 of this app, 0002 of community).
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from observatoire.lib.urls import reverse
 
 
 class Notification(models.Model):

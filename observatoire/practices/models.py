@@ -10,7 +10,6 @@ from typing import cast
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from observatoire.lib.cache import forget_deleted_practice, forget_practice, viewer_scope
 from observatoire.lib.prepared import Prepared
 from observatoire.lib.text import fold, index_text
+from observatoire.lib.urls import reverse
 from observatoire.network.models import Cooperative
 from observatoire.practices import facet_rows, related
 from observatoire.practices.indexing import body_pieces, head_pieces, joined
