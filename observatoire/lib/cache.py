@@ -12,6 +12,12 @@ Two workers never compute the same expensive entry at once: the first takes a sh
 others wait for its result a bounded time (no dogpile). A practice's page, a few milliseconds,
 goes without: taking and releasing the lock would cost more than an occasional second render.
 
+Round trips are few, as each costs more than most of the page's queries (0.1 to 0.3 ms on the
+loopback): the tokens a request needs are read together, with the entry itself when they are
+known in advance (a fragment's), and a token missing from the cache is created together with
+the first entry that records it. A practice's page missing from the cache costs three: its
+entry, its tokens, its storage.
+
 Visitors' whole pages also carry an ETag and a short ``Cache-Control: public`` so that a reverse
 proxy may serve them; signed-in people's are private.
 """
@@ -58,12 +64,18 @@ def _token() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def versions(names: Iterable[str]) -> dict[str, str]:
-    """The current token of each name, created when missing (so a lost token only invalidates)."""
-    keys = {f"version:{name}": name for name in names}
+def version_key(name: str) -> str:
+    return f"version:{name}"
+
+
+def versions(names: Iterable[str], *, create: bool = True) -> dict[str, str]:
+    """The current token of each name. A missing one is created (``create``: so a lost token
+    only invalidates), or else answered with a fresh token of this call only, which matches
+    nothing recorded."""
+    keys = {version_key(name): name for name in names}
     found = cache.get_many(list(keys))
     missing = [key for key in keys if key not in found]
-    if missing:
+    if missing and create:
         found.update(_add_many({key: _token() for key in missing}))
     # Without a cache (DJANGO_CACHE=none) nothing is kept: fresh tokens, never equal twice.
     return {name: found.get(key) or _token() for key, name in keys.items()}
@@ -86,20 +98,10 @@ def _add_many(tokens: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def _store_and_release(key: str, value, timeout: int, lock: str) -> None:
-    """Store a computed entry, then release its lock (in one round trip on Redis)."""
-    set_and_delete = getattr(cache, "set_and_delete", None)
-    if set_and_delete is not None:
-        set_and_delete(key, value, timeout, lock)
-    else:
-        cache.set(key, value, timeout)
-        cache.delete(lock)
-
-
 def bump(*names: str) -> None:
     """Renew these versions now, and again once the transaction commits: a page computed in
     between from the old rows under the new token is thereby forgotten too."""
-    keys = [f"version:{name}" for name in names]
+    keys = [version_key(name) for name in names]
     cache.set_many({key: _token() for key in keys}, None)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: cache.set_many({key: _token() for key in keys}, None))
@@ -181,19 +183,44 @@ def depends_on(request, *names: str) -> None:
 
 
 def read_versions_ahead(request, *names: str) -> None:
-    """Read now, together, the tokens of objects this request will declare it depends on (with
-    ``depends_on`` or a fragment's ``depends``): one round trip instead of one each."""
-    _request_versions(request, names)
+    """While a visitor's whole page is computed for the page cache, read now, together, the
+    tokens of objects it will declare it depends on (with ``depends_on`` or a fragment's
+    ``depends``): one round trip instead of one each. Otherwise nothing: a fragment reads the
+    tokens it depends on with its entry, and nothing records the rest."""
+    if getattr(request, "_computing_visitor_page", False):
+        _request_versions(request, names)
 
 
-def _request_versions(request, names: Iterable[str]) -> dict[str, str]:
+def _request_versions(request, names: Iterable[str], *, entry_key: str | None = None):
     """The tokens of ``names`` as this request first read them. What is computed records the
-    tokens read before its rows, whichever of its parts reads them first."""
+    tokens read before its rows, whichever of its parts reads them first.
+
+    With ``entry_key``, that cache entry is read in the same round trip; the answer is then
+    (the entry or None, the tokens). A token missing from the cache is not created here: the
+    request records a token of its own, which ``_store`` creates together with the entry that
+    recorded it, only if no other token was created meanwhile (one round trip for both).
+    """
     known = request.__dict__.setdefault("_version_tokens", {})
+    new = request.__dict__.setdefault("_new_versions", {})
+    names = list(names)
     missing = [name for name in names if name not in known]
-    if missing:
-        known.update(versions(missing))
-    return {name: known[name] for name in names}
+    keys = [version_key(name) for name in missing]
+    found = cache.get_many([*keys, entry_key] if entry_key else keys) if keys or entry_key else {}
+    for name, key in zip(missing, keys, strict=True):
+        token = found.get(key)
+        if token is None:
+            token = new[name] = _token()
+        known[name] = token
+    tokens = {name: known[name] for name in names}
+    if entry_key is None:
+        return tokens
+    return found.get(entry_key), tokens
+
+
+def _new_tokens(request, recorded: dict[str, str]) -> dict[str, str]:
+    """The tokens among ``recorded`` that this request made up, to be created with the entry."""
+    new = getattr(request, "_new_versions", {})
+    return {name: token for name, token in recorded.items() if new.get(name) == token}
 
 
 def _record(request, found: dict[str, str]) -> None:
@@ -214,8 +241,27 @@ def _computing(request, compute: Callable[[], Any], default: Iterable[str]):
     return value, recorded
 
 
-def _is_current(recorded: dict[str, str]) -> bool:
-    return versions(recorded) == recorded
+def _is_current(request, recorded: dict[str, str]) -> bool:
+    return _request_versions(request, recorded) == recorded
+
+
+def _store(key: str, entry, *, new_tokens: dict[str, str], lock_key: str | None) -> None:
+    """Store an entry (and release its lock). The version tokens it recorded that were missing
+    from the cache (``new_tokens``) are created first; if another token came meanwhile (a write,
+    or another worker's entry), the entry is not stored: it could never be current. One round
+    trip on Redis (lib/redis_cache.py)."""
+    tokens = {version_key(name): token for name, token in new_tokens.items()}
+    store = getattr(cache, "store_with_versions", None)
+    if store is not None:
+        store(key, entry, FRAGMENT_SECONDS, tokens, lock_key)
+        return
+    if tokens and _add_many(tokens) != tokens:
+        if lock_key:
+            cache.delete(lock_key)
+        return
+    cache.set(key, entry, FRAGMENT_SECONDS)
+    if lock_key:
+        cache.delete(lock_key)
 
 
 def computed_once(
@@ -225,6 +271,9 @@ def computed_once(
     *,
     entry_of: Callable[[Any], Any] | None = None,
     lock: bool = True,
+    request=None,
+    ahead: Iterable[str] = (),
+    recorded_of: Callable[[Any], dict[str, str]] | None = None,
 ):
     """The fresh cached value of ``key``, or ``compute()`` by one worker at a time.
 
@@ -236,14 +285,26 @@ def computed_once(
     ``lock=False`` is for what takes a few milliseconds (a practice's page): workers that miss
     it together each compute it, which costs less than taking and releasing a lock on every
     miss.
+
+    With ``request``, the tokens of the versions named ``ahead`` are read with the entry, in
+    one round trip, and the entry (whose versions ``recorded_of`` tells) is stored with the
+    tokens this request made up (see ``_request_versions``).
     """
-    value = cache.get(key)
+    if request is not None:
+        value, _tokens = _request_versions(request, ahead, entry_key=key)
+    else:
+        value = cache.get(key)
     if value is not None and is_fresh(value):
         return value
+
+    def store(entry, lock_key: str | None) -> None:
+        recorded = recorded_of(entry) if request is not None and recorded_of else {}
+        _store(key, entry, new_tokens=_new_tokens(request, recorded), lock_key=lock_key)
+
     if not lock:
         value = compute()
         if entry_of is not None and (entry := entry_of(value)) is not None:
-            cache.set(key, entry, FRAGMENT_SECONDS)
+            store(entry, None)
         return value
     lock_key = f"{key}:lock"
     if cache.add(lock_key, 1, LOCK_SECONDS):
@@ -256,7 +317,7 @@ def computed_once(
         if entry is None:
             cache.delete(lock_key)
         else:
-            _store_and_release(key, entry, FRAGMENT_SECONDS, lock_key)
+            store(entry, lock_key)
         return value
     for _attempt in range(WAIT_POLLS):
         sleep(POLL_SECONDS)
@@ -268,7 +329,7 @@ def computed_once(
             break  # the other worker failed, or made nothing to share
     value = compute()
     if entry_of is not None and (entry := entry_of(value)) is not None:
-        cache.set(key, entry, FRAGMENT_SECONDS)
+        store(entry, None)
     return value
 
 
@@ -315,7 +376,14 @@ def cached_fragment(
         return recorded, value
 
     recorded, value = computed_once(
-        key, lambda entry: _is_current(entry[0]), compute, entry_of=lambda entry: entry, lock=lock
+        key,
+        lambda entry: _is_current(request, entry[0]),
+        compute,
+        entry_of=lambda entry: entry,
+        lock=lock,
+        request=request,
+        ahead=depends,
+        recorded_of=lambda entry: entry[0],
     )
     _record(request, recorded)
     return value
@@ -378,7 +446,7 @@ def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None, l
             finally:
                 request._computing_visitor_page = False
             if not recorded:
-                recorded = versions([LISTING])
+                recorded = _request_versions(request, [LISTING])
             if not _shareable(request, response):
                 return {"response": response}
             etag_source = repr((sorted(recorded.items()), language, address, partial))
@@ -392,10 +460,12 @@ def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None, l
 
         entry = computed_once(
             key,
-            lambda found: "versions" in found and _is_current(found["versions"]),
+            lambda found: "versions" in found and _is_current(request, found["versions"]),
             compute,
             entry_of=lambda entry: None if "response" in entry else entry,
             lock=lock,
+            request=request,
+            recorded_of=lambda entry: entry["versions"],
         )
         if "response" in entry:
             patch_cache_control(entry["response"], private=True, no_cache=True)

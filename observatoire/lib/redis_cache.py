@@ -30,8 +30,8 @@ class RedisCache(DjangoRedisCache):
         self._class = RedisCacheClient
 
     # Two operations of observatoire.lib.cache in one round trip each, where Django's API needs
-    # one per key: versions created for the objects a page shows, and an entry stored as its
-    # computing lock is released.
+    # one per key: versions created for the objects a page shows, and an entry stored with the
+    # version tokens it recorded as its computing lock is released.
 
     def _seconds(self, timeout) -> int | None:
         seconds = self.get_backend_timeout(timeout)
@@ -56,14 +56,37 @@ class RedisCache(DjangoRedisCache):
             if value is not None
         }
 
-    def set_and_delete(self, key: str, value, timeout, delete: str, version=None) -> None:
-        """``set(key, value, timeout)`` then ``delete(delete)``, in one round trip."""
+    # KEYS: the entry, the lock (or ""), then the version keys; ARGV: the entry, its lifetime in
+    # seconds, then each version's token. Each token is created unless one exists; the entry is
+    # stored only if every version then holds the token it recorded.
+    _STORE_WITH_VERSIONS = """
+    local current = true
+    for i = 3, #KEYS do
+        redis.call('SET', KEYS[i], ARGV[i], 'NX')
+        if redis.call('GET', KEYS[i]) ~= ARGV[i] then current = false end
+    end
+    if current then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+    if KEYS[2] ~= '' then redis.call('DEL', KEYS[2]) end
+    return current and 1 or 0
+    """
+
+    def store_with_versions(
+        self, key: str, value, timeout, tokens: dict, lock: str | None = None, version=None
+    ) -> bool:
+        """Create each version token of ``tokens`` that is missing, then store ``value`` only if
+        every one holds the token given (another worker's token means newer rows), and release
+        ``lock``; atomically, in one round trip. Whether the value was stored."""
         serializer = self._cache._serializer  # type: ignore[attr-defined]
-        pipeline = self._cache.get_client(None, write=True).pipeline(transaction=False)
-        pipeline.set(
+        client = self._cache.get_client(None, write=True)
+        script = getattr(self, "_store_script", None)
+        if script is None:
+            script = self._store_script = client.register_script(self._STORE_WITH_VERSIONS)
+        keys = [
             self.make_and_validate_key(key, version=version),
-            serializer.dumps(value),
-            ex=self._seconds(timeout),
-        )
-        pipeline.delete(self.make_and_validate_key(delete, version=version))
-        pipeline.execute()
+            self.make_and_validate_key(lock, version=version) if lock else "",
+            *(self.make_and_validate_key(name, version=version) for name in tokens),
+        ]
+        seconds = self._seconds(timeout) or 365 * 24 * 3600
+        arguments = [serializer.dumps(value), seconds]
+        arguments += [serializer.dumps(token) for token in tokens.values()]
+        return bool(script(keys=keys, args=arguments, client=client))

@@ -25,7 +25,7 @@ from observatoire.lib.cache import (
 from observatoire.lib.pagination import paginate
 from observatoire.lib.prepared import Prepared, attach
 from observatoire.network.models import Cooperative
-from observatoire.practices import moderation, moderation_views, uploads
+from observatoire.practices import moderation, moderation_views, related, uploads
 from observatoire.practices.forms import AttachmentsForm, PracticeForm
 from observatoire.practices.listing import (
     LIST_PARAMS,
@@ -102,6 +102,8 @@ def with_body_relations(practice: Practice) -> Practice:
     """What practice_body.html shows besides the practice's own row, a query each, left as
     ``prefetch_related`` would leave them."""
     for name, query in BODY_RELATIONS.items():
+        if name in getattr(practice, "_prefetched_objects_cache", {}):
+            continue  # already read (the themes, to choose related practices)
         known_empty = getattr(practice, f"has_{name}", True) is False  # see practice_by_slug
         attach(practice, name, [] if known_empty else query(practice.pk))
     return practice
@@ -163,27 +165,35 @@ def category_list(request: HttpRequest) -> HttpResponse:
     return render(request, "practices/category_list.html", {"categories": categories})
 
 
+def _page_versions(request: HttpRequest, practice: Practice) -> list[str]:
+    """What the practice's body and « Pratiques proches » show: its own version, the
+    category and theme names, and the related practices chosen from the lists kept on write
+    (its themes read for that, as the body shows them)."""
+    attach(practice, "themes", BODY_RELATIONS["themes"](practice.pk))
+    chosen = related.chosen(practice, request.user, count=RELATED_COUNT) or []
+    return [TAXONOMY, practice_version(practice.pk), *(practice_version(pk) for pk in chosen)]
+
+
 @require_GET
 @cache_page_for_visitors(params=(), lock=False)  # a few milliseconds: no dogpile worth a lock
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The practice's body and related practices are cached until that practice, one of those
     related or a category's name changes; its comments and adoptions, and what this person may
-    do with it, are rendered around them from the same practice row."""
+    do with it, are rendered around them from the same practice row. The tokens of all those
+    versions are read together, with the fragment for a member."""
     practice = get_practice_for(request.user, slug)  # a 404 is not cached
-    read_versions_ahead(
-        request, TAXONOMY, practice_version(practice.pk), community_version(practice.pk)
-    )
+    body_versions = _page_versions(request, practice)
+    read_versions_ahead(request, *body_versions, community_version(practice.pk))
 
     def render_practice() -> dict:
-        depends_on(request, practice_version(practice.pk))
         with_body_relations(practice)
-        related = practice.related_for(request.user, count=RELATED_COUNT)
-        depends_on(request, *(practice_version(other.pk) for other in related))
+        shown = practice.related_for(request.user, count=RELATED_COUNT)
+        depends_on(request, *(practice_version(other.pk) for other in shown))
         body = render_to_string(
             "practices/practice_body.html", {"practice": practice}, request=request
         )
         # Apart from the body, so that the practice's community comes between the two.
-        others = render_to_string("practices/related.html", {"related": related}, request=request)
+        others = render_to_string("practices/related.html", {"related": shown}, request=request)
         return {"body": body, "related": others}
 
     page = cached_fragment(
@@ -191,7 +201,7 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "practice",
         (slug,),
         render_practice,
-        depends=(TAXONOMY,),
+        depends=body_versions,
         lock=False,
         one_page=True,
     )

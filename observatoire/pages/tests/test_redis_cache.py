@@ -54,19 +54,39 @@ def test_add_many_keeps_what_another_worker_stored_first():
     cache.clear()
 
 
-def test_set_and_delete_stores_the_entry_and_releases_the_lock():
+def test_an_entry_is_stored_with_the_tokens_it_recorded_and_releases_its_lock():
     cache = RedisCache("redis://127.0.0.1:6379/5", {"KEY_PREFIX": "essai-verrou"})
     cache.clear()
+    cache.set("version:b", "jeton-b", None)
     assert cache.add("page:lock", 1, 30)
-    cache.set_and_delete("page", {"contenu": "<p>"}, 30, "page:lock")
+    tokens = {"version:a": "jeton-a", "version:b": "jeton-b"}
+    assert cache.store_with_versions("page", {"contenu": "<p>"}, 30, tokens, "page:lock")
     assert cache.get("page") == {"contenu": "<p>"}
+    assert cache.get_many(list(tokens)) == tokens  # the missing token is created
     assert cache.add("page:lock", 1, 30)  # released
     cache.clear()
 
 
+def test_an_entry_computed_before_a_newer_token_is_not_stored():
+    """Another worker renewed a version after this one read it missing: its rows may be
+    older, so the entry is dropped, the newer token kept, and the lock released all the same."""
+    cache = RedisCache("redis://127.0.0.1:6379/5", {"KEY_PREFIX": "essai-perime"})
+    cache.clear()
+    cache.set("version:a", "jeton-plus-recent", None)
+    assert cache.add("page:lock", 1, 30)
+    stored = cache.store_with_versions(
+        "page", {"contenu": "ancien"}, 30, {"version:a": "jeton-lu-absent"}, "page:lock"
+    )
+    assert stored is False
+    assert cache.get("page") is None
+    assert cache.get("version:a") == "jeton-plus-recent"
+    assert cache.add("page:lock", 1, 30)
+    cache.clear()
+
+
 def test_versions_and_pages_go_through_the_one_round_trip_operations(settings):
-    """observatoire.lib.cache on Redis: tokens created together, an entry stored as its lock
-    is released, and the same answers as any other backend."""
+    """observatoire.lib.cache on Redis: tokens created together, an entry stored (with the
+    tokens it recorded) as its lock is released, and the same answers as any other backend."""
     from django.core.cache import caches
 
     from observatoire.lib import cache as page_cache
@@ -83,7 +103,10 @@ def test_versions_and_pages_go_through_the_one_round_trip_operations(settings):
     with (
         mock.patch.object(RedisCache, "add", autospec=True, side_effect=RedisCache.add) as added,
         mock.patch.object(
-            RedisCache, "set_and_delete", autospec=True, side_effect=RedisCache.set_and_delete
+            RedisCache,
+            "store_with_versions",
+            autospec=True,
+            side_effect=RedisCache.store_with_versions,
         ) as stored,
     ):
         first = page_cache.versions(["practice:1", "practice:2"])

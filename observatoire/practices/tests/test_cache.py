@@ -207,6 +207,77 @@ def test_a_practice_page_takes_no_lock_and_visitors_keep_it_once(client, member,
     assert [key for key in added if key.endswith(":lock")]
 
 
+def record_cache_calls(monkeypatch) -> list[str]:
+    """The cache operations a request makes, each once (not those it makes of its own)."""
+    calls: list[str] = []
+    depth = [0]
+    for name in ("get", "get_many", "set", "add", "set_many", "delete"):
+        real = getattr(cache, name)
+
+        def counted(*args, _name=name, _real=real, **kwargs):
+            if not depth[0]:
+                calls.append(_name)
+            depth[0] += 1
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(cache, name, counted)
+    return calls
+
+
+def test_a_practice_page_reads_its_versions_in_one_round_trip(client, member, monkeypatch):
+    """A miss: the entry, then the tokens of everything the page shows (its body, category
+    names, related practices, community) at once, then the entry stored with them; a hit:
+    the entry and its tokens, no query. A member's fragment is read with its tokens."""
+    other = make_practice(title="Pratique voisine")
+    practice = make_practice(title="Pratique lue")  # same category: ``other`` is related
+    url = practice.get_absolute_url()
+    calls = record_cache_calls(monkeypatch)
+    assert "Pratique voisine" in client.get(url).content.decode()
+    # the entry; the tokens; the missing tokens created with the entry, then the entry
+    # (on Redis, the tokens missing and the entry go in one round trip: store_with_versions)
+    assert calls[:2] == ["get_many", "get_many"] and calls[-1] == "set"
+    assert set(calls[2:-1]) <= {"add"}
+    calls.clear()
+    assert queries_for(client, url) == 0
+    assert calls == ["get_many", "get_many"]  # the entry, then the tokens it recorded
+    client.force_login(member)
+    client.get(url)  # the member's fragment is stored
+    calls.clear()
+    client.get(url)
+    assert calls.count("get_many") == 1 and "set" not in calls  # fragment and tokens at once
+    make_comment(other, member, body="Ailleurs")  # renews the other's community only
+    client.logout()
+    assert queries_for(client, url) == 0
+
+
+def test_an_entry_read_before_a_write_is_not_kept_under_the_new_token(monkeypatch):
+    """A page whose version was missing records a token of its own, created only with the
+    entry: if a write renews that version meanwhile, the entry (maybe older rows) is dropped."""
+    request = RequestFactory().get("/")
+    request.user = type("Anonymous", (), {"is_authenticated": False})()
+    name = "practice:999"
+
+    def render_during_a_write():
+        page_cache.depends_on(request, name)
+        page_cache.bump(name)  # another worker saves the practice meanwhile
+        return "<p>lignes anciennes</p>"
+
+    calls = record_cache_calls(monkeypatch)
+    value = page_cache.cached_fragment(request, "unit", (), render_during_a_write, depends=())
+    assert value == "<p>lignes anciennes</p>"
+    assert "set" not in calls  # not stored: it could never be current
+    fresh = RequestFactory().get("/")
+    fresh.user = request.user
+    renders = []
+    page_cache.cached_fragment(
+        fresh, "unit", (), lambda: renders.append(1) or "<p>à jour</p>", depends=(name,)
+    )
+    assert renders == [1]  # computed again: nothing was kept under the newer token
+
+
 def test_two_concurrent_requests_render_a_fragment_once(monkeypatch, visitor):
     renders, results = [], {}
     started, waiting, finished = threading.Event(), threading.Event(), threading.Event()
