@@ -84,6 +84,9 @@ TEMPLATES = [
             ],
             # {% url %} through a per-process memo of addresses (lib/urls.py).
             "builtins": ["observatoire.lib.url_tag"],
+            # {% load translations %}: Django's i18n tags, literal messages kept per language
+            # (lib/i18n_tags.py).
+            "libraries": {"translations": "observatoire.lib.i18n_tags"},
         },
     },
 ]
