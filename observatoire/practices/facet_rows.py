@@ -62,20 +62,22 @@ def refresh(practice) -> None:
     """Write the practice's tokens and apply their change to the stored counts."""
     type(practice).objects.select_for_update().filter(pk=practice.pk).first()  # one writer
     rows = practice.facet_rows
-    old = list(rows.values_list("token", "public", "published_at"))
+    old = list(rows.values_list("token", "public", "published_at", "tokens"))
     tokens = practice_tokens(practice)
     public = practice.visibility == "public"
     date = practice.published_at
-    if sorted(token for token, _p, _d in old) == tokens and all(
-        (p, d) == (public, date) for _t, p, d in old
+    if sorted(token for token, *_rest in old) == tokens and all(
+        (p, d, carried) == (public, date, tokens) for _t, p, d, carried in old
     ):
         return
-    before = facets.contributions([t for t, _p, _d in old], public=old[0][1]) if old else Counter()
+    before = facets.contributions([t for t, *_rest in old], public=old[0][1]) if old else Counter()
     after = facets.contributions(tokens, public=public) if tokens else Counter()
     rows.all().delete()
     rows.model.objects.bulk_create(
         [
-            rows.model(practice=practice, token=token, public=public, published_at=date)
+            rows.model(
+                practice=practice, token=token, public=public, published_at=date, tokens=tokens
+            )
             for token in tokens
         ]
     )
@@ -87,8 +89,10 @@ def rebuild_all(practice_model) -> None:
     """Every facet row and count again from the published practices, in a few queries
     (``practice_model`` may be a migration's historical model)."""
     facet_model = practice_model.facet_rows.rel.related_model
-    # Migration 0009's model has no date yet (0012 added it, and copies it).
-    dated = any(field.name == "published_at" for field in facet_model._meta.fields)
+    # Migration 0009's model has no date yet (0012 added it, and copies it), nor the practice's
+    # tokens on each row (0017).
+    fields = {field.name for field in facet_model._meta.fields}
+    dated, carried = "published_at" in fields, "tokens" in fields
     published = practice_model.objects.filter(status="published", deleted_at__isnull=True)
     themes = defaultdict(list)
     for practice_id, slug in practice_model.themes.through.objects.filter(
@@ -116,7 +120,13 @@ def rebuild_all(practice_model) -> None:
     facet_model.objects.all().delete()
     facet_model.objects.bulk_create(
         [
-            facet_model(practice_id=pk, token=token, public=public, **date)
+            facet_model(
+                practice_id=pk,
+                token=token,
+                public=public,
+                **date,
+                **({"tokens": tokens} if carried else {}),
+            )
             for pk, tokens, public, date in items
             for token in tokens
         ],

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -531,11 +531,7 @@ def _carrying_query(public: bool, driver: str | None, *others: list[str]):
     if public:
         rows = rows.filter(public=True)
     for tokens in others:
-        rows = rows.filter(
-            Exists(
-                PracticeFacet.objects.filter(practice_id=OuterRef("practice_id"), token__in=tokens)
-            )
-        )
+        rows = rows.filter(stored.Carries(tokens))
     return rows
 
 

@@ -622,17 +622,21 @@ class PracticeFacet(models.Model):
     # The practice's, so that a list filtered on several values is read in date order from
     # this table's index alone, without the practice table (practices/listing.py).
     published_at = models.DateTimeField(null=True)
+    # Every token of the practice (the same list on each of its rows): a list filtered on
+    # several values reads the rows of one and checks the others here, in the index, instead
+    # of looking each one up (practices/listing.py, ``Carries``).
+    tokens = models.JSONField(default=list)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["practice", "token"], name="practice_facet_unique")
         ]
         # Everything a list reads of a token's rows is in the index: the practices a visitor
-        # may see carrying it, newest first, never read from the table.
+        # may see carrying it, newest first, and their other tokens, never read from the table.
         indexes = [
             models.Index(
-                fields=["token", "published_at", "practice", "public"],
-                name="practice_facet_token_date",
+                fields=["token", "published_at", "practice", "public", "tokens"],
+                name="practice_facet_token_carries",
             )
         ]
 

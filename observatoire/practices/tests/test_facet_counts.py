@@ -176,3 +176,19 @@ def test_filtered_lists_read_from_the_facet_rows_are_what_the_practices_say(clie
                 wanted = expected(member, sort, **filters)
                 assert wanted, filters
                 assert shown(sort, **filters) == wanted, (member, filters, sort)
+
+
+def test_each_row_carries_all_its_practices_tokens_through_changes():
+    practice = make_practice(title="Porteuse", themes=["gouvernance"])
+
+    def carried() -> list[list[str]]:
+        return list(practice.facet_rows.order_by("token").values_list("tokens", flat=True))
+
+    tokens = sorted(practice.facet_rows.values_list("token", flat=True))
+    assert "theme:gouvernance" in tokens and carried() == [tokens] * len(tokens)
+    practice.themes.add(*make_practice(themes=["parite-egalite"]).themes.all())
+    practice.reindex()
+    tokens = sorted(practice.facet_rows.values_list("token", flat=True))
+    assert "theme:parite-egalite" in tokens and carried() == [tokens] * len(tokens)
+    facet_rows.rebuild_all(Practice)
+    assert carried() == [tokens] * len(tokens)
