@@ -631,13 +631,19 @@ class PracticeFacet(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["practice", "token"], name="practice_facet_unique")
         ]
-        # Everything a list reads of a token's rows is in the index: the practices a visitor
-        # may see carrying it, newest first, and their other tokens, never read from the table.
+        # Everything a list reads of a token's rows is in an index: the practices a visitor
+        # may see carrying it, newest first, and (for a list filtered on several values) their
+        # other tokens, never read from the table. The narrow index serves what does not need
+        # the tokens (a search's count reads every year row): a fifth of the size to go through.
         indexes = [
             models.Index(
                 fields=["token", "published_at", "practice", "public", "tokens"],
                 name="practice_facet_token_carries",
-            )
+            ),
+            models.Index(
+                fields=["token", "published_at", "practice", "public"],
+                name="practice_facet_token_date",
+            ),
         ]
 
     def __str__(self) -> str:
