@@ -107,8 +107,11 @@ def bump(*names: str) -> None:
         transaction.on_commit(lambda: cache.set_many({key: _token() for key in keys}, None))
 
 
-def listing_version() -> str:
-    """The token of everything lists and counts show."""
+def listing_version(request=None) -> str:
+    """The token of everything lists and counts show; with ``request``, as this request first
+    read it (one round trip for the whole request, see ``_request_versions``)."""
+    if request is not None:
+        return _request_versions(request, [LISTING])[LISTING]
     return versions([LISTING])[LISTING]
 
 

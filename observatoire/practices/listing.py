@@ -209,7 +209,7 @@ def facet_labels(request=None) -> dict[str, dict[str, str]]:
     labels = getattr(request, "facet_labels", None)
     if labels is not None:
         return labels
-    key = f"facet-labels:{translation.get_language()}:{listing_version()}"
+    key = f"facet-labels:{translation.get_language()}:{listing_version(request)}"
     labels = cache.get(key)
     if labels is None:
         labels = choice_labels()
@@ -219,10 +219,10 @@ def facet_labels(request=None) -> dict[str, dict[str, str]]:
     return labels
 
 
-def parsed_query(text: str) -> search.ParsedQuery:
+def parsed_query(text: str, request=None) -> search.ParsedQuery:
     """The parsed query, cached until a list changes: parsing reads the vocabulary."""
     digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-    key = f"parsed-query:{listing_version()}:{digest}"
+    key = f"parsed-query:{listing_version(request)}:{digest}"
     query = cache.get(key)
     if query is None:
         query = search.parse(text, settings.SEARCH_QUERY_MAX_LENGTH)
@@ -326,7 +326,7 @@ def listing_html(request, base_queryset, *, fixed: dict[str, list[str]] | None =
     filters, ignored = read_filters(params, labels)
     for param, values in (fixed or {}).items():
         filters[param] = values
-    query = parsed_query(cut_query(params.get("q", ""))[0])
+    query = parsed_query(cut_query(params.get("q", ""))[0], request)
     page = params.get("page", "").strip()
     parts = (
         query.text,
@@ -341,7 +341,8 @@ def listing_html(request, base_queryset, *, fixed: dict[str, list[str]] | None =
         listing = build_listing(request, base_queryset, fixed=fixed, labels=labels, query=query)
         return render_to_string("includes/listing.html", {"listing": listing}, request=request)
 
-    return cached_fragment(request, "listing", parts, render)
+    # For a visitor's whole page (kept by the page cache), rendered directly: not kept twice.
+    return cached_fragment(request, "listing", parts, render, one_page=True)
 
 
 def _sort(params: QueryDict, query: search.ParsedQuery) -> str:
@@ -365,9 +366,9 @@ def build_listing(
     for param, values in (fixed or {}).items():
         filters[param] = values
     if query is None:
-        query = parsed_query(cut_query(params.get("q", ""))[0])
+        query = parsed_query(cut_query(params.get("q", ""))[0], request)
 
-    cache_key = _cache_key(request.user, filters, query)
+    cache_key = _cache_key(request, filters, query)
     cached = cache.get(cache_key)
     if cached is None:
         count, capped, counts, counted = _counts(request.user, filters, query)
@@ -586,12 +587,12 @@ def _decorate(page: Page, query: search.ParsedQuery) -> None:
     decorate_cards(page.object_list, query.wanted_stems)
 
 
-def _cache_key(user, filters: dict[str, list[str]], query: search.ParsedQuery) -> str:
+def _cache_key(request, filters: dict[str, list[str]], query: search.ParsedQuery) -> str:
     """Counts depend on who looks (members see more), the filters, the query and the data."""
-    scope = viewer_scope(user)
+    scope = viewer_scope(request.user)
     signature = repr((scope, sorted(filters.items()), query.groups))
     digest = hashlib.sha256(signature.encode()).hexdigest()[:32]
-    return f"listing:{listing_version()}:{digest}"
+    return f"listing:{listing_version(request)}:{digest}"
 
 
 def _facet_views(

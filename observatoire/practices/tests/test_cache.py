@@ -8,7 +8,7 @@ shows it, that pages carry HTTP validators, and that one computation serves many
 import threading
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -251,6 +251,24 @@ def test_a_practice_page_reads_its_versions_in_one_round_trip(client, member, mo
     make_comment(other, member, body="Ailleurs")  # renews the other's community only
     client.logout()
     assert queries_for(client, url) == 0
+
+
+def test_a_list_reads_its_version_once_and_visitors_keep_only_the_page(client, member, monkeypatch):
+    """The list's version is read once a request (labels, parsed query and counts share it);
+    a visitor's list is kept as a whole page, not its list a second time; members keep the
+    list fragment."""
+    make_practice(themes=["gouvernance"])
+
+    def stored(kind: str) -> list[str]:
+        return [key for key in caches["default"]._cache if f":{kind}:" in key]
+
+    calls = record_cache_calls(monkeypatch)
+    assert client.get(LIST + "?theme=gouvernance&tri=recentes").status_code == 200
+    assert calls.count("get_many") == 2  # the list's version, then the page
+    assert stored("fragment") == [] and stored("page")
+    client.force_login(member)
+    assert client.get(LIST + "?theme=gouvernance&tri=recentes").status_code == 200
+    assert stored("fragment")
 
 
 def test_an_entry_read_before_a_write_is_not_kept_under_the_new_token(monkeypatch):
