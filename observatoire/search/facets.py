@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Count, F, Func, QuerySet, Value
 
 from observatoire.lib.prepared import Prepared
+from observatoire.search.fulltext import compiled_sources
 from observatoire.search.models import FacetCount
 
 TOTAL = "*"
@@ -125,11 +126,7 @@ class Carries(Func):
         super().__init__(F("tokens"), *(Value(token) for token in tokens))
 
     def as_sql(self, compiler, connection, **extra_context):
-        parts, params = [], []
-        for expression in self.get_source_expressions():
-            sql, expression_params = compiler.compile(expression)
-            parts.append(sql)
-            params.extend(expression_params)
+        parts, params = compiled_sources(self, compiler)
         column, values = parts[0], parts[1:]
         if connection.vendor == "postgresql":
             return f"({column} ?| ARRAY[{', '.join(values)}]::text[])", params

@@ -55,6 +55,17 @@ class FullTextIndex:
     rank_vector: str = "search_rank_vector"
 
 
+def compiled_sources(expression: Func, compiler) -> tuple[list[str], list]:
+    """The SQL of each source expression of ``expression``, and all their parameters: for
+    expressions whose SQL is written by hand around their compiled arguments."""
+    parts, params = [], []
+    for source in expression.get_source_expressions():
+        sql, source_params = compiler.compile(source)
+        parts.append(sql)
+        params.extend(source_params)
+    return parts, params
+
+
 class SearchSQL(Func):
     """A piece of SQL whose {0}, {1}… are compiled expressions, so that table aliases stay
     right when the queryset is nested (facet counts run it as a subquery). ``{vector}`` and
@@ -66,11 +77,7 @@ class SearchSQL(Func):
         super().__init__(*expressions, output_field=output_field)
 
     def as_sql(self, compiler, connection, **extra_context):
-        parts, params = [], []
-        for expression in self.get_source_expressions():
-            sql, expression_params = compiler.compile(expression)
-            parts.append(sql)
-            params.extend(expression_params)
+        parts, params = compiled_sources(self, compiler)
         title = f'"{self.index.title}"'
         return (
             self.sql_template.format(
