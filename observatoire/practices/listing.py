@@ -486,14 +486,12 @@ def _counts(
         practice_id__in=search.matched_ids(query, match_all=not some_words_only)
     )
     first = matches.values("practice_id")[: COUNT_LIMIT + 1]
-    counts = stored.by_param(
-        stored.grouped_counts(PracticeFacet.objects.filter(practice_id__in=first))
-    )
-    count = sum(counts.get("annee", {}).values())
-    if count <= COUNT_LIMIT:
-        return count, False, counts, True
-    values = stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
-    return COUNT_LIMIT, True, values, False
+    found, counted = stored.counts_up_to(PracticeFacet, "practice", first, COUNT_LIMIT)
+    if found > COUNT_LIMIT:
+        # A broad search: its counts would not be shown; those of the whole list instead.
+        values = stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
+        return COUNT_LIMIT, True, values, False
+    return found, False, stored.by_param(counted), True
 
 
 def _carrying_rows(filters: dict[str, list[str]], scope: str):

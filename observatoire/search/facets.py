@@ -24,6 +24,7 @@ from observatoire.search.fulltext import compiled_sources
 from observatoire.search.models import FacetCount
 
 TOTAL = "*"
+MATCHES = "\x1fmatches"  # in counts_up_to's answer: the number of items, not a token
 SCOPES = ("public", "members")
 
 
@@ -101,6 +102,32 @@ def stored_counts(list_name: str, *, scope: str, among: str = "") -> dict[str, i
 def grouped_counts(rows: QuerySet, field: str = "token") -> dict[str, int]:
     """Counts of each token among facet ``rows`` already restricted to the filtered items."""
     return dict(rows.order_by().values_list(field).annotate(n=Count("*")).values_list(field, "n"))
+
+
+def counts_up_to(facet_model, item: str, first: QuerySet, limit: int) -> tuple[int, dict[str, int]]:
+    """How many items ``first`` holds (their ids as ``<item>_id``, sliced to ``limit`` + 1),
+    and, when they are ``limit`` at most, the counts of their tokens among ``facet_model``'s
+    rows (``item``: its foreign key to the item); in one query, ``first`` read once.
+
+    A broad search (more than ``limit`` results) shows no counts: its tokens are not grouped
+    (at 50,000 practices, 4 of 10 searches; PostgreSQL spent 37 ms grouping what it threw
+    away). The matches are read once (``MATERIALIZED``, SQLite ≥ 3.35 and PostgreSQL ≥ 12)
+    for both their number and the grouping.
+    """
+    sql, params = first.query.sql_with_params()
+    table = connection.ops.quote_name(facet_model._meta.db_table)
+    column = connection.ops.quote_name(facet_model._meta.get_field(item).column)
+    query = (
+        f"WITH first_items AS MATERIALIZED ({sql}) "
+        f"SELECT token, COUNT(*) FROM {table} "
+        f"WHERE {column} IN (SELECT {column} FROM first_items) "
+        "AND (SELECT COUNT(*) FROM first_items) <= %s GROUP BY token "
+        "UNION ALL SELECT %s, COUNT(*) FROM first_items"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, limit, MATCHES])
+        counts = dict(cursor.fetchall())
+    return counts.pop(MATCHES), counts
 
 
 def by_param(counts: dict[str, int]) -> dict[str, dict[str, int]]:

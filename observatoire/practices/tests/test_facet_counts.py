@@ -3,7 +3,7 @@
 import pytest
 
 from observatoire.practices import facet_rows
-from observatoire.practices.models import Practice
+from observatoire.practices.models import Practice, PracticeFacet
 from observatoire.practices.tests.factories import make_practice
 from observatoire.search import facets
 from observatoire.search.models import FacetCount
@@ -192,3 +192,16 @@ def test_each_row_carries_all_its_practices_tokens_through_changes():
     assert "theme:parite-egalite" in tokens and carried() == [tokens] * len(tokens)
     facet_rows.rebuild_all(Practice)
     assert carried() == [tokens] * len(tokens)
+
+
+def test_counts_up_to_a_limit_group_only_when_the_results_are_within_it():
+    for title in ("Un", "Deux", "Trois"):
+        make_practice(title=title, themes=["gouvernance"])
+    rows = PracticeFacet.objects.filter(token="theme:gouvernance").values("practice_id")
+    found, counts = facets.counts_up_to(PracticeFacet, "practice", rows[:6], 5)
+    expected = facets.grouped_counts(PracticeFacet.objects.filter(practice_id__in=rows))
+    assert found == 3 and counts == expected and counts["theme:gouvernance"] == 3
+    found, counts = facets.counts_up_to(PracticeFacet, "practice", rows[:3], 2)
+    assert found == 3 and counts == {}  # past the limit: nothing grouped
+    none = PracticeFacet.objects.filter(token="theme:absent").values("practice_id")
+    assert facets.counts_up_to(PracticeFacet, "practice", none[:6], 5) == (0, {})
