@@ -68,14 +68,12 @@ def version_key(name: str) -> str:
     return f"version:{name}"
 
 
-def versions(names: Iterable[str], *, create: bool = True) -> dict[str, str]:
-    """The current token of each name. A missing one is created (``create``: so a lost token
-    only invalidates), or else answered with a fresh token of this call only, which matches
-    nothing recorded."""
+def versions(names: Iterable[str]) -> dict[str, str]:
+    """The current token of each name, created when missing (so a lost token only invalidates)."""
     keys = {version_key(name): name for name in names}
     found = cache.get_many(list(keys))
     missing = [key for key in keys if key not in found]
-    if missing and create:
+    if missing:
         found.update(_add_many({key: _token() for key in missing}))
     # Without a cache (DJANGO_CACHE=none) nothing is kept: fresh tokens, never equal twice.
     return {name: found.get(key) or _token() for key, name in keys.items()}
@@ -194,30 +192,36 @@ def read_versions_ahead(request, *names: str) -> None:
         _request_versions(request, names)
 
 
-def _request_versions(request, names: Iterable[str], *, entry_key: str | None = None):
+def _request_versions(request, names: Iterable[str]) -> dict[str, str]:
     """The tokens of ``names`` as this request first read them. What is computed records the
     tokens read before its rows, whichever of its parts reads them first.
 
-    With ``entry_key``, that cache entry is read in the same round trip; the answer is then
-    (the entry or None, the tokens). A token missing from the cache is not created here: the
-    request records a token of its own, which ``_store`` creates together with the entry that
-    recorded it, only if no other token was created meanwhile (one round trip for both).
-    """
+    A token missing from the cache is not created here: the request records a token of its
+    own, which ``_store`` creates together with the entry that recorded it, only if no other
+    token was created meanwhile (one round trip for both)."""
+    return _read(request, names)[0]
+
+
+def _entry_and_versions(request, key: str, names: Iterable[str]) -> tuple[Any, dict[str, str]]:
+    """The cache entry ``key`` (or None) and the tokens of ``names``, in one round trip."""
+    tokens, entry = _read(request, names, key)
+    return entry, tokens
+
+
+def _read(request, names: Iterable[str], entry_key: str | None = None):
     known = request.__dict__.setdefault("_version_tokens", {})
     new = request.__dict__.setdefault("_new_versions", {})
     names = list(names)
     missing = [name for name in names if name not in known]
     keys = [version_key(name) for name in missing]
-    found = cache.get_many([*keys, entry_key] if entry_key else keys) if keys or entry_key else {}
+    wanted = [*keys, entry_key] if entry_key else keys
+    found = cache.get_many(wanted) if wanted else {}
     for name, key in zip(missing, keys, strict=True):
         token = found.get(key)
         if token is None:
             token = new[name] = _token()
         known[name] = token
-    tokens = {name: known[name] for name in names}
-    if entry_key is None:
-        return tokens
-    return found.get(entry_key), tokens
+    return {name: known[name] for name in names}, found.get(entry_key) if entry_key else None
 
 
 def _new_tokens(request, recorded: dict[str, str]) -> dict[str, str]:
@@ -294,7 +298,7 @@ def computed_once(
     tokens this request made up (see ``_request_versions``).
     """
     if request is not None:
-        value, _tokens = _request_versions(request, ahead, entry_key=key)
+        value, _tokens = _entry_and_versions(request, key, ahead)
     else:
         value = cache.get(key)
     if value is not None and is_fresh(value):

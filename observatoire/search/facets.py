@@ -7,7 +7,7 @@ them, the same on both databases:
 - ``FacetCount`` rows, kept up to date whenever an item's tokens or visibility change, give the
   counts of the unfiltered list and of every list filtered on a single value, in one query;
 - any other list (several filters, a search) counts its own rows with one grouped query over
-  the facet table, restricted to the filtered items (``grouped_counts``).
+  the facet table, restricted to the filtered items (a search's: ``counts_up_to``).
 
 Each facet row also carries all its item's tokens, so that a list filtered on several values
 reads the rows of one and checks the others in them (``Carries``).
@@ -16,8 +16,8 @@ reads the rows of one and checks the others in them (``Carries``).
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.db.models import BooleanField, Count, F, Func, QuerySet, Value
+from django.db import connection, connections, transaction
+from django.db.models import BooleanField, F, Func, QuerySet, Value
 
 from observatoire.lib.prepared import Prepared
 from observatoire.search.fulltext import compiled_sources
@@ -99,11 +99,6 @@ def stored_counts(list_name: str, *, scope: str, among: str = "") -> dict[str, i
     return dict(_stored_counts(list_name, scope, among))
 
 
-def grouped_counts(rows: QuerySet, field: str = "token") -> dict[str, int]:
-    """Counts of each token among facet ``rows`` already restricted to the filtered items."""
-    return dict(rows.order_by().values_list(field).annotate(n=Count("*")).values_list(field, "n"))
-
-
 def counts_up_to(facet_model, item: str, first: QuerySet, limit: int) -> tuple[int, dict[str, int]]:
     """How many items ``first`` holds (their ids as ``<item>_id``, sliced to ``limit`` + 1),
     and, when they are ``limit`` at most, the counts of their tokens among ``facet_model``'s
@@ -115,8 +110,9 @@ def counts_up_to(facet_model, item: str, first: QuerySet, limit: int) -> tuple[i
     for both their number and the grouping.
     """
     sql, params = first.query.sql_with_params()
-    table = connection.ops.quote_name(facet_model._meta.db_table)
-    column = connection.ops.quote_name(facet_model._meta.get_field(item).column)
+    quote = connections[first.db].ops.quote_name
+    table = quote(facet_model._meta.db_table)
+    column = quote(facet_model._meta.get_field(item).column)
     query = (
         f"WITH first_items AS MATERIALIZED ({sql}) "
         f"SELECT token, COUNT(*) FROM {table} "
@@ -124,7 +120,7 @@ def counts_up_to(facet_model, item: str, first: QuerySet, limit: int) -> tuple[i
         "AND (SELECT COUNT(*) FROM first_items) <= %s GROUP BY token "
         "UNION ALL SELECT %s, COUNT(*) FROM first_items"
     )
-    with connection.cursor() as cursor:
+    with connections[first.db].cursor() as cursor:
         cursor.execute(query, [*params, limit, MATCHES])
         counts = dict(cursor.fetchall())
     return counts.pop(MATCHES), counts
