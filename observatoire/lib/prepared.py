@@ -61,7 +61,9 @@ def _kind(value: Any) -> str | None:
 class _Plan:
     """One compiled form of a prepared query: SQL, where the arguments go, how rows are read."""
 
-    def __init__(self, name: str, queryset: Any, slots: dict) -> None:
+    def __init__(
+        self, name: str, queryset: Any, slots: dict, outer: Callable[[str, str], str] | None = None
+    ) -> None:
         if queryset._prefetch_related_lookups:
             raise ImproperlyConfigured(f"{name} : prefetch_related n'est pas préparable.")
         if queryset.query.extra or queryset._known_related_objects:
@@ -106,6 +108,10 @@ class _Plan:
             )
         self.compiler = compiler
         if self.empty:
+            return
+        if outer is not None:  # a query around the queryset's: its rows, as tuples
+            self.sql = outer(self.sql, connections[self.db].vendor)
+            self.iterable, self.col_count, self.converters = ValuesListIterable, None, []
             return
         self.col_count = compiler.col_count if compiler.has_extra_select else None
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
@@ -190,12 +196,24 @@ class Prepared:
 
     ``Prepared(build)(*args)`` returns the list the queryset ``build(*args)`` would give (model
     instances, tuples, flat values or dicts), with one query, without building the queryset.
+
+    With ``outer``, the SQL run is ``outer(sql, vendor)``: a query written around the
+    queryset's (for what the ORM cannot say, such as expanding a JSON array), whose rows come
+    back as tuples.
     """
 
-    def __init__(self, build: Callable[..., QuerySet], *, shape: int = 0, name: str = "") -> None:
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *,
+        shape: int = 0,
+        name: str = "",
+        outer: Callable[[str, str], str] | None = None,
+    ) -> None:
         self.build = build
         self.shape = shape
         self.name = name or getattr(build, "__qualname__", "requête préparée")
+        self.outer = outer
 
     def __call__(self, *args: Any, using: str = DEFAULT_DB_ALIAS) -> list:
         key: list = [self]
@@ -247,7 +265,7 @@ class Prepared:
                 stand_ins.append(stand_in)
             else:
                 stand_ins.append(value)
-        return _Plan(self.name, self.build(*stand_ins), slots)
+        return _Plan(self.name, self.build(*stand_ins), slots, self.outer)
 
 
 def prepared(*, shape: int = 0) -> Callable[[Callable[..., QuerySet]], Prepared]:

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -485,8 +484,8 @@ def _counts(
     matches = _carrying_rows(filters, scope).filter(
         practice_id__in=search.matched_ids(query, match_all=not some_words_only)
     )
-    first = matches.values("practice_id")[: COUNT_LIMIT + 1]
-    found, counted = stored.counts_up_to(PracticeFacet, "practice", first, COUNT_LIMIT)
+    first = matches.values("tokens")[: COUNT_LIMIT + 1]
+    found, counted = stored.counts_up_to(first, COUNT_LIMIT)
     if found > COUNT_LIMIT:
         # A broad search: its counts would not be shown; those of the whole list instead.
         values = stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
@@ -546,13 +545,8 @@ _carrying_page = Prepared(
     name="carrying_page",
 )
 _carrying_counts = Prepared(
-    lambda *args: (
-        PracticeFacet.objects.filter(practice_id__in=_carrying_query(*args).values("practice_id"))
-        .order_by()
-        .values_list("token")
-        .annotate(n=Count("*"))
-        .values_list("token", "n")
-    ),
+    lambda *args: _carrying_query(*args).order_by().values_list("tokens"),
+    outer=stored.carried_counts_sql,
     name="carrying_counts",
 )
 

@@ -6,11 +6,12 @@ them, the same on both databases:
 
 - ``FacetCount`` rows, kept up to date whenever an item's tokens or visibility change, give the
   counts of the unfiltered list and of every list filtered on a single value, in one query;
-- any other list (several filters, a search) counts its own rows with one grouped query over
-  the facet table, restricted to the filtered items (a search's: ``counts_up_to``).
+- any other list (several filters, a search) counts its own items with one grouped query:
+  one facet row an item, whose ``tokens`` (every token of its item) are expanded and grouped
+  (``carried_counts_sql``; a search's, up to a limit: ``counts_up_to``).
 
-Each facet row also carries all its item's tokens, so that a list filtered on several values
-reads the rows of one and checks the others in them (``Carries``).
+Each facet row carries all its item's tokens, so that a list filtered on several values
+reads the rows of one and checks the others in them (``Carries``), and counts them there.
 """
 
 from collections import Counter
@@ -99,10 +100,10 @@ def stored_counts(list_name: str, *, scope: str, among: str = "") -> dict[str, i
     return dict(_stored_counts(list_name, scope, among))
 
 
-def counts_up_to(facet_model, item: str, first: QuerySet, limit: int) -> tuple[int, dict[str, int]]:
-    """How many items ``first`` holds (their ids as ``<item>_id``, sliced to ``limit`` + 1),
-    and, when they are ``limit`` at most, the counts of their tokens among ``facet_model``'s
-    rows (``item``: its foreign key to the item); in one query, ``first`` read once.
+def counts_up_to(first: QuerySet, limit: int) -> tuple[int, dict[str, int]]:
+    """How many items ``first`` holds (facet rows selecting only ``tokens``, one row an item,
+    sliced to ``limit`` + 1), and, when they are ``limit`` at most, how many carry each token
+    (``carried_counts_sql``); in one query, ``first`` read once.
 
     A broad search (more than ``limit`` results) shows no counts: its tokens are not grouped
     (at 50,000 practices, 4 of 10 searches; PostgreSQL spent 37 ms grouping what it threw
@@ -110,20 +111,30 @@ def counts_up_to(facet_model, item: str, first: QuerySet, limit: int) -> tuple[i
     for both their number and the grouping.
     """
     sql, params = first.query.sql_with_params()
-    quote = connections[first.db].ops.quote_name
-    table = quote(facet_model._meta.db_table)
-    column = quote(facet_model._meta.get_field(item).column)
+    vendor = connections[first.db].vendor
+    grouped = carried_counts_sql("SELECT tokens FROM first_items", vendor, limited=True)
     query = (
-        f"WITH first_items AS MATERIALIZED ({sql}) "
-        f"SELECT token, COUNT(*) FROM {table} "
-        f"WHERE {column} IN (SELECT {column} FROM first_items) "
-        "AND (SELECT COUNT(*) FROM first_items) <= %s GROUP BY token "
+        f"WITH first_items AS MATERIALIZED ({sql}) {grouped} "
         "UNION ALL SELECT %s, COUNT(*) FROM first_items"
     )
     with connections[first.db].cursor() as cursor:
         cursor.execute(query, [*params, limit, MATCHES])
         counts = dict(cursor.fetchall())
     return counts.pop(MATCHES), counts
+
+
+def carried_counts_sql(sql: str, vendor: str, *, limited: bool = False) -> str:
+    """How many of the facet rows ``sql`` selects carry each token, as (token, count): their
+    ``tokens`` column (``sql`` selects it alone, one row an item) expanded and grouped, instead
+    of every row of every item looked up again (PostgreSQL: twice as fast on 5,000 items).
+    For ``Prepared(…, outer=carried_counts_sql)``. With ``limited``, only while ``sql`` holds
+    no more rows than a parameter (``counts_up_to``)."""
+    if vendor == "postgresql":
+        carried = "jsonb_array_elements_text(carrying.tokens) AS carried(value)"
+    else:
+        carried = "json_each(carrying.tokens) AS carried"
+    within = f" WHERE (SELECT COUNT(*) FROM ({sql}) AS counted) <= %s" if limited else ""
+    return f"SELECT carried.value, COUNT(*) FROM ({sql}) AS carrying, {carried}{within} GROUP BY 1"
 
 
 def by_param(counts: dict[str, int]) -> dict[str, dict[str, int]]:

@@ -11,8 +11,10 @@ so a query ranks the same rows in the same order on both databases:
   when only some words matched, 8 per group found anywhere;
 - ties: the caller's order (for practices, the shorter title first, then the newest).
 
-On PostgreSQL the yes/no answers read a small vector of title and head (``rank_vector``), never
-the large vector of the whole text, which only the GIN index reads for matching.
+Scoring reads each candidate row, never the whole corpus: on PostgreSQL a small vector of title
+and head (``rank_vector``), never the large vector of the whole text, which only the GIN index
+reads for matching; on SQLite the row's own title and head stems (``_InRow``), where one FTS
+query per test listed every row of the corpus holding the word.
 """
 
 from collections.abc import Callable
@@ -151,6 +153,54 @@ def _small_vector_first(index: FullTextIndex, groups, joiner: str):
     )
 
 
+class _InRow(Func):
+    """SQLite: whether the row's own stem columns (``search_title``, with ``search_head`` for
+    "head") hold the groups (every group: any of its alternatives: all of its stems), or the
+    phrase (its stems one after the other in the title). Read in the row, as PostgreSQL reads
+    its small vector: ranking tests a few hundred candidates, where asking the FTS table
+    listed every row of the corpus holding each word (tens of milliseconds for a frequent
+    one). The same answers: the columns hold the stems the FTS table indexes, one space
+    apart, and a phrase is stems in a row."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, index: FullTextIndex, where: str, groups=(), phrase=()):
+        columns = [F(index.title), *([F(index.head)] if where == "head" else [])]
+        super().__init__(*columns)
+        self.groups, self.phrase = groups, phrase
+
+    def as_sql(self, compiler, connection, **extra_context):
+        columns, column_params = compiled_sources(self, compiler)
+        assert not column_params  # plain columns: their SQL can be repeated
+        padded = [f"(' ' || {column} || ' ')" for column in columns]
+        params: list[str] = []
+
+        def holds(text: str) -> str:
+            params.extend([f" {text} "] * len(padded))
+            return "(" + " OR ".join(f"instr({column}, %s) > 0" for column in padded) + ")"
+
+        if self.phrase:
+            return holds(" ".join(self.phrase)), params
+        sql = " AND ".join(
+            "("
+            + " OR ".join(
+                "(" + " AND ".join(holds(stem_) for stem_ in alternative) + ")"
+                for alternative in group
+            )
+            + ")"
+            for group in self.groups
+        )
+        return f"({sql})", params
+
+
+def _score_condition(queryset: QuerySet, index: FullTextIndex, where: str, groups):
+    """``_condition()`` for scoring rows already found: on SQLite tested in the row."""
+    if _is_postgres(queryset):
+        return _condition(queryset, index, where, groups)
+    return _InRow(index, where, groups)
+
+
 def _fts5_ids(index: FullTextIndex, expression: str) -> Q:
     """SQLite: the rows the FTS5 table finds for ``expression``. A lookup, not an expression:
     SQLite then reads ``id IN (…)`` as the set of rows to fetch by key (a few hundred), where
@@ -185,8 +235,7 @@ def _phrase_in_title(queryset: QuerySet, index: FullTextIndex, phrase: list[str]
             Value(" <-> ".join(f"{stem_}:A" for stem_ in phrase)),
             output_field=BooleanField(),
         )
-    quoted = " ".join(phrase)
-    return _fts5_ids(index, f'{index.title} : "{quoted}"')
+    return _InRow(index, "title", phrase=phrase)
 
 
 def matching(
@@ -282,8 +331,8 @@ def ranked(
     if len(query.phrase) > 1:
         score += _points(_phrase_in_title(queryset, index, query.phrase), PHRASE_WEIGHT)
     for group in query.groups:
-        score += _points(_condition(queryset, index, "title", [group]), TITLE_WEIGHT)
-        score += _points(_condition(queryset, index, "head", [group]), HEAD_WEIGHT)
+        score += _points(_score_condition(queryset, index, "title", [group]), TITLE_WEIGHT)
+        score += _points(_score_condition(queryset, index, "head", [group]), HEAD_WEIGHT)
         if not match_all:
             score += _points(_condition(queryset, index, "all", [group]), MATCHED_WEIGHT)
     if rows is None:

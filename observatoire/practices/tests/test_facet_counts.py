@@ -155,8 +155,11 @@ def test_filtered_lists_read_from_the_facet_rows_are_what_the_practices_say(clie
         order = ["-published_at", "-pk"] if sort == "recentes" else ["published_at", "pk"]
         return list(practices.distinct().order_by(*order).values_list("title", flat=True))
 
+    seen = {}
+
     def shown(sort: str, **filters) -> list[str]:
         listing = client.get("/pratiques/", {**filters, "tri": sort}).context["listing"]
+        seen["listing"] = listing
         assert listing.page.paginator.count == len(listing.page.object_list)
         return [practice.title for practice in listing.page.object_list]
 
@@ -177,6 +180,18 @@ def test_filtered_lists_read_from_the_facet_rows_are_what_the_practices_say(clie
                 wanted = expected(member, sort, **filters)
                 assert wanted, filters
                 assert shown(sort, **filters) == wanted, (member, filters, sort)
+            # Each theme's count: how many of the results carry it, counted in the rows.
+            counted = {
+                choice.value: choice.count
+                for facet in seen["listing"].facets
+                if facet.param == "theme"
+                for choice in facet.choices
+                if choice.count
+            }
+            results = Practice.objects.filter(title__in=expected(member, "recentes", **filters))
+            assert counted == {
+                theme: n for theme in themes if (n := results.filter(themes__slug=theme).count())
+            }, (member, filters)
 
 
 def test_each_row_carries_all_its_practices_tokens_through_changes():
@@ -198,12 +213,14 @@ def test_each_row_carries_all_its_practices_tokens_through_changes():
 def test_counts_up_to_a_limit_group_only_when_the_results_are_within_it():
     for title in ("Un", "Deux", "Trois"):
         make_practice(title=title, themes=["gouvernance"])
-    rows = PracticeFacet.objects.filter(token="theme:gouvernance").values("practice_id")
-    found, counts = facets.counts_up_to(PracticeFacet, "practice", rows[:6], 5)
-    counted = PracticeFacet.objects.filter(practice_id__in=rows).values_list("token")
-    expected = dict(counted.annotate(n=Count("*")).values_list("token", "n"))
+    make_practice(title="Quatre", themes=["parite-egalite"])
+    rows = PracticeFacet.objects.filter(token="theme:gouvernance")
+    found, counts = facets.counts_up_to(rows.values("tokens")[:6], 5)
+    counted = PracticeFacet.objects.filter(practice_id__in=rows.values("practice_id"))
+    expected = dict(counted.values_list("token").annotate(n=Count("*")).values_list("token", "n"))
     assert found == 3 and counts == expected and counts["theme:gouvernance"] == 3
-    found, counts = facets.counts_up_to(PracticeFacet, "practice", rows[:3], 2)
+    assert "theme:parite-egalite" not in counts  # only the tokens the items found carry
+    found, counts = facets.counts_up_to(rows.values("tokens")[:3], 2)
     assert found == 3 and counts == {}  # past the limit: nothing grouped
-    none = PracticeFacet.objects.filter(token="theme:absent").values("practice_id")
-    assert facets.counts_up_to(PracticeFacet, "practice", none[:6], 5) == (0, {})
+    none = PracticeFacet.objects.filter(token="theme:absent").values("tokens")
+    assert facets.counts_up_to(none[:6], 5) == (0, {})

@@ -10,11 +10,13 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.test import override_settings
 
 from observatoire.practices import search
 from observatoire.practices.models import Practice
 from observatoire.practices.tests.factories import make_practice
+from observatoire.search import fulltext
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +83,37 @@ def test_every_page_is_the_whole_rankings(client, practices, q, filters):
     expected = whole_ranking(q, **filters)
     assert len(expected) > 2 * PER_PAGE  # several pages, across levels
     assert pages(client, q, **filters) == expected
+
+
+@pytest.mark.parametrize(
+    ("q", "phrase_in"),
+    [
+        ("gouvernance", None),
+        ("gouvernance partagée", "gouvernance partagée"),
+        ("partagée gouvernance", None),  # the words, never in that order
+        ("scop salariés", "scop de salariés"),  # « de » is not indexed: still a phrase
+        ("résumé", None),
+    ],
+)
+def test_scores_read_in_the_row_agree_with_the_full_text_index(practices, q, phrase_in):
+    """Ranking tests the title and head of each candidate row (on SQLite in the row's stem
+    columns, no longer in the FTS table): the same rows as the index's own queries."""
+    make_practice(title="Une SCOP de salariés", summary="Gouvernance partagée en SCOP.")
+    query = search.parse(q)
+    index, rows = search.PRACTICE_INDEX, Practice.objects.all()
+
+    def holding(condition) -> set[str]:
+        if isinstance(condition, Q):
+            return set(rows.filter(condition).values_list("title", flat=True))
+        found = rows.annotate(holds=condition).filter(holds=True)
+        return set(found.values_list("title", flat=True))
+
+    for group in query.groups:
+        for where in ("title", "head"):
+            expected = holding(fulltext._condition(rows, index, where, [group]))
+            assert expected or where == "title"  # every word is in a head (« résumé » only)
+            assert holding(fulltext._score_condition(rows, index, where, [group])) == expected
+    if len(query.phrase) > 1:  # a phrase of one word earns nothing (``ranked()``)
+        titles = set(rows.values_list("title", flat=True))
+        with_phrase = {title for title in titles if phrase_in and phrase_in in title.lower()}
+        assert holding(fulltext._phrase_in_title(rows, index, query.phrase)) == with_phrase
