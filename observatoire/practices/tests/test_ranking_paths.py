@@ -97,7 +97,8 @@ def test_every_page_is_the_whole_rankings(client, practices, q, filters):
 )
 def test_scores_read_in_the_row_agree_with_the_full_text_index(practices, q, phrase_in):
     """Ranking tests the title and head of each candidate row (on SQLite in the row's stem
-    columns, no longer in the FTS table): the same rows as the index's own queries."""
+    columns, no longer in the FTS table), and finds rows with words in their title (on
+    PostgreSQL by the title's own vector too): the same rows as the index's own queries."""
     make_practice(title="Une SCOP de salariés", summary="Gouvernance partagée en SCOP.")
     query = search.parse(q)
     index, rows = search.PRACTICE_INDEX, Practice.objects.all()
@@ -113,6 +114,9 @@ def test_scores_read_in_the_row_agree_with_the_full_text_index(practices, q, phr
             expected = holding(fulltext._condition(rows, index, where, [group]))
             assert expected or where == "title"  # every word is in a head (« résumé » only)
             assert holding(fulltext._score_condition(rows, index, where, [group])) == expected
+            # The rows to find (on PostgreSQL the title's own vector too, migration 0019).
+            found = fulltext._condition(rows, index, where, [group], found=True)
+            assert holding(found) == expected
     if len(query.phrase) > 1:  # a phrase of one word earns nothing (``ranked()``)
         titles = set(rows.values_list("title", flat=True))
         with_phrase = {title for title in titles if phrase_in and phrase_in in title.lower()}
