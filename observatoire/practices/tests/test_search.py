@@ -206,3 +206,28 @@ def test_postgresql_connections_keep_their_plans_and_start_no_parallel_workers()
         with connection.cursor() as cursor:
             cursor.execute("SHOW max_parallel_workers_per_gather")
             assert cursor.fetchone()[0] == "0"
+
+
+def test_the_words_searched_are_written_into_the_sql_not_sent_as_parameters():
+    """Statements are prepared on PostgreSQL; one whose words were parameters would come to
+    keep a generic plan, blind to how many practices hold them (search/fulltext.py, _Words).
+    Quotes cannot break out of the SQL."""
+    from django.db import connection
+
+    from observatoire.practices import search as practice_search
+    from observatoire.search.fulltext import _Words
+
+    make_practice(title="Un conseil coopératif", summary="L'assemblée et le conseil.")
+    query = parse("conseil coopératif")
+    stems = [stem_ for group in query.groups for alternative in group for stem_ in alternative]
+    rows = Practice.objects.published()
+    for ranked in (
+        practice_search.ranked(rows, query),
+        practice_search.all_in_title(rows, query),
+        practice_search.ranked(rows, query, title_only=True),
+    ):
+        assert list(ranked.values_list("title", flat=True)) == ["Un conseil coopératif"]
+        if connection.vendor == "postgresql":  # SQLite's FTS5 expressions stay parameters
+            params = ranked.query.sql_with_params()[1]
+            assert not any(stem_ in str(param) for stem_ in stems for param in params)
+    assert _Words("d'l'o % x").as_sql(None, connection) == ("'d''l''o  x'", [])
