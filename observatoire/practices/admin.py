@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 
 from observatoire.lib.cache import forget_practice_content, forget_taxonomy
+from observatoire.practices import page_body
 from observatoire.practices.models import (
     Attachment,
     Category,
@@ -16,6 +17,13 @@ from observatoire.practices.models import (
     Theme,
 )
 from observatoire.practices.moderation import record_version
+
+
+def documents_changed(*pks: int | None) -> None:
+    for pk in pks:
+        if pk:
+            page_body.refresh(pk)
+    forget_practice_content(*(pk for pk in pks if pk))
 
 
 class TaxonomyAdmin(admin.ModelAdmin):
@@ -101,22 +109,23 @@ class AttachmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    # A practice's page is cached until it changes: a new title or a removed file too.
+    # A practice's page lists its documents: a new title or a removed file renders its body
+    # again (page_body.py) and renews its cached page.
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        forget_practice_content(obj.practice_id)
+        documents_changed(obj.practice_id)
 
     def delete_model(self, request, obj) -> None:
         obj.file.delete(save=False)
         super().delete_model(request, obj)
-        forget_practice_content(obj.practice_id)
+        documents_changed(obj.practice_id)
 
     def delete_queryset(self, request, queryset) -> None:
         practice_ids = {attachment.practice_id for attachment in queryset}
         for attachment in queryset:
             attachment.file.delete(save=False)
         super().delete_queryset(request, queryset)
-        forget_practice_content(*practice_ids)
+        documents_changed(*practice_ids)
 
 
 @admin.register(Practice)

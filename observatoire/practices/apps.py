@@ -11,9 +11,10 @@ class PracticesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from observatoire.practices import personal_data, related
+        from observatoire.practices import page_body, personal_data, related
         from observatoire.practices.models import Category, Theme
 
         personal_data.register_all()
         for model in (Theme, Category):
             post_save.connect(related.rebuild_loaded, sender=model, dispatch_uid=f"related-{model}")
+        page_body.connect()

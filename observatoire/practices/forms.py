@@ -378,7 +378,8 @@ class AttachmentsForm(forms.Form):
             attachment.practice = practice
             attachment.title = row["title"] or attachment.original_name[:200] or attachment.title
             attachment.save(update_fields=["practice", "title"])
-        forget_practice_content(practice.pk)  # its page lists documents; no card does
+        practice.refresh_body()  # its page lists documents
+        forget_practice_content(practice.pk)  # no card does
 
     def kept_documents(self) -> list[dict]:
         """For a revision: the documents the practice would have, as ids and titles. Nothing is

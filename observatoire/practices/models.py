@@ -213,7 +213,12 @@ class PracticeQuerySet(models.QuerySet):
         return self.published().visible_to_members(members)
 
     def without_index(self) -> "PracticeQuerySet":
-        """Leave out the stored search stems, as long as the text itself, that pages never show."""
+        """Leave out the stored search stems and the stored page body, as long as the text
+        itself, that only the search and the practice's own page read."""
+        return self.defer("search_title", "search_head", "search_body", "body_html")
+
+    def for_page(self) -> "PracticeQuerySet":
+        """``without_index``, but with the page body stored for the practice's page."""
         return self.defer("search_title", "search_head", "search_body")
 
     def for_list(self, *, texts: bool = False) -> "PracticeQuerySet":
@@ -381,6 +386,8 @@ class Practice(ModerationMixin, models.Model):
     title_length = models.PositiveSmallIntegerField(editable=False, default=0)
     search_head = models.TextField(editable=False, default="")
     search_body = models.TextField(editable=False, default="")
+    # Its page's body, rendered when it or what the body names changes (page_body.py).
+    body_html = models.TextField(editable=False, default="")
 
     objects = PracticeQuerySet.as_manager()
 
@@ -434,6 +441,7 @@ class Practice(ModerationMixin, models.Model):
         # changes what the lists count, in the same transaction.
         self.refresh_facets()
         self.refresh_related()
+        self.refresh_body()
         # Not a normalisation: its page, and the lists when what they show of it changed.
         forget_practice(self)
 
@@ -494,6 +502,12 @@ class Practice(ModerationMixin, models.Model):
         """Keep the newest practices of its themes and category in step (related.py)."""
         related.refresh(self)
 
+    def refresh_body(self) -> None:
+        """Render its page's body again, as it now reads (page_body.py)."""
+        from observatoire.practices import page_body
+
+        page_body.refresh(self.pk)
+
     def is_discoverable_by(self, user) -> bool:
         """``discoverable_by`` for one loaded practice."""
         return (
@@ -518,6 +532,7 @@ class Practice(ModerationMixin, models.Model):
         cooperatives are set."""
         self.refresh_facets()
         self.refresh_related()
+        self.refresh_body()
         self.search_title, self.search_head, self.search_body = self.index_texts()
         Practice.objects.filter(pk=self.pk).update(
             search_title=self.search_title,

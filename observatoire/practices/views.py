@@ -24,8 +24,7 @@ from observatoire.lib.cache import (
 )
 from observatoire.lib.pagination import paginate
 from observatoire.lib.prepared import Prepared, attach
-from observatoire.network.models import Cooperative
-from observatoire.practices import moderation, moderation_views, related, uploads
+from observatoire.practices import moderation, moderation_views, page_body, related, uploads
 from observatoire.practices.forms import AttachmentsForm, PracticeForm
 from observatoire.practices.listing import (
     LIST_PARAMS,
@@ -39,11 +38,11 @@ from observatoire.practices.models import (
     Category,
     Practice,
     PracticeLink,
-    Tag,
     Theme,
     reads_members_only,
 )
 from observatoire.practices.moderation import record_save
+from observatoire.practices.page_body import BODY_RELATIONS
 
 RELATED_COUNT = 4
 
@@ -63,7 +62,7 @@ def _practice_by_slug(members: bool, person: int | None, slug: str):
     flags = {name: flag(person) for name, flag in PAGE_FLAGS.items()}
     return (
         Practice.objects.discoverable(members)
-        .without_index()
+        .for_page()
         .select_related("category")
         .filter(slug=slug)
         # Whether it has tags, links, documents, and what other apps ask (PAGE_FLAGS): most
@@ -80,13 +79,6 @@ def _practice_by_slug(members: bool, person: int | None, slug: str):
 # The practice page's queries, compiled once per process (lib/prepared.py): on a page of a few
 # indexed lookups, building them through the ORM each time cost more than running them.
 practice_by_slug = Prepared(_practice_by_slug, name="practice_by_slug")
-BODY_RELATIONS = {
-    "cooperatives": Prepared(lambda pk: Cooperative.objects.with_card().filter(practices=pk)),
-    "themes": Prepared(lambda pk: Theme.objects.filter(practices=pk)),
-    "tags": Prepared(lambda pk: Tag.objects.filter(practices=pk)),
-    "links": Prepared(lambda pk: PracticeLink.objects.filter(practice=pk)),
-    "attachments": Prepared(lambda pk: Attachment.objects.filter(practice=pk)),
-}
 
 
 def get_practice_for(user, slug: str) -> Practice:
@@ -96,17 +88,6 @@ def get_practice_for(user, slug: str) -> Practice:
     if len(found) != 1:
         raise Http404(_("Cette pratique n'existe pas ou n'est pas accessible."))
     return found[0]
-
-
-def with_body_relations(practice: Practice) -> Practice:
-    """What practice_body.html shows besides the practice's own row, a query each, left as
-    ``prefetch_related`` would leave them."""
-    for name, query in BODY_RELATIONS.items():
-        if name in getattr(practice, "_prefetched_objects_cache", {}):
-            continue  # already read (the themes, to choose related practices)
-        known_empty = getattr(practice, f"has_{name}", True) is False  # see practice_by_slug
-        attach(practice, name, [] if known_empty else query(practice.pk))
-    return practice
 
 
 @require_GET
@@ -186,12 +167,9 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     read_versions_ahead(request, *body_versions, community_version(practice.pk))
 
     def render_practice() -> dict:
-        with_body_relations(practice)
         shown = practice.related_for(request.user, count=RELATED_COUNT)
         depends_on(request, *(practice_version(other.pk) for other in shown))
-        body = render_to_string(
-            "practices/practice_body.html", {"practice": practice}, request=request
-        )
+        body = page_body.body(practice, request)  # stored with the practice, when it may be
         # Apart from the body, so that the practice's community comes between the two.
         others = render_to_string("practices/related.html", {"related": shown}, request=request)
         return {"body": body, "related": others}

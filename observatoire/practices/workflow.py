@@ -88,6 +88,7 @@ class ModerationMixin:
         def refresh_from_db(self, *args: Any, **kwargs: Any) -> None: ...
         def reindex(self) -> None: ...
         def refresh_related(self) -> None: ...
+        def refresh_body(self) -> None: ...
 
     def submit(self, *, by: Person) -> None:
         """Send the practice to the moderators of its cooperative's Union régionale."""
@@ -233,6 +234,7 @@ class ModerationMixin:
             raise Conflict
         self.refresh_from_db()
         self.refresh_related()
+        self.refresh_body()
         forget_practice(self)
         log(self, by=by, action=Action.UNDELETED)
 

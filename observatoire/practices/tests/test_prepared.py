@@ -15,8 +15,9 @@ from observatoire.lib.prepared import Prepared, attach
 from observatoire.network.models import Cooperative
 from observatoire.network.tests.factories import make_cooperative
 from observatoire.practices.models import Practice, Theme, related_by_pk
+from observatoire.practices.page_body import BODY_RELATIONS
 from observatoire.practices.tests.factories import make_practice
-from observatoire.practices.views import BODY_RELATIONS, practice_by_slug
+from observatoire.practices.views import practice_by_slug
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_practice_by_slug_is_what_the_orm_finds(practices):
         for practice in (public, members):
             expected = list(
                 Practice.objects.discoverable(can_read_members)
-                .without_index()
+                .for_page()
                 .select_related("category")
                 .filter(slug=practice.slug)
             )

@@ -30,7 +30,7 @@ from observatoire.lib.cache import forget_listings
 from observatoire.lib.identifiers import siren_with_checksum
 from observatoire.lib.text import fold, index_text, stem, words
 from observatoire.network.models import Cooperative, Departement, Organisation, Sector
-from observatoire.practices import facet_rows, related
+from observatoire.practices import facet_rows, page_body, related
 from observatoire.practices.indexing import BODY_FIELDS, body_pieces, head_pieces, joined
 from observatoire.practices.models import Category, Practice, Theme
 from observatoire.search.models import Word
@@ -1185,6 +1185,8 @@ class Command(BaseCommand):
             # practices of each theme and category (« Pratiques proches »): build them again.
             facet_rows.rebuild_all(Practice)
             related.rebuild_all(Practice, Theme, Category)
+            # And the bodies of their pages (page_body.py).
+            page_body.render_all()
         # bulk_create and queryset deletes bypass Practice.save() and delete(), which renew the
         # cached list counts: renew them here.
         forget_listings()
