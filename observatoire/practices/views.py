@@ -16,7 +16,6 @@ from observatoire.lib.cache import (
     LISTING,
     TAXONOMY,
     cache_page_for_visitors,
-    cached_fragment,
     community_version,
     depends_on,
     practice_version,
@@ -158,33 +157,26 @@ def _page_versions(request: HttpRequest, practice: Practice) -> list[str]:
 @require_GET
 @cache_page_for_visitors(params=(), lock=False)  # a few milliseconds: no dogpile worth a lock
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The practice's body and related practices are cached until that practice, one of those
-    related or a category's name changes; its comments and adoptions, and what this person may
-    do with it, are rendered around them from the same practice row. The tokens of all those
-    versions are read together, with the fragment for a member."""
+    """Three queries: the practice with its stored body (page_body.py), its themes and its
+    related practices, chosen from the lists kept on write; its comments and adoptions, and
+    what this person may do with it, are rendered around them from the same practice row.
+
+    A visitor's whole page is cached until that practice, one of those related, a category's
+    name or its community changes; their tokens are read together. Nothing else is cached:
+    a member's page costs those queries, fewer than a cache's round trips on a miss."""
     practice = get_practice_for(request.user, slug)  # a 404 is not cached
-    body_versions = _page_versions(request, practice)
-    read_versions_ahead(request, *body_versions, community_version(practice.pk))
-
-    def render_practice() -> dict:
-        shown = practice.related_for(request.user, count=RELATED_COUNT)
-        depends_on(request, *(practice_version(other.pk) for other in shown))
-        body = page_body.body(practice, request)  # stored with the practice, when it may be
+    versions = [*_page_versions(request, practice), community_version(practice.pk)]
+    read_versions_ahead(request, *versions)
+    depends_on(request, *versions)
+    shown = practice.related_for(request.user, count=RELATED_COUNT)
+    depends_on(request, *(practice_version(other.pk) for other in shown))
+    context = {
+        "practice": practice,
+        "body": page_body.body(practice, request),  # stored with the practice, when it may be
         # Apart from the body, so that the practice's community comes between the two.
-        others = render_to_string("practices/related.html", {"related": shown}, request=request)
-        return {"body": body, "related": others}
-
-    page = cached_fragment(
-        request,
-        "practice",
-        (slug,),
-        render_practice,
-        depends=body_versions,
-        lock=False,
-        one_page=True,
-    )
-    depends_on(request, community_version(practice.pk))  # the comments and adoptions below
-    return render(request, "practices/practice_detail.html", {**page, "practice": practice})
+        "related": render_to_string("practices/related.html", {"related": shown}, request=request),
+    }
+    return render(request, "practices/practice_detail.html", context)
 
 
 # Contributing: drafts, preview, submission, « Mes contributions ».

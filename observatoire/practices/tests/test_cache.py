@@ -179,7 +179,8 @@ def test_a_cheap_entry_is_computed_at_once_even_while_another_worker_computes_it
 
 def test_a_practice_page_takes_no_lock_and_visitors_keep_it_once(client, member, monkeypatch):
     """A practice's page is a few milliseconds: no lock; for visitors its whole page is kept,
-    not its body a second time, which members' pages keep."""
+    not its body a second time; members' pages keep nothing (their body is stored with the
+    practice, page_body.py)."""
     url = make_practice().get_absolute_url()
     added, stored = [], []
     real_add, real_set = cache.add, cache.set
@@ -199,7 +200,7 @@ def test_a_practice_page_takes_no_lock_and_visitors_keep_it_once(client, member,
     assert kinds() == ["page"]
     client.force_login(member)
     assert client.get(url).status_code == 200
-    assert kinds() == ["fragment", "page"]
+    assert kinds() == ["page"]
     assert not [key for key in added if key.endswith(":lock")]
     # A list still takes its lock: it is the expensive kind.
     client.logout()
@@ -230,7 +231,7 @@ def record_cache_calls(monkeypatch) -> list[str]:
 def test_a_practice_page_reads_its_versions_in_one_round_trip(client, member, monkeypatch):
     """A miss: the entry, then the tokens of everything the page shows (its body, category
     names, related practices, community) at once, then the entry stored with them; a hit:
-    the entry and its tokens, no query. A member's fragment is read with its tokens."""
+    the entry and its tokens, no query. A member's page reads no entry and no token."""
     other = make_practice(title="Pratique voisine")
     practice = make_practice(title="Pratique lue")  # same category: ``other`` is related
     url = practice.get_absolute_url()
@@ -244,10 +245,10 @@ def test_a_practice_page_reads_its_versions_in_one_round_trip(client, member, mo
     assert queries_for(client, url) == 0
     assert calls == ["get_many", "get_many"]  # the entry, then the tokens it recorded
     client.force_login(member)
-    client.get(url)  # the member's fragment is stored
-    calls.clear()
     client.get(url)
-    assert calls.count("get_many") == 1 and "set" not in calls  # fragment and tokens at once
+    calls.clear()
+    assert "Pratique voisine" in client.get(url).content.decode()
+    assert "get_many" not in calls and "set" not in calls
     make_comment(other, member, body="Ailleurs")  # renews the other's community only
     client.logout()
     assert queries_for(client, url) == 0
