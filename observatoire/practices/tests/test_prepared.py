@@ -4,7 +4,7 @@ what they cannot prepare."""
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
 from observatoire.accounts.backends import user_by_pk
@@ -182,3 +182,35 @@ def test_attached_relations_need_no_query(practices):
         slugs = [theme.slug for theme in fresh.themes.all()]
     assert len(queries) == 0
     assert slugs == [theme.slug for theme in practice.themes.all()]
+
+
+def test_facet_labels_in_one_query_are_each_reference_table_in_its_order():
+    """The five reference tables a facet names, read in one query, each in its model's order
+    (as the ORM lists them), whatever order the rows were written in."""
+    from observatoire.network.models import Organisation, Region, Sector
+    from observatoire.practices.facets import choice_labels
+    from observatoire.practices.models import Category
+
+    # Rows whose order is not the order they were written in.
+    Theme.objects.filter(slug="gouvernance").update(position=99)
+    last = Category.objects.last()
+    assert last is not None
+    Category.objects.update(position=F("position") + 1)
+    Category.objects.filter(pk=last.pk).update(position=0)
+    expected = {
+        "categorie": list(Category.objects.values_list("slug", "name")),
+        "theme": list(Theme.objects.values_list("slug", "name")),
+        "secteur": list(Sector.objects.values_list("code", "name")),
+        "ur": list(
+            Organisation.objects.filter(kind=Organisation.Kind.UNION).values_list(
+                "slug", "short_name"
+            )
+        ),
+        "region": list(Region.objects.values_list("code", "name")),
+    }
+    with CaptureQueriesContext(connection) as queries:
+        labels = choice_labels()
+    assert len(queries) == 1
+    assert {facet: list(labels[facet].items()) for facet in expected} == expected
+    assert list(labels["categorie"])[0] == last.slug
+    assert "gouvernance" in list(labels["theme"])[-10:]
