@@ -150,7 +150,9 @@ def forget(practices) -> None:
     for start in range(0, len(pks), 1000):
         Practice.objects.filter(pk__in=pks[start : start + 1000]).update(body_html="")
     if pks:
-        transaction.on_commit(lambda: render_bodies.enqueue(pks))
+        # Robust: should the task not be queued, the pages stay right, only slower, and the
+        # change that dropped them is kept.
+        transaction.on_commit(lambda: render_bodies.enqueue(pks), robust=True)
 
 
 # What a stored body shows of other rows: per model, the fields shown (None: all of them) and

@@ -217,3 +217,22 @@ def test_a_body_rendered_in_bulk_is_the_one_rendered_alone():
     assert page_body.render_all() == 1
     assert stored(practice) == alone
     assert Cooperative.objects.filter(practices=practice).count() == 2
+
+
+def test_a_rename_is_kept_even_if_the_task_cannot_be_queued(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    practice = make_practice(title="Sans travailleur", themes=["gouvernance"])
+
+    class Unavailable:
+        def enqueue(self, *args, **kwargs):
+            raise ConnectionError("file des tâches indisponible")
+
+    monkeypatch.setattr(page_body, "render_bodies", Unavailable())
+    theme = Theme.objects.get(slug="gouvernance")
+    with django_capture_on_commit_callbacks(execute=True):
+        theme.name = "Gouvernance, nom neuf"
+        theme.save()
+    assert Theme.objects.get(pk=theme.pk).name == "Gouvernance, nom neuf"
+    assert stored(practice) == ""
+    assert "Gouvernance, nom neuf" in page(client, practice)
