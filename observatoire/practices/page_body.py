@@ -148,7 +148,7 @@ def forget(practices) -> None:
     in the background once it commits."""
     pks = sorted(practices.exclude(body_html="").values_list("pk", flat=True).distinct())
     for start in range(0, len(pks), 1000):
-        Practice.objects.filter(pk__in=pks[start : start + 1000]).update(body_html="")
+        drop(pks[start : start + 1000])
     if pks:
         # Robust: should the task not be queued, the pages stay right, only slower, and the
         # change that dropped them is kept.
