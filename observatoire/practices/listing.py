@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -42,7 +43,7 @@ from observatoire.practices.list_markup import (
     decorate_cards,
     facet_links,
 )
-from observatoire.practices.models import PracticeFacet, cards_by_pk
+from observatoire.practices.models import PracticeFacet, PracticeSearchRow, cards_by_pk
 from observatoire.search import facets as stored
 
 SORTS = {
@@ -68,6 +69,8 @@ LISTING_CACHE_SECONDS = 600
 # pages further), and shows its facets' values without numbers: nobody pages that far, and
 # counting tens of thousands of matches cost more than ranking them.
 COUNT_LIMIT = 1_000
+# Up to this many results, a search ranks them all at once (_page_ids).
+FEW_MATCHES = 250
 # The parameters a list reads; any other is dropped by a redirect.
 LIST_PARAMS = ("q", *(facet.param for facet in FACETS), "tri", "page")
 # The search engine keeps no more words than this; the page says so when it cuts a query.
@@ -397,7 +400,8 @@ def build_listing(
         # from the same rows the counts read.
         page_ids: Any = _CarryingPage(sort, _carrying_args(filters, scope))
     else:
-        page_ids = _page_ids(base_queryset, filters, query, sort, scope, some_words_only)
+        found = None if cached["capped"] else cached["count"]
+        page_ids = _page_ids(base_queryset, filters, query, sort, scope, some_words_only, found)
     paginator = Paginator(page_ids, settings.PRACTICES_PER_PAGE)
     paginator.count = cached["count"]  # type: ignore[misc]
     page = paginator.get_page(params.get("page"))
@@ -418,14 +422,24 @@ def build_listing(
     )
 
 
-def _page_ids(base_queryset, filters, query, sort: str, scope: str, some_words_only: bool):
+def _page_ids(
+    base_queryset, filters, query, sort: str, scope: str, some_words_only: bool, found=None
+):
     """The ids of the list in its order, to be sliced for a page: sorted on an index alone,
     so that only the twenty rows of the page are read afterwards. Only the querysets a page
-    reads are built (building one costs about a millisecond)."""
+    reads are built (building one costs about a millisecond).
+
+    ``found``: how many results the list counted (None: more than it counts). When they are
+    few, a search ranks them all at once, read from the full-text index: cheaper than going
+    through an index in the order of the ranking and testing each row, which pays off when
+    matches are many and the page is full after a few rows."""
     order = SORTS[sort][1]
     match_all = not some_words_only
     if sort == "pertinence":
         rows = _filtered(base_queryset, filters)
+        if found is not None and found <= FEW_MATCHES:
+            ranked = search.ranked(rows, query, match_all=match_all, few=True)
+            return ranked.order_by(*order).values_list("pk", flat=True)
         if search.one_group(query, match_all=match_all):
             return search.ranked_levels(rows, query)
 
@@ -479,13 +493,24 @@ def _counts(
     if query.is_empty:
         counts = stored.by_param(dict(_carrying_counts(*_carrying_args(filters, scope))))
         return sum(counts.get("annee", {}).values()), False, counts, True
-    # The first matches found on the facet index (one row a published practice), so that
-    # neither the practices nor every match are read.
-    matches = _carrying_rows(filters, scope).filter(
-        practice_id__in=search.matched_ids(query, match_all=not some_words_only)
-    )
+    match_all = not some_words_only
+    if connection.vendor == "postgresql":
+        # The first matches, from the narrow rows of the published practices and their
+        # vector's index: the wide practice rows are not read.
+        matches = PracticeSearchRow.objects.all()
+        if scope == "public":
+            matches = matches.filter(public=True)
+        for param, chosen in filters.items():
+            matches = matches.filter(stored.Carries([stored.token(param, v) for v in chosen]))
+        matches = search.search_rows(matches, query, match_all=match_all)
+    else:
+        # The first matches found on the facet index (one row a published practice), so that
+        # neither the practices nor every match are read.
+        matches = _carrying_rows(filters, scope).filter(
+            practice_id__in=search.matched_ids(query, match_all=match_all)
+        )
     first = matches.values("tokens")[: COUNT_LIMIT + 1]
-    found, counted = stored.counts_up_to(first, COUNT_LIMIT)
+    found, counted = stored.counts_up_to(first, COUNT_LIMIT, through_indexes=True)
     if found > COUNT_LIMIT:
         # A broad search: its counts would not be shown; those of the whole list instead.
         values = stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))

@@ -665,6 +665,31 @@ class PracticeFacet(models.Model):
         return self.token
 
 
+class PracticeSearchRow(models.Model):
+    """PostgreSQL only: one narrow row for each published practice, with its whole-text vector
+    (``vector``, a column the ORM does not know), whether visitors see it and its facet
+    tokens, so that a search counts its results and their facets from this table and its
+    index alone (practices/listing.py).
+
+    Counting on the practice table read each match's row, wide with its texts: twelve
+    megabytes here against two hundred there, and a planner that, not knowing what reading a
+    large vector from TOAST costs, went through the rows testing it (« scic » in one category:
+    66 to 250 ms, now 7). SQLite's counterpart is its FTS5 table, whose index gives the ids.
+
+    Triggers keep it (migration 0021): a practice's year facet row (every published practice
+    has one, practices/facet_rows.py) writes or deletes it, with the practice's tokens;
+    a change of the practice's text copies its new vector. It stays empty on SQLite."""
+
+    practice = models.OneToOneField(
+        Practice, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    public = models.BooleanField()
+    tokens = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return str(self.practice_id)
+
+
 class PracticeLink(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="links")
     title = models.CharField(_("intitulé"), max_length=200)

@@ -24,6 +24,7 @@ __all__ = [
     "matching",
     "parse",
     "ranked",
+    "search_rows",
 ]
 
 PRACTICE_INDEX = fulltext.FullTextIndex(fts_table=FTS_TABLE)
@@ -36,16 +37,28 @@ def matching(queryset: QuerySet, query: ParsedQuery, *, match_all: bool = True) 
     return fulltext.matching(queryset, query, PRACTICE_INDEX, match_all=match_all)
 
 
+def search_rows(rows: QuerySet, query: ParsedQuery, *, match_all: bool = True) -> QuerySet:
+    """PostgreSQL: the ``PracticeSearchRow`` among ``rows`` whose practice matches ``query``."""
+    return fulltext.matching_vector(
+        rows, query, anchor="tokens", column="vector", match_all=match_all
+    )
+
+
 def matched_ids(query: ParsedQuery, *, match_all: bool = True):
     """The ids of the practices matching, published or not: a subquery for ``…__in=``."""
     return fulltext.matched_ids(Practice.objects.all(), query, PRACTICE_INDEX, match_all=match_all)
 
 
 def ranked(
-    queryset: QuerySet, query: ParsedQuery, *, match_all: bool = True, title_only: bool = False
+    queryset: QuerySet,
+    query: ParsedQuery,
+    *,
+    match_all: bool = True,
+    title_only: bool = False,
+    few: bool = False,
 ) -> QuerySet:
     return fulltext.ranked(
-        queryset, query, PRACTICE_INDEX, match_all=match_all, title_only=title_only
+        queryset, query, PRACTICE_INDEX, match_all=match_all, title_only=title_only, few=few
     )
 
 

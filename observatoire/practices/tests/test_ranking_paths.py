@@ -1,5 +1,6 @@
 """The fast ways to read a page of search results give the whole ranking's pages.
 
+A search with few results ranks them all at once, read from the full-text index first.
 A one-group search is read level by level (title, head, body) on the relevance index; a search
 of several groups ranks only its results with every word in the title when the page lies among
 them, then (two or three groups) only those with a word in the title. Both must give, page after
@@ -79,7 +80,13 @@ def pages(client, q: str, **filters) -> list[str]:
         ("pratique gouvernance partagée salariés", {}),
     ],
 )
-def test_every_page_is_the_whole_rankings(client, practices, q, filters):
+@pytest.mark.parametrize("few", [0, 1000], ids=["walked", "all-ranked"])
+def test_every_page_is_the_whole_rankings(client, practices, monkeypatch, q, filters, few):
+    """Whether the list ranks every result at once (few results: read from the full-text
+    index) or walks the fast ways (many results), each page is the whole ranking's."""
+    from observatoire.practices import listing
+
+    monkeypatch.setattr(listing, "FEW_MATCHES", few)
     expected = whole_ranking(q, **filters)
     assert len(expected) > 2 * PER_PAGE  # several pages, across levels
     assert pages(client, q, **filters) == expected
