@@ -112,6 +112,9 @@ prepare_database() {
       --cooperatives "$COOPERATIVES" --people "$PEOPLE"
     printf '%s\n%s\n' "$wanted" "$((SECONDS - started))" > "$marker"
   fi
+  # As after each deployment (README): bodies of practice pages stored again when templates or
+  # translations changed since the data was generated.
+  $PY manage.py renderpractices -v 0
   if [[ $db == postgres ]]; then
     # Statistics as autovacuum would have them on a database in service after a bulk load.
     psql "${PG_ADMIN[@]}" -q -c "VACUUM ANALYZE" observatoire_bench

@@ -15,7 +15,7 @@ reads the rows of one and checks the others in them (``Carries``), and counts th
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection, connections, transaction
 from django.db.models import BooleanField, F, Func, QuerySet, Value
@@ -141,17 +141,39 @@ def counts_up_to(
     return counts.pop(MATCHES), counts
 
 
-def carried_counts_sql(sql: str, vendor: str, *, limited: bool = False) -> str:
+def counted_up_to_sql(limit: int) -> Callable[[str, str], str]:
+    """For ``Prepared(…, outer=…)``: ``counts_up_to``'s query over every row the queryset
+    selects (``tokens`` alone, one row an item), not a slice of them: the exact number of
+    items (under ``MATCHES``) and, only when they are ``limit`` at most, how many carry each
+    token. Past the limit the answer holds the number alone."""
+
+    def outer(sql: str, vendor: str) -> str:
+        grouped = carried_counts_sql("SELECT tokens FROM counted_items", vendor, limit=limit)
+        marker = MATCHES.replace("'", "''")
+        return (
+            f"WITH counted_items AS MATERIALIZED ({sql}) {grouped} "
+            f"UNION ALL SELECT '{marker}', COUNT(*) FROM counted_items"
+        )
+
+    return outer
+
+
+def carried_counts_sql(
+    sql: str, vendor: str, *, limited: bool = False, limit: int | None = None
+) -> str:
     """How many of the facet rows ``sql`` selects carry each token, as (token, count): their
     ``tokens`` column (``sql`` selects it alone, one row an item) expanded and grouped, instead
     of every row of every item looked up again (PostgreSQL: twice as fast on 5,000 items).
     For ``Prepared(…, outer=carried_counts_sql)``. With ``limited``, only while ``sql`` holds
-    no more rows than a parameter (``counts_up_to``)."""
+    no more rows than a parameter (``counts_up_to``), or than ``limit``."""
     if vendor == "postgresql":
         carried = "jsonb_array_elements_text(carrying.tokens) AS carried(value)"
     else:
         carried = "json_each(carrying.tokens) AS carried"
-    within = f" WHERE (SELECT COUNT(*) FROM ({sql}) AS counted) <= %s" if limited else ""
+    within = ""
+    if limited or limit is not None:
+        bound = "%s" if limit is None else str(int(limit))
+        within = f" WHERE (SELECT COUNT(*) FROM ({sql}) AS counted) <= {bound}"
     return f"SELECT carried.value, COUNT(*) FROM ({sql}) AS carrying, {carried}{within} GROUP BY 1"
 
 

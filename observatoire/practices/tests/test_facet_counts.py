@@ -97,6 +97,47 @@ def test_a_broad_list_stops_counting(client, monkeypatch):
     assert [(choice.value, choice.count) for choice in theme.choices] == [("gouvernance", None)]
 
 
+def test_a_large_list_with_several_filters_counts_its_results_but_not_its_facets(
+    client, monkeypatch
+):
+    """Past the limit, a list filtered on several values (no query) still gives its exact
+    number of results and pages, but its facets show their values without numbers, and the
+    page says why; within it, every number is shown."""
+    from django.core.cache import cache
+
+    from observatoire.practices import listing
+
+    monkeypatch.setattr(listing, "_carrying_counts", listing.carrying_counts_up_to(2))
+    for number in range(3):
+        make_practice(title=f"Parité {number}", themes=["gouvernance", "parite-egalite"])
+    make_practice(title="Gouvernance seule", themes=["gouvernance"])
+    both = {"theme": "parite-egalite", "categorie": "organisation-collective"}
+
+    response = client.get("/pratiques/", both)
+    page = response.context["listing"]
+    assert page.page.paginator.count == 3 and not page.count_capped
+    assert not page.facets_counted
+    assert "3 pratiques" in response.content.decode()
+    assert "Trop de résultats pour les compter" in response.content.decode()
+    theme = next(facet for facet in page.facets if facet.param == "theme")
+    assert {choice.value: choice.count for choice in theme.choices} == {
+        "gouvernance": None,
+        "parite-egalite": None,
+    }
+
+    monkeypatch.setattr(listing, "_carrying_counts", listing.carrying_counts_up_to(3))
+    cache.clear()  # the counts of the first answer are kept until a list changes
+    response = client.get("/pratiques/", {**both, "tri": "anciennes"})
+    page = response.context["listing"]
+    assert page.page.paginator.count == 3 and page.facets_counted
+    assert "Trop de résultats" not in response.content.decode()
+    theme = next(facet for facet in page.facets if facet.param == "theme")
+    assert {choice.value: choice.count for choice in theme.choices} == {
+        "gouvernance": 3,
+        "parite-egalite": 3,
+    }
+
+
 @pytest.mark.parametrize(
     ("query", "param", "value", "expected"),
     [
