@@ -502,8 +502,7 @@ def _counts(
         if found and not counted:
             # More than LIST_COUNT_LIMIT results: their exact number, and the values of the
             # whole list without numbers (grouping 15,000 practices' tokens cost 40-80 ms).
-            values = stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
-            return found, False, values, False
+            return found, False, _whole_list_values(scope), False
         return found, False, stored.by_param(counted), True
     match_all = not some_words_only
     if connection.vendor == "postgresql":
@@ -524,10 +523,15 @@ def _counts(
     first = matches.values("tokens")[: COUNT_LIMIT + 1]
     found, counted = stored.counts_up_to(first, COUNT_LIMIT, through_indexes=True)
     if found > COUNT_LIMIT:
-        # A broad search: its counts would not be shown; those of the whole list instead.
-        values = stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
-        return COUNT_LIMIT, True, values, False
+        # A broad search: its counts would not be shown; the whole list's values instead.
+        return COUNT_LIMIT, True, _whole_list_values(scope), False
     return found, False, stored.by_param(counted), True
+
+
+def _whole_list_values(scope: str) -> dict[str, dict[str, int]]:
+    """The facets' values of the unfiltered list, shown without numbers when a list has too
+    many results to count them."""
+    return stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
 
 
 def _carrying_rows(filters: dict[str, list[str]], scope: str):

@@ -28,6 +28,8 @@ __all__ = [
 ]
 
 PRACTICE_INDEX = fulltext.FullTextIndex(fts_table=FTS_TABLE)
+# PostgreSQL's search rows (models.PracticeSearchRow): their vector, written from ``tokens``.
+SEARCH_ROWS_INDEX = fulltext.FullTextIndex(fts_table="", title="tokens", vector="vector")
 # Order of the « Pertinence » sort, after ranked(): the shorter title first on ties (it says
 # little else), then the stable keys that make pages deterministic.
 RELEVANCE_ORDER = ["-relevance", "title_length", "-published_at", "-pk"]
@@ -39,9 +41,7 @@ def matching(queryset: QuerySet, query: ParsedQuery, *, match_all: bool = True) 
 
 def search_rows(rows: QuerySet, query: ParsedQuery, *, match_all: bool = True) -> QuerySet:
     """PostgreSQL: the ``PracticeSearchRow`` among ``rows`` whose practice matches ``query``."""
-    return fulltext.matching_vector(
-        rows, query, anchor="tokens", column="vector", match_all=match_all
-    )
+    return fulltext.matching(rows, query, SEARCH_ROWS_INDEX, match_all=match_all)
 
 
 def matched_ids(query: ParsedQuery, *, match_all: bool = True):

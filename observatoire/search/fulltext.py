@@ -47,7 +47,11 @@ class FullTextIndex:
     """Where a model keeps its stems. On SQLite an FTS5 table with columns named like the
     model's, its rowid the primary key; on PostgreSQL two tsvector columns kept by a trigger
     (the ORM does not know them): ``vector`` (title A, head B, body D) and ``rank_vector``
-    (title A, head B)."""
+    (title A, head B).
+
+    A PostgreSQL table with only a ``vector`` (practices' search rows) names as ``title`` a
+    column the ORM knows, which the SQL of its vector is written from; ``matching()`` then
+    reads its vector, and nothing else of this index is used."""
 
     fts_table: str
     title: str = "search_title"
@@ -293,34 +297,6 @@ def matched_ids(
         f"SELECT rowid FROM {table} WHERE {table} MATCH %s",
         (_fts5(query.groups, "AND" if match_all else "OR"),),
     )
-
-
-class _VectorHolds(Func):
-    """PostgreSQL: whether a tsvector column the ORM does not know holds the groups; compiled
-    from a known column of the same table (``anchor``), so that its alias stays right."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, anchor: str, column: str, groups, joiner: str):
-        self.anchor, self.column = anchor, column
-        super().__init__(F(anchor), _Words(_tsquery(groups, joiner)))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        (anchor, words), params = compiled_sources(self, compiler)
-        column = anchor.replace(f'"{self.anchor}"', f'"{self.column}"')
-        return f"{column} @@ to_tsquery('simple'::regconfig, {words})", params
-
-
-def matching_vector(
-    queryset: QuerySet, query: ParsedQuery, *, anchor: str, column: str, match_all: bool = True
-) -> QuerySet:
-    """PostgreSQL: the rows of ``queryset`` whose tsvector ``column`` (unknown to the ORM;
-    ``anchor`` is a column of the same table it knows) holds every group of ``query``, or any
-    with ``match_all=False``. For a narrow table of vectors and what lists count (for
-    practices, ``PracticeSearchRow``), read through the vector's index."""
-    joiner = "&" if match_all else "|"
-    return queryset.filter(_VectorHolds(anchor, column, query.groups, joiner))
 
 
 def _points(condition, points: int):
