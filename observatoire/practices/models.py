@@ -6,7 +6,7 @@ practice is computed in indexing.py; the vocabulary and synonyms belong to the s
 """
 
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -31,6 +31,8 @@ from observatoire.search.vocabulary import remember_words
 
 # How many of the newest practices « Pratiques proches » looks among first (related_to).
 RELATED_WINDOW = 500
+# Practice.related_for(chosen=…) left out: the practice chooses them itself.
+NOT_CHOSEN: Any = object()
 # What « Pratiques proches » shows of each practice, and what tells whether it may.
 RELATED_FIELDS = (
     "title",
@@ -516,10 +518,11 @@ class Practice(ModerationMixin, models.Model):
             and (self.is_public or (user.is_authenticated and user.is_member))
         )
 
-    def related_for(self, user, *, count: int) -> list["Practice"]:
+    def related_for(self, user, *, count: int, chosen: Any = NOT_CHOSEN) -> list["Practice"]:
         """« Pratiques proches » this person may see, as ``related_to`` finds them, read from
-        the lists kept on write (its themes prefetched); searched when those cannot tell."""
-        pks = related.chosen(self, user, count=count)
+        the lists kept on write (its themes prefetched); searched when those cannot tell.
+        ``chosen``: what ``related.chosen()`` gave for them, when the caller has it already."""
+        pks = related.chosen(self, user, count=count) if chosen is NOT_CHOSEN else chosen
         if pks is not None:
             found = {other.pk: other for other in related_by_pk(pks)}
             shown = [found[pk] for pk in pks if pk in found]

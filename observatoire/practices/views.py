@@ -145,13 +145,15 @@ def category_list(request: HttpRequest) -> HttpResponse:
     return render(request, "practices/category_list.html", {"categories": categories})
 
 
-def _page_versions(request: HttpRequest, practice: Practice) -> list[str]:
+def _page_versions(request: HttpRequest, practice: Practice) -> tuple[list[str], list | None]:
     """What the practice's body and « Pratiques proches » show: its own version, the
     category and theme names, and the related practices chosen from the lists kept on write
-    (its themes read for that, as the body shows them)."""
+    (its themes read for that, as the body shows them); and those chosen (None: the lists
+    could not tell)."""
     attach(practice, "themes", BODY_RELATIONS["themes"](practice.pk))
-    chosen = related.chosen(practice, request.user, count=RELATED_COUNT) or []
-    return [TAXONOMY, practice_version(practice.pk), *(practice_version(pk) for pk in chosen)]
+    chosen = related.chosen(practice, request.user, count=RELATED_COUNT)
+    versions = [TAXONOMY, practice_version(practice.pk)]
+    return [*versions, *(practice_version(pk) for pk in chosen or [])], chosen
 
 
 @require_GET
@@ -165,10 +167,11 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     name or its community changes; their tokens are read together. Nothing else is cached:
     a member's page costs those queries, fewer than a cache's round trips on a miss."""
     practice = get_practice_for(request.user, slug)  # a 404 is not cached
-    versions = [*_page_versions(request, practice), community_version(practice.pk)]
+    body_versions, chosen = _page_versions(request, practice)
+    versions = [*body_versions, community_version(practice.pk)]
     read_versions_ahead(request, *versions)
     depends_on(request, *versions)
-    shown = practice.related_for(request.user, count=RELATED_COUNT)
+    shown = practice.related_for(request.user, count=RELATED_COUNT, chosen=chosen)
     depends_on(request, *(practice_version(other.pk) for other in shown))
     context = {
         "practice": practice,
