@@ -76,7 +76,8 @@ def database_from_url(url: str, base_dir: str) -> dict:
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            # Django's, with a health check that costs no round trip (lib/postgresql/base.py).
+            "ENGINE": "observatoire.lib.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),
