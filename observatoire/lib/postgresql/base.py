@@ -16,6 +16,7 @@ connection for the next request.
 import select
 
 from django.db.backends.postgresql import base
+from psycopg.pq import TransactionStatus
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -23,6 +24,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
             return False
+        if connection.info.transaction_status != TransactionStatus.IDLE:
+            return False  # a failed or forgotten transaction, where SELECT 1 would fail too
         poller = select.poll()
         try:
             poller.register(connection.fileno(), select.POLLIN | select.POLLPRI)

@@ -4,6 +4,7 @@ connection, and a connection the server closed is opened again before a request'
 import time
 from unittest import mock
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -39,3 +40,14 @@ def test_a_connection_the_server_closed_is_opened_again_before_the_next_query():
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != closed_pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_left_in_a_failed_transaction_is_not_usable():
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.execute("BEGIN")
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        raw.execute("SELECT 1 / 0")
+    assert not connection.is_usable()
+    connection.close()
