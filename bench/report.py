@@ -31,7 +31,7 @@ ERRORS_TOLERATED = 0.01  # above this share of failed requests a mix proves noth
 DATABASE_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 CACHE_NAMES = {"on": "cache actif", "off": "tous caches coupés"}
 BACKENDS = {
-    "redis": "Redis (cache et sessions)",
+    "redis": "Redis (cache ; sessions en base)",
     "database": "cache en base de données",
     "none": "`DJANGO_CACHE=none` : aucun cache, sessions en base",
 }

@@ -121,9 +121,9 @@ prepare_database() {
   fi
 }
 
-# Cache on: Redis, as a production site configures it (cache and sessions), when it answers;
-# else the database cache, the default. Cache off: DJANGO_CACHE=none, every request computed in
-# full (sessions then live in the database). Either way the cache starts empty.
+# Cache on: Redis, as a production site configures it, when it answers; else the database cache,
+# the default. Cache off: DJANGO_CACHE=none, every request computed in full. Sessions live in the
+# database either way. Either way the cache starts empty.
 configure_cache() {
   unset REDIS_URL DJANGO_CACHE
   if [[ $1 == off ]]; then

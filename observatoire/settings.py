@@ -102,7 +102,6 @@ if REDIS_URL:
         # Django's Redis cache, one client per pool (lib/redis_cache.py).
         "default": {"BACKEND": "observatoire.lib.redis_cache.RedisCache", "LOCATION": REDIS_URL}
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 elif env_str("DJANGO_CACHE") == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif env_str("DJANGO_CACHE") == "none":  # measuring the uncached site (make bench-uncached)
@@ -115,9 +114,10 @@ else:
         }
     }
 
-if not REDIS_URL:
-    # Django's database sessions, read with a prepared query (accounts/sessions.py).
-    SESSION_ENGINE = "observatoire.accounts.sessions"
+# Django's database sessions, read with the signed-in person in one prepared query
+# (accounts/sessions.py), with or without Redis: a Redis round trip for the session would come on
+# top of the query that reads the person.
+SESSION_ENGINE = "observatoire.accounts.sessions"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -7,6 +7,7 @@ instead of raising: such a call has no address to count failures against (Django
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
@@ -17,19 +18,40 @@ from django.http import HttpRequest
 from observatoire.lib.prepared import Prepared
 
 # What the apps above this one show of the signed-in person on every page, read with them:
-# an attribute name and a function returning an expression on OuterRef("pk"), registered in
-# the app's AppConfig.ready() (the notifications: the unread count in the header).
-PERSON_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
+# an attribute name and a function of the name of the person's key in the outer query (``"pk"``
+# on the person, ``"user_id"`` on their session: accounts/sessions.py) returning an expression
+# on that OuterRef, registered in the app's AppConfig.ready() (the notifications: the unread
+# count in the header).
+PERSON_ANNOTATIONS: dict[str, Callable[[str], Any]] = {}
 
 # The signed-in person, read on each of their requests: compiled once per process.
 user_by_pk = Prepared(
     lambda pk: (
         get_user_model()
         ._default_manager.filter(pk=pk)
-        .annotate(**{name: expression() for name, expression in PERSON_ANNOTATIONS.items()})
+        .annotate(**{name: expression("pk") for name, expression in PERSON_ANNOTATIONS.items()})
     ),
     name="user_by_pk",
 )
+
+
+# The person read with the session of the request being served (accounts/sessions.py), for
+# get_user below, which is not given the request. Each read of a session replaces it (None when
+# it signs nobody in); get_user takes it once.
+_read_with_session: ContextVar = ContextVar("person_read_with_session", default=None)
+
+
+def read_with_session(person) -> None:
+    _read_with_session.set(person)
+
+
+def person_read_with_session(pk: int):
+    """The person the session just read signs in, if it is ``pk`` (then forgotten), or None."""
+    person = _read_with_session.get()
+    if person is None:
+        return None
+    _read_with_session.set(None)
+    return person if person.pk == pk else None
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -40,15 +62,19 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 class ModelBackend(backends.ModelBackend):
-    """Django's ModelBackend, whose per-request ``get_user`` runs a prepared query."""
+    """Django's ModelBackend, whose per-request ``get_user`` takes the person read with the
+    session (accounts/sessions.py), or runs a prepared query."""
 
     def get_user(self, user_id):
         if not isinstance(user_id, int):
             return super().get_user(user_id)
-        found = user_by_pk(user_id)
-        if not found:
-            return None
-        return found[0] if self.user_can_authenticate(found[0]) else None
+        person = person_read_with_session(user_id)
+        if person is None:
+            found = user_by_pk(user_id)
+            if not found:
+                return None
+            person = found[0]
+        return person if self.user_can_authenticate(person) else None
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -354,3 +355,15 @@ class Invitation(models.Model):
         self.account = user
         self.save(update_fields=["accepted_at", "account"])
         return user
+
+
+class Session(AbstractBaseSession):
+    """Django's database session, with the person it signs in (accounts/sessions.py).
+
+    The person's column lets one query read a signed-in person's session and the person
+    together, on each of their requests; deleting the person deletes their sessions.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )

@@ -18,9 +18,9 @@ class NotificationsConfig(AppConfig):
 
         personal_data.register_all()
         # The header's unread count comes with the signed-in person (one query fewer a page).
-        PERSON_ANNOTATIONS["unread_notification_count"] = lambda: Coalesce(
+        PERSON_ANNOTATIONS["unread_notification_count"] = lambda person: Coalesce(
             Subquery(
-                Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+                Notification.objects.filter(recipient=OuterRef(person), read_at__isnull=True)
                 .order_by()
                 .values("recipient")
                 .annotate(n=Count("pk"))
