@@ -18,6 +18,7 @@ from observatoire.community.models import (
     can_moderate,
 )
 from observatoire.lib.prepared import Prepared
+from observatoire.lib.stencil import Stencil
 from observatoire.practices.models import Practice
 
 register = template.Library()
@@ -43,6 +44,55 @@ bookmarked = Prepared(
 followed = Prepared(
     lambda user, pk: Follow.objects.filter(user=user, practice=pk).order_by().values_list("pk")[:1],
     name="followed",
+)
+
+
+# A signed-in person's forms and buttons under a practice, rendered once per language and
+# branch (lib/stencil.py): the templates' markup, with each page's address, name and token.
+def _blank_comment_form(*, slug, csrf_token) -> dict:
+    return {
+        "form": CommentForm(auto_id="id_comment_%s"),
+        "practice": {"slug": slug},
+        "csrf_token": csrf_token,
+        "edit_minutes": settings.COMMENT_EDIT_MINUTES,
+    }
+
+
+blank_comment_form = Stencil(
+    "community/comment_fields.html", _blank_comment_form, {"slug": str, "csrf_token": str}
+)
+bookmark_button = Stencil(
+    "community/bookmark_button.html",
+    lambda bookmarked, *, slug, csrf_token: {
+        "practice": {"slug": slug},
+        "bookmarked": bookmarked,
+        "csrf_token": csrf_token,
+    },
+    {"slug": str, "csrf_token": str},
+)
+
+
+class _Target:
+    """What follow_button.html prints of what it follows: its key and, as text, its name."""
+
+    def __init__(self, pk, name) -> None:
+        self.pk, self.name = pk, name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+signed_in_follow_button = Stencil(
+    "community/follow_button.html",
+    lambda following, kind, *, pk, name, next, csrf_token: {
+        "user": {"is_authenticated": True},
+        "target": _Target(pk, name),
+        "kind": kind,
+        "following": following,
+        "request": {"get_full_path": next},
+        "csrf_token": csrf_token,
+    },
+    {"pk": int, "name": str, "next": str, "csrf_token": str},
 )
 
 
@@ -84,7 +134,28 @@ def practice_community(context, practice: Practice) -> dict:
     comments = thread(practice, user)
     comment_count: int = sum(1 + len(getattr(c, "reply_list", [])) for c in comments)
     marked = signed_in and (user.pk, practice.pk)
+    bookmarked_ = bool(marked) and _known(practice, "bookmarked_by_person", bookmarked, marked)
+    following = bool(marked) and _known(practice, "followed_by_person", followed, marked)
+    buttons = {}
+    if signed_in:
+        csrf_token = str(context.get("csrf_token", ""))
+        kind = FOLLOW_KIND[Practice]
+        buttons = {
+            "bookmark_button": bookmark_button.render(
+                bookmarked_, slug=practice.slug, csrf_token=csrf_token
+            ),
+            "follow_button": signed_in_follow_button.render(
+                following,
+                kind,
+                pk=practice.pk,
+                name=str(practice),
+                next=request.get_full_path(),
+                csrf_token=csrf_token,
+            ),
+            "comment_form": blank_comment_form.render(slug=practice.slug, csrf_token=csrf_token),
+        }
     return {
+        **buttons,
         "request": request,
         "user": user,
         "practice": practice,
@@ -94,10 +165,10 @@ def practice_community(context, practice: Practice) -> dict:
         "comments": comments,
         "comment_count": comment_count,
         "can_moderate": can_moderate(user),
-        "bookmarked": bool(marked) and _known(practice, "bookmarked_by_person", bookmarked, marked),
-        "following": bool(marked) and _known(practice, "followed_by_person", followed, marked),
+        "bookmarked": bookmarked_,
+        "following": following,
         "follow_kind": FOLLOW_KIND[Practice],
-        "form": CommentForm(auto_id="id_comment_%s") if signed_in else None,
+        "form": signed_in,  # the reply forms; the comment form is comment_form
         "edit_minutes": settings.COMMENT_EDIT_MINUTES,
         "csrf_token": context.get("csrf_token"),
     }
