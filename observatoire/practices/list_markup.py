@@ -40,6 +40,23 @@ FACET_COUNT = '<span class="facet-count">{}</span>'
 SELECTED_HINT = '<span class="visually-hidden"> ({})</span>'
 CREDIT = '<span>{name} <span class="muted">({family}, {departement})</span></span>'
 THEME_CHIP = '<li><a class="chip" href="{url}">{name}</a></li>'
+# A card's frame, as includes/practice_card.html writes it (the list's twenty cards, formatted
+# here rather than by twenty loops of the template's lookups).
+CARD = (
+    '<article class="card practice-card">\n'
+    '  <p class="card-kicker"><a href="{category_url}">{category}</a>{badge}</p>\n'
+    '  <h3 class="card-title"><a href="{url}">{title}</a></h3>\n'
+    '  <p class="card-text">{excerpt}</p>\n'
+    '  <p class="card-meta">\n'
+    "    {credits}\n"
+    "    {published}\n"
+    "  </p>\n"
+    "  {themes}\n"
+    "</article>\n"
+)
+MEMBERS_ONLY_BADGE = ' · <span class="badge">{}</span>'
+PUBLISHED = '<span class="muted"> · {}</span>'
+THEMES = '<p class="visually-hidden">{title}</p><ul class="chips">{chips}</ul>'
 
 
 @dataclass
@@ -110,6 +127,8 @@ def decorate_cards(practices: Iterable, wanted: set[str]) -> None:
     theme_url = _slug_url("practices:theme_detail")
     families = {value: escape(str(label)) for value, label in Cooperative.Family.choices}
     published = gettext("publiée le %(date)s")
+    members_only = MEMBERS_ONLY_BADGE.format(escape(gettext("Réservée aux membres")))
+    themes_title = escape(gettext("Thèmes"))
     zone = get_current_timezone()
     for practice in practices:
         title = SafeString(escape(practice.title))
@@ -139,6 +158,24 @@ def decorate_cards(practices: Iterable, wanted: set[str]) -> None:
             "".join(
                 THEME_CHIP.format(url=escape(theme_url(theme.slug)), name=escape(theme.name))
                 for theme in practice.card_themes
+            )
+        )
+        category = practice.category
+        practice.card_html = SafeString(
+            CARD.format(
+                category_url=escape(practice.category_url),
+                category=escape(category.name) if category is not None else "",
+                badge="" if practice.is_public else members_only,
+                url=escape(practice.url),
+                title=practice.title_html,
+                excerpt=practice.excerpt_html,
+                credits=practice.credits_html,
+                published=PUBLISHED.format(escape(practice.published_text))
+                if practice.published_text
+                else "",
+                themes=THEMES.format(title=themes_title, chips=practice.themes_html)
+                if practice.themes_html
+                else "",
             )
         )
 
