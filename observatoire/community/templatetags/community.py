@@ -168,7 +168,7 @@ def practice_community(context, practice: Practice) -> dict:
         "bookmarked": bookmarked_,
         "following": following,
         "follow_kind": FOLLOW_KIND[Practice],
-        "form": signed_in,  # the reply forms; the comment form is comment_form
+        "can_comment": signed_in,  # the reply forms and comment_form
         "edit_minutes": settings.COMMENT_EDIT_MINUTES,
         "csrf_token": context.get("csrf_token"),
     }
