@@ -109,7 +109,7 @@ def word_stem(word: str) -> str:
 
 def mentions(text: str, wanted: set[str]) -> bool:
     """Whether a text contains a word whose stem is wanted."""
-    return any(word_stem(word) in wanted for word in set(WORD_RE.findall(text)))
+    return not wanted.isdisjoint(map(word_stem, set(WORD_RE.findall(text))))
 
 
 TENS = {"10", "20", "30", "40", "50", "60"}

@@ -9,7 +9,7 @@ facet_rows.py), and counts come from the stored counts or one grouped query over
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, F, QuerySet, Value, Window
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +25,14 @@ class Facet:
     label: Any
 
     def filter(self, queryset: QuerySet, values: list[str]) -> QuerySet:
-        rows = PracticeFacet.objects.filter(token__in=[token(self.param, v) for v in values])
-        return queryset.filter(pk__in=rows.values("practice_id"))
+        """The practices carrying one of ``values``: one lookup a practice tested on the facet
+        rows' unique (practice, token) index. ``pk IN (…)`` made SQLite first list every
+        practice carrying the value (35,000 for « forme:scop », 20 ms) even when the search
+        had a few dozen candidates; PostgreSQL plans both as the same semi-join."""
+        tokens = [token(self.param, v) for v in values]
+        return queryset.filter(
+            Exists(PracticeFacet.objects.filter(practice_id=OuterRef("pk"), token__in=tokens))
+        )
 
 
 FACETS = [

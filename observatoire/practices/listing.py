@@ -73,6 +73,9 @@ COUNT_LIMIT = 1_000
 # many, but shows its facets' values without numbers: grouping the tokens of tens of
 # thousands of practices cost more than the rest of the page.
 LIST_COUNT_LIMIT = 2_000
+# A search filtered only on values carried by more than this share of the practices (« forme:
+# scop »: three in four) counts its matches from the full-text index, not from the filter's.
+BROAD_SHARE = 0.4
 # Up to this many results, a search ranks them all at once (_page_ids).
 FEW_MATCHES = 250
 # The parameters a list reads; any other is dropped by a redirect.
@@ -444,7 +447,7 @@ def _page_ids(
     if sort == "pertinence":
         rows = _filtered(base_queryset, filters)
         if found is not None and found <= FEW_MATCHES:
-            ranked = search.ranked(rows, query, match_all=match_all, few=True)
+            ranked = search.ranked(rows, query, match_all=match_all)
             return ranked.order_by(*order).values_list("pk", flat=True)
         if search.one_group(query, match_all=match_all):
             return search.ranked_levels(rows, query)
@@ -514,9 +517,19 @@ def _counts(
         for param, chosen in filters.items():
             matches = matches.filter(stored.Carries([stored.token(param, v) for v in chosen]))
         matches = search.search_rows(matches, query, match_all=match_all)
+    elif _broad_filters(filters, scope):
+        # No filter, or only values most practices carry: the matches drive, each looked up
+        # on the facet index (its year row, its tokens tested in the row), and the count
+        # stops after COUNT_LIMIT of them. Listing the practices carrying « forme:scop »
+        # (three in four) first cost 15 ms where a few hundred matches take 5.
+        rows = _year_rows(scope)
+        for param, chosen in filters.items():
+            rows = rows.filter(stored.Carries([stored.token(param, v) for v in chosen]))
+        matches = search.joined_to_matches(rows, "practice_id", query, match_all=match_all)
     else:
         # The first matches found on the facet index (one row a published practice), so that
-        # neither the practices nor every match are read.
+        # neither the practices nor every match are read: the practices carrying the
+        # narrowest filter, each tested against the list of matches.
         matches = _carrying_rows(filters, scope).filter(
             practice_id__in=search.matched_ids(query, match_all=match_all)
         )
@@ -526,6 +539,25 @@ def _counts(
         # A broad search: its counts would not be shown; the whole list's values instead.
         return COUNT_LIMIT, True, _whole_list_values(scope), False
     return found, False, stored.by_param(counted), True
+
+
+def _broad_filters(filters: dict[str, list[str]], scope: str) -> bool:
+    """Whether no filter narrows the list much: there is none, or each one's values are
+    carried by more than BROAD_SHARE of the list's practices (stored counts)."""
+    if not filters:
+        return True
+    sizes = stored.stored_counts(LIST_NAME, scope=scope)
+    total = sizes.get(stored.TOTAL, 0)
+    return all(
+        sum(sizes.get(stored.token(param, value), 0) for value in values) > BROAD_SHARE * total
+        for param, values in filters.items()
+    )
+
+
+def _year_rows(scope: str):
+    """One facet row for each published practice visible in ``scope``: its year's."""
+    rows = PracticeFacet.objects.filter(token__gte=YEAR_ROWS[0], token__lt=YEAR_ROWS[1])
+    return rows.filter(public=True) if scope == "public" else rows
 
 
 def _whole_list_values(scope: str) -> dict[str, dict[str, int]]:
@@ -564,11 +596,11 @@ def _carrying_args(filters: dict[str, list[str]], scope: str) -> tuple:
 
 def _carrying_query(public: bool, driver: str | None, *others: list[str]):
     if driver is None:
-        rows = PracticeFacet.objects.filter(token__gte=YEAR_ROWS[0], token__lt=YEAR_ROWS[1])
+        rows = _year_rows("public" if public else "members")
     else:
         rows = PracticeFacet.objects.filter(token=driver)
-    if public:
-        rows = rows.filter(public=True)
+        if public:
+            rows = rows.filter(public=True)
     for tokens in others:
         rows = rows.filter(stored.Carries(tokens))
     return rows

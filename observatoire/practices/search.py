@@ -18,6 +18,7 @@ __all__ = [
     "all_in_title",
     "PRACTICE_INDEX",
     "ParsedQuery",
+    "joined_to_matches",
     "matched_ids",
     "one_group",
     "ranked_levels",
@@ -49,16 +50,23 @@ def matched_ids(query: ParsedQuery, *, match_all: bool = True):
     return fulltext.matched_ids(Practice.objects.all(), query, PRACTICE_INDEX, match_all=match_all)
 
 
+def joined_to_matches(
+    rows: QuerySet, column: str, query: ParsedQuery, *, match_all: bool = True
+) -> QuerySet:
+    """SQLite: the rows whose ``column`` is a practice matching ``query``, driven by the
+    full-text index (see ``fulltext.joined_matches``)."""
+    return fulltext.joined_matches(rows, query, PRACTICE_INDEX, column, match_all=match_all)
+
+
 def ranked(
     queryset: QuerySet,
     query: ParsedQuery,
     *,
     match_all: bool = True,
     title_only: bool = False,
-    few: bool = False,
 ) -> QuerySet:
     return fulltext.ranked(
-        queryset, query, PRACTICE_INDEX, match_all=match_all, title_only=title_only, few=few
+        queryset, query, PRACTICE_INDEX, match_all=match_all, title_only=title_only
     )
 
 

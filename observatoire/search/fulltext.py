@@ -262,6 +262,26 @@ def _joined_fts5(queryset: QuerySet, index: FullTextIndex, expression: str) -> Q
     )
 
 
+def joined_matches(
+    queryset: QuerySet,
+    query: ParsedQuery,
+    index: FullTextIndex,
+    column: str,
+    *,
+    match_all: bool = True,
+) -> QuerySet:
+    """SQLite: the rows of ``queryset`` whose ``column`` holds the id of a row matching
+    ``query``, joined to the full-text table so that its matches drive the query: a count
+    that stops after its first thousand reads that many, where ``column IN (…)`` listed every
+    match first (48,000 for a word of most practices: 9 ms instead of 2.5)."""
+    table, fts = queryset.model._meta.db_table, index.fts_table
+    return queryset.extra(
+        tables=[fts],
+        where=[f'"{fts}".rowid = "{table}"."{column}"', f'"{fts}" MATCH %s'],
+        params=[_fts5(query.groups, "AND" if match_all else "OR")],
+    )
+
+
 def _phrase_in_title(queryset: QuerySet, index: FullTextIndex, phrase: list[str]):
     if _is_postgres(queryset):
         return SearchSQL(
@@ -356,7 +376,6 @@ def ranked(
     *,
     match_all: bool = True,
     title_only: bool = False,
-    few: bool = False,
 ) -> QuerySet:
     """``matching()`` annotated with ``relevance`` (higher is better): order by ``-relevance``
     then the caller's tie-breaks (for practices: the shorter title, the newest).
@@ -364,13 +383,18 @@ def ranked(
     With ``title_only`` (when ``title_first()``), only the rows with a group in the title are
     ranked: the first pages of the full ranking, for a fraction of the work.
 
-    With ``few`` (the caller counted a few hundred matches at most), the matches are read
-    from the full-text index first and all ranked: on SQLite the full-text table drives the
-    query, where it would otherwise go through the table in the order of an index, testing
-    every row, until the page is full (tens of milliseconds when the matches are rare)."""
+    Every candidate is scored before the sort, so on SQLite the candidates are read from the
+    full-text table, each row then fetched by key: with ``id IN (…)`` SQLite went through the
+    table in the order of an index of status and visibility, testing every published row
+    against the list (tens of milliseconds when the matches are rare)."""
     rows = in_title(queryset, query, index) if title_only else None
-    if few and not title_only and not _is_postgres(queryset):
-        rows = _joined_fts5(queryset, index, _fts5(query.groups, "AND" if match_all else "OR"))
+    if not _is_postgres(queryset):
+        expression = (
+            _title_first_fts5(query, index)
+            if title_only
+            else _fts5(query.groups, "AND" if match_all else "OR")
+        )
+        rows = _joined_fts5(queryset, index, expression)
     score = Value(0, output_field=IntegerField())
     if len(query.phrase) > 1:
         score += _points(_phrase_in_title(queryset, index, query.phrase), PHRASE_WEIGHT)

@@ -265,3 +265,57 @@ def test_counts_up_to_a_limit_group_only_when_the_results_are_within_it():
     assert found == 3 and counts == {}  # past the limit: nothing grouped
     none = PracticeFacet.objects.filter(token="theme:absent").values("tokens")
     assert facets.counts_up_to(none[:6], 5) == (0, {})
+
+
+@pytest.mark.parametrize("broad_share", [0.0, 1.1], ids=["matches-drive", "filter-drives"])
+def test_a_filtered_search_counts_the_same_whichever_side_drives(client, monkeypatch, broad_share):
+    """A search with filters counts its results and their facets from the full-text matches
+    (filters carried by most practices) or from the narrowest filter's rows (the others): the
+    same numbers either way, those of the practices themselves, for visitors and members."""
+    from observatoire.accounts.tests.factories import make_user
+    from observatoire.network.tests.factories import make_cooperative
+    from observatoire.practices import listing
+
+    monkeypatch.setattr(listing, "BROAD_SHARE", broad_share)
+    scic, scop = make_cooperative(family="scic"), make_cooperative(family="scop")
+    themes = ["gouvernance", "parite-egalite"]
+    for number in range(12):
+        make_practice(
+            title=f"Pratique {number}",
+            summary="Un temps de partage." if number % 3 else "Une autre chose.",
+            themes=[themes[number % 2]] if number % 4 else themes,
+            cooperatives=[scic if number % 5 == 0 else scop],
+            visibility=Practice.Visibility.MEMBERS if number == 7 else Practice.Visibility.PUBLIC,
+        )
+    make_practice(title="Brouillon", summary="Un temps de partage.", status=Practice.Status.DRAFT)
+
+    def expected(member: bool, **filters) -> tuple[int, dict[str, int]]:
+        practices = Practice.objects.published().filter(summary__contains="partage")
+        if not member:
+            practices = practices.filter(visibility=Practice.Visibility.PUBLIC)
+        if "theme" in filters:
+            practices = practices.filter(themes__slug__in=filters["theme"])
+        if "forme" in filters:
+            practices = practices.filter(cooperatives__family__in=filters["forme"])
+        practices = practices.distinct()
+        by_theme = {t: n for t in themes if (n := practices.filter(themes__slug=t).count())}
+        return practices.count(), by_theme
+
+    def shown(**filters) -> tuple[int, dict[str, int]]:
+        found = client.get("/pratiques/", {"q": "partage", **filters}).context["listing"]
+        theme = next(facet for facet in found.facets if facet.param == "theme")
+        counts = {choice.value: choice.count for choice in theme.choices if choice.count}
+        return found.page.paginator.count, counts
+
+    cases = [
+        {},
+        {"forme": ["scop"]},
+        {"forme": ["scic"]},
+        {"theme": ["gouvernance"], "forme": ["scop"]},
+        {"theme": ["gouvernance", "parite-egalite"], "forme": ["scic", "scop"]},
+    ]
+    for member in (False, True):
+        if member:
+            client.force_login(make_user())
+        for filters in cases:
+            assert shown(**filters) == expected(member, **filters), (member, filters)
