@@ -86,7 +86,11 @@ TEMPLATES = [
             "builtins": ["observatoire.lib.url_tag"],
             # {% load translations %}: Django's i18n tags, literal messages kept per language
             # (lib/i18n_tags.py).
-            "libraries": {"translations": "observatoire.lib.i18n_tags"},
+            "libraries": {
+                "translations": "observatoire.lib.i18n_tags",
+                # {% personal %}: one person's part of a page shared by signed-in people.
+                "personal": "observatoire.lib.personal_tag",
+            },
         },
     },
 ]

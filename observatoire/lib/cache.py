@@ -36,6 +36,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 LISTING = "listing"
 TAXONOMY = "taxonomy"
@@ -422,7 +423,13 @@ def canonical_query(request, params: Iterable[str] | None) -> str:
     return urlencode(pairs)
 
 
-def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None, lock: bool = True):
+def cache_page_for_visitors(
+    view=None,
+    *,
+    params: Iterable[str] | None = None,
+    lock: bool = True,
+    members: bool = False,
+):
     """Serve a page to anonymous visitors from the cache while what it shows is unchanged.
 
     The key is the path, the ``params`` the view reads (any other is ignored), the language and
@@ -430,13 +437,23 @@ def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None, l
     ``listing``). Only pages without a session, a message or a form token are shared: they are
     the same bytes for everyone, and are sent ``public`` with an ETag; anything personal is
     ``private, no-cache``. ``lock``: as for ``computed_once``.
+
+    ``members``: the page is the same for every signed-in person who sees what they see (a
+    list: the same for all members, and for all signed-in people outside the movement) but
+    for the parts of ``base.html`` written with ``{% personal %}`` (the menu with their name,
+    notifications and form token). Those people share one entry per scope, kept with a mark
+    in place of each personal part, which is rendered for them on every request: a member
+    reads a list as fast as a visitor, their session aside. Sent ``private``.
     """
     if view is None:
-        return lambda function: cache_page_for_visitors(function, params=params, lock=lock)
+        return lambda function: cache_page_for_visitors(
+            function, params=params, lock=lock, members=members
+        )
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if is_personal(request):
+        signed_in = members and _shares_signed_in_page(request)
+        if is_personal(request) and not signed_in:
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
@@ -444,14 +461,17 @@ def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None, l
         address = f"{request.path}?{canonical_query(request, params)}"
         partial = request.headers.get("HX-Request", "")
         signature = repr((address, partial)).encode()
-        key = f"page:{language}:{hashlib.sha256(signature).hexdigest()[:32]}"
+        audience = f"signed-in-{viewer_scope(request.user)}:" if signed_in else ""
+        key = f"page:{language}:{audience}{hashlib.sha256(signature).hexdigest()[:32]}"
 
         def compute() -> dict:
             request._computing_visitor_page = True  # see cached_fragment(one_page=True)
+            request._sharing_page = signed_in  # {% personal %} leaves its mark
             try:
                 response, recorded = _computing(request, lambda: view(request, *args, **kwargs), ())
             finally:
                 request._computing_visitor_page = False
+                request._sharing_page = False
             if not recorded:
                 recorded = _request_versions(request, [LISTING])
             if not _shareable(request, response):
@@ -475,8 +495,16 @@ def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None, l
             recorded_of=lambda entry: entry["versions"],
         )
         if "response" in entry:
-            patch_cache_control(entry["response"], private=True, no_cache=True)
-            return entry["response"]
+            response = entry["response"]
+            if signed_in:
+                response.content = fill_personal_parts(request, response.content)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        if signed_in:
+            content = fill_personal_parts(request, entry["content"])
+            response = HttpResponse(content, content_type=entry["content_type"])
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
         if entry["etag"] in _requested_etags(request):
             response = HttpResponseNotModified()
         else:
@@ -487,6 +515,51 @@ def cache_page_for_visitors(view=None, *, params: Iterable[str] | None = None, l
         return response
 
     return wrapped
+
+
+def _shares_signed_in_page(request) -> bool:
+    """A signed-in person's GET with no message waiting (a notice is theirs alone)."""
+    return (
+        request.method == "GET"
+        and request.user.is_authenticated
+        and "messages" not in request.COOKIES
+        and "_messages" not in request.session
+    )
+
+
+def _personal_mark(name: str) -> str:
+    """What a shared page holds in place of the personal template ``name``: an HTML comment
+    with a secret of the site, which no text shown on a page can hold (people's texts are
+    escaped or cleaned of comments), so that only the site's own mark is filled."""
+    secret = hashlib.sha256(f"personal:{settings.SECRET_KEY}".encode()).hexdigest()[:24]
+    return f"<!--personal:{secret}:{name}-->"
+
+
+def personal_part(context, template_name: str) -> str:
+    """``{% personal "template" %}``: the template rendered in the page's context, or, while
+    a page shared by signed-in people is computed, its mark (``fill_personal_parts``)."""
+    request = context.get("request")
+    if request is not None and getattr(request, "_sharing_page", False):
+        if template_name not in PERSONAL_TEMPLATES:
+            raise ValueError(f"{template_name} is not in PERSONAL_TEMPLATES")
+        return mark_safe(_personal_mark(template_name))  # a comment of our own
+    return context.template.engine.get_template(template_name).render(context)
+
+
+def fill_personal_parts(request, content: bytes) -> bytes:
+    """A shared page with each personal part rendered for this request, in place of its mark
+    (the first occurrence: the marks stand in the header, before anything else)."""
+    from django.template.loader import render_to_string
+
+    for name in PERSONAL_TEMPLATES:
+        mark = _personal_mark(name).encode()
+        if mark in content:
+            content = content.replace(mark, render_to_string(name, request=request).encode(), 1)
+    return content
+
+
+# The templates a shared page may leave to each person ({% personal %} in base.html).
+PERSONAL_TEMPLATES = ("includes/main_nav.html",)
 
 
 def _shareable(request, response) -> bool:

@@ -92,7 +92,7 @@ def get_practice_for(user, slug: str) -> Practice:
 @require_GET
 @limit_search_rate
 @clean_list_params
-@cache_page_for_visitors(params=LIST_PARAMS)
+@cache_page_for_visitors(params=LIST_PARAMS, members=True)
 def practice_list(request: HtmxHttpRequest) -> HttpResponse:
     html = listing_html(request, Practice.objects.discoverable_by(request.user))
     if request.htmx:
@@ -105,7 +105,7 @@ def practice_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @limit_search_rate
 @clean_list_params
-@cache_page_for_visitors(params=LIST_PARAMS)
+@cache_page_for_visitors(params=LIST_PARAMS, members=True)
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     html = listing_html(
@@ -124,7 +124,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @limit_search_rate
 @clean_list_params
-@cache_page_for_visitors(params=LIST_PARAMS)
+@cache_page_for_visitors(params=LIST_PARAMS, members=True)
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theme = get_object_or_404(Theme.objects.select_related("category"), slug=slug)
     html = listing_html(
@@ -138,7 +138,7 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors(params=())
+@cache_page_for_visitors(params=(), members=True)
 def category_list(request: HttpRequest) -> HttpResponse:
     depends_on(request, LISTING)
     categories = Category.objects.prefetch_related("themes").with_counts(request.user)

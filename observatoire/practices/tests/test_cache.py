@@ -138,6 +138,62 @@ def test_members_share_the_list_fragment_without_each_others_names(client, membe
     assert queries_for(client, LIST) < cold
 
 
+def test_signed_in_people_share_a_list_page_each_with_their_own_menu(client, member, coop_admin):
+    """One member's list is kept for all: the next member reads it with their session's query
+    alone, and sees their own name, notifications and form token, never the first one's."""
+    make_practice(title="Une pratique réservée", visibility=Practice.Visibility.MEMBERS)
+    url = LIST + "?tri=anciennes"
+    client.force_login(member)
+    first = client.get(url).content.decode()
+    assert member.full_name in first and "Une pratique réservée" in first
+    client.force_login(coop_admin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    html = response.content.decode()
+    assert len(queries) == 1  # the session, with the person and their unread count
+    assert coop_admin.full_name in html and member.full_name not in html
+    assert "Une pratique réservée" in html and "<!--personal:" not in html
+    assert 'href="/pratiques/" aria-current="page"' in html  # the menu knows the page
+    assert "private" in response["Cache-Control"] and not response.has_header("ETag")
+    # Their own form token: signing out from the shared page works.
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    csrf_client.force_login(coop_admin)
+    csrf_client.get(url)
+    token = csrf_client.get(url).content.decode()
+    token = token.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    signed_out = csrf_client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token})
+    assert signed_out.status_code == 302
+    assert "_auth_user_id" not in csrf_client.session
+    # Visitors never get the members' page.
+    client.logout()
+    assert "Une pratique réservée" not in client.get(url).content.decode()
+
+
+def test_a_member_with_a_message_waiting_gets_their_own_page(client, member, coop_admin):
+    """A notice (« Brouillon enregistré. ») is one person's: their page is computed for them."""
+    from observatoire.practices.tests.test_attachments import form_data
+
+    make_practice(title="Une pratique publiée")
+    client.force_login(coop_admin)
+    client.get(LIST)
+    client.force_login(member)
+    client.get(LIST)  # the shared page, kept
+    saved = client.post(reverse("practices:submit"), form_data())
+    assert saved.status_code == 302
+    html = client.get(LIST).content.decode()
+    assert "Brouillon enregistré." in html and member.full_name in html
+    assert "Brouillon enregistré." not in client.get(LIST).content.decode()  # shown once
+
+
+def test_a_members_shared_page_follows_publications(client, member):
+    make_practice(title="Première publiée")
+    client.force_login(member)
+    client.get(LIST)
+    make_practice(title="Seconde publiée")
+    assert "Seconde publiée" in client.get(LIST).content.decode()
+
+
 # No dogpile.
 
 
@@ -256,8 +312,8 @@ def test_a_practice_page_reads_its_versions_in_one_round_trip(client, member, mo
 
 def test_a_list_reads_its_version_once_and_visitors_keep_only_the_page(client, member, monkeypatch):
     """The list's version is read once a request (labels, parsed query and counts share it);
-    a visitor's list is kept as a whole page, not its list a second time; members keep the
-    list fragment."""
+    a visitor's list is kept as a whole page, not its list a second time; so is a member's,
+    shared by all members with a mark where each one's menu goes."""
     make_practice(themes=["gouvernance"])
 
     def stored(kind: str) -> list[str]:
@@ -270,7 +326,7 @@ def test_a_list_reads_its_version_once_and_visitors_keep_only_the_page(client, m
     assert stored("fragment") == [] and stored("page")
     client.force_login(member)
     assert client.get(LIST + "?theme=gouvernance&tri=recentes").status_code == 200
-    assert stored("fragment")
+    assert stored("fragment") == [] and stored("page:fr:signed-in-members")
 
 
 def test_an_entry_read_before_a_write_is_not_kept_under_the_new_token(monkeypatch):
