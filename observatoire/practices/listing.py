@@ -445,7 +445,7 @@ def _page_ids(
     order = SORTS[sort][1]
     match_all = not some_words_only
     if sort == "pertinence":
-        rows = _filtered(base_queryset, filters)
+        rows = _filtered(search.ranked_rows(base_queryset, scope), filters)
         if found is not None and found <= FEW_MATCHES:
             ranked = search.ranked(rows, query, match_all=match_all)
             return ranked.order_by(*order).values_list("pk", flat=True)

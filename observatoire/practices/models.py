@@ -688,6 +688,26 @@ class PracticeSearchRow(models.Model):
     )
     public = models.BooleanField()
     tokens = models.JSONField(default=list)
+    # Copied from the practice by the same triggers (migration 0022), with its small vector
+    # (``rank_vector``, title and head: a column the ORM does not know): a search ranks these
+    # rows, a few hundred bytes each and all in memory, instead of the practices', wide with
+    # their texts, each read from the disk's cache in turn (practices/listing.py).
+    search_title = models.TextField(default="")
+    title_length = models.PositiveSmallIntegerField(default=0)
+    published_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            # A one-word search's levels, read in the order of its ties (search/fulltext.py).
+            models.Index(
+                fields=["public", "title_length", "-published_at", "-practice"],
+                name="searchrow_relevance",
+            ),
+            models.Index(
+                fields=["title_length", "-published_at", "-practice"],
+                name="searchrow_members_relevance",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.practice_id)

@@ -5,10 +5,11 @@ runs on the stems practices keep in ``search_title``, ``search_head`` and ``sear
 (indexing.py), through FTS5 on SQLite and stored tsvectors on PostgreSQL (fts.py, migrations).
 """
 
+from django.db import connections
 from django.db.models import QuerySet
 
 from observatoire.practices.fts import FTS_TABLE
-from observatoire.practices.models import Practice
+from observatoire.practices.models import Practice, PracticeSearchRow
 from observatoire.search import fulltext
 from observatoire.search.query import MAX_QUERY_WORDS, ParsedQuery, parse
 
@@ -22,6 +23,7 @@ __all__ = [
     "matched_ids",
     "one_group",
     "ranked_levels",
+    "ranked_rows",
     "matching",
     "parse",
     "ranked",
@@ -29,8 +31,11 @@ __all__ = [
 ]
 
 PRACTICE_INDEX = fulltext.FullTextIndex(fts_table=FTS_TABLE)
-# PostgreSQL's search rows (models.PracticeSearchRow): their vector, written from ``tokens``.
-SEARCH_ROWS_INDEX = fulltext.FullTextIndex(fts_table="", title="tokens", vector="vector")
+# PostgreSQL's search rows (models.PracticeSearchRow, migrations 0021-0022): the practice's
+# vectors and title stems copied by triggers. A search counts and ranks these narrow rows.
+SEARCH_ROWS_INDEX = fulltext.FullTextIndex(
+    fts_table="", title="search_title", vector="vector", rank_vector="rank_vector"
+)
 # Order of the « Pertinence » sort, after ranked(): the shorter title first on ties (it says
 # little else), then the stable keys that make pages deterministic.
 RELEVANCE_ORDER = ["-relevance", "title_length", "-published_at", "-pk"]
@@ -58,6 +63,22 @@ def joined_to_matches(
     return fulltext.joined_matches(rows, query, PRACTICE_INDEX, column, match_all=match_all)
 
 
+def index_of(queryset: QuerySet) -> fulltext.FullTextIndex:
+    """Where the stems of ``queryset``'s rows are: practices (FTS5 or their own vectors) or,
+    on PostgreSQL, their search rows (``ranked_rows()``)."""
+    return SEARCH_ROWS_INDEX if queryset.model is PracticeSearchRow else PRACTICE_INDEX
+
+
+def ranked_rows(practices: QuerySet, scope: str) -> QuerySet:
+    """What a search ranks: on PostgreSQL the search rows of the published practices visible
+    in ``scope`` (« public » or « members »: those of ``discoverable_by``, which ``practices``
+    are), narrow and all in memory; on SQLite the practices themselves."""
+    if connections[practices.db].vendor != "postgresql":
+        return practices
+    rows = PracticeSearchRow.objects.using(practices.db)
+    return rows.filter(public=True) if scope == "public" else rows.all()
+
+
 def ranked(
     queryset: QuerySet,
     query: ParsedQuery,
@@ -66,12 +87,12 @@ def ranked(
     title_only: bool = False,
 ) -> QuerySet:
     return fulltext.ranked(
-        queryset, query, PRACTICE_INDEX, match_all=match_all, title_only=title_only
+        queryset, query, index_of(queryset), match_all=match_all, title_only=title_only
     )
 
 
 def all_in_title(queryset: QuerySet, query: ParsedQuery) -> QuerySet:
-    return fulltext.all_in_title(queryset, query, PRACTICE_INDEX)
+    return fulltext.all_in_title(queryset, query, index_of(queryset))
 
 
 title_first = fulltext.title_first
@@ -83,5 +104,5 @@ def ranked_levels(queryset: QuerySet, query: ParsedQuery) -> fulltext.Levels:
     """The ids of ``ranked()``, in its order, for a query of ``one_group()``: read set by set
     on the relevance indexes (title length, newest), only as far as the page asked for."""
     order = RELEVANCE_ORDER[1:]  # within a set every row has the same relevance
-    sets = fulltext.levels(queryset, query, PRACTICE_INDEX)
+    sets = fulltext.levels(queryset, query, index_of(queryset))
     return fulltext.Levels([rows.order_by(*order).values_list("pk", flat=True) for rows in sets])

@@ -18,14 +18,41 @@ from observatoire.search import facets
 pytestmark = pytest.mark.django_db
 
 
-def rows() -> dict[int, tuple[bool, list[str]]]:
-    return {row.practice_id: (row.public, row.tokens) for row in PracticeSearchRow.objects.all()}
+def rows() -> dict[int, tuple]:
+    return {
+        row.practice_id: (
+            row.public,
+            row.tokens,
+            row.search_title,
+            row.title_length,
+            row.published_at,
+        )
+        for row in PracticeSearchRow.objects.all()
+    }
 
 
-def expected_rows() -> dict[int, tuple[bool, list[str]]]:
-    """One row for each published practice: its year facet row's visibility and tokens."""
-    years = PracticeFacet.objects.filter(token__startswith="annee:")
-    return {row.practice_id: (row.public, row.tokens) for row in years}
+def expected_rows() -> dict[int, tuple]:
+    """One row for each published practice: its year facet row's visibility and tokens, its
+    title's stems and their length, its publication date; and its vectors (checked in SQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM practices_practicesearchrow AS row"
+            " JOIN practices_practice AS practice ON practice.id = row.practice_id"
+            " WHERE row.rank_vector IS DISTINCT FROM practice.search_rank_vector"
+            " OR row.vector IS DISTINCT FROM practice.search_vector"
+        )
+        assert cursor.fetchone()[0] == 0
+    years = PracticeFacet.objects.filter(token__startswith="annee:").select_related("practice")
+    return {
+        row.practice_id: (
+            row.public,
+            row.tokens,
+            row.practice.search_title,
+            row.practice.title_length,
+            row.practice.published_at,
+        )
+        for row in years
+    }
 
 
 def found(q: str, scope_public: bool = True) -> set[str]:
@@ -57,6 +84,14 @@ def test_search_rows_follow_every_change_of_the_practices():
     one.save()
     one.reindex()  # as every edit does (forms, moderation, import)
     assert found("tournant") == {"Gouvernance partagée"} == by_practices("tournant")
+    # A new title: what ranking reads (title stems, length, small vector) follows.
+    one.title = "Une gouvernance partagée et tournante"
+    one.save()
+    one.reindex()
+    assert (
+        rows()[one.pk][2:4] == (one.search_title, one.title_length) and "tourn" in rows()[one.pk][2]
+    )
+    assert rows() == expected_rows()
     # Visibility, themes, publication, deletion.
     hidden.visibility = Practice.Visibility.PUBLIC
     hidden.save()
