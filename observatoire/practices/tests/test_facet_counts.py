@@ -156,6 +156,18 @@ def test_facet_links_toggle_one_value_and_go_back_to_the_first_page(query, param
     assert toggled(QueryDict(query), param, value) == expected
 
 
+def seen_by(practices, member: bool, **filters):
+    """The practices a visitor (or a member) finds with these filters (themes, cooperative
+    forms), counted from the practices themselves."""
+    if not member:
+        practices = practices.filter(visibility=Practice.Visibility.PUBLIC)
+    if "theme" in filters:
+        practices = practices.filter(themes__slug__in=filters["theme"])
+    if "forme" in filters:
+        practices = practices.filter(cooperatives__family__in=filters["forme"])
+    return practices.distinct()
+
+
 def test_filtered_lists_read_from_the_facet_rows_are_what_the_practices_say(client):
     """Lists with filters and no query read their page from the facet rows (dates copied from
     the practices): the same practices, in the same order, as filtering the practices would
@@ -186,15 +198,9 @@ def test_filtered_lists_read_from_the_facet_rows_are_what_the_practices_say(clie
     assert set(moved.facet_rows.values_list("published_at", flat=True)) == {moved.published_at}
 
     def expected(member: bool, sort: str, **filters) -> list[str]:
-        practices = Practice.objects.published()
-        if not member:
-            practices = practices.filter(visibility=Practice.Visibility.PUBLIC)
-        if "theme" in filters:
-            practices = practices.filter(themes__slug__in=filters["theme"])
-        if "forme" in filters:
-            practices = practices.filter(cooperatives__family__in=filters["forme"])
+        practices = seen_by(Practice.objects.published(), member, **filters)
         order = ["-published_at", "-pk"] if sort == "recentes" else ["published_at", "pk"]
-        return list(practices.distinct().order_by(*order).values_list("title", flat=True))
+        return list(practices.order_by(*order).values_list("title", flat=True))
 
     seen = {}
 
@@ -290,14 +296,8 @@ def test_a_filtered_search_counts_the_same_whichever_side_drives(client, monkeyp
     make_practice(title="Brouillon", summary="Un temps de partage.", status=Practice.Status.DRAFT)
 
     def expected(member: bool, **filters) -> tuple[int, dict[str, int]]:
-        practices = Practice.objects.published().filter(summary__contains="partage")
-        if not member:
-            practices = practices.filter(visibility=Practice.Visibility.PUBLIC)
-        if "theme" in filters:
-            practices = practices.filter(themes__slug__in=filters["theme"])
-        if "forme" in filters:
-            practices = practices.filter(cooperatives__family__in=filters["forme"])
-        practices = practices.distinct()
+        published = Practice.objects.published().filter(summary__contains="partage")
+        practices = seen_by(published, member, **filters)
         by_theme = {t: n for t in themes if (n := practices.filter(themes__slug=t).count())}
         return practices.count(), by_theme
 
