@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
@@ -549,8 +550,6 @@ def personal_part(context, template_name: str) -> str:
 def fill_personal_parts(request, content: bytes) -> bytes:
     """A shared page with each personal part rendered for this request, in place of its mark
     (the first occurrence: the marks stand in the header, before anything else)."""
-    from django.template.loader import render_to_string
-
     for name in PERSONAL_TEMPLATES:
         mark = _personal_mark(name).encode()
         if mark in content:
