@@ -33,11 +33,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+
+from observatoire.lib.personal import cut_at_personal_parts, fill_personal_parts
 
 LISTING = "listing"
 TAXONOMY = "taxonomy"
@@ -462,7 +462,8 @@ def cache_page_for_visitors(
         address = f"{request.path}?{canonical_query(request, params)}"
         partial = request.headers.get("HX-Request", "")
         signature = repr((address, partial)).encode()
-        audience = f"signed-in-{viewer_scope(request.user)}:" if signed_in else ""
+        # Kept cut at the personal parts (lib/personal.py): a key of its own, no older entry.
+        audience = f"shared-{viewer_scope(request.user)}:" if signed_in else ""
         key = f"page:{language}:{audience}{hashlib.sha256(signature).hexdigest()[:32]}"
 
         def compute() -> dict:
@@ -481,7 +482,10 @@ def cache_page_for_visitors(
             entry = {
                 "versions": recorded,
                 "etag": '"' + hashlib.sha256(etag_source.encode()).hexdigest()[:32] + '"',
-                "content": response.content,
+                # Signed-in people's: cut where each one's own parts go.
+                "content": cut_at_personal_parts(response.content)
+                if signed_in
+                else response.content,
                 "content_type": response["Content-Type"],
             }
             return entry
@@ -498,7 +502,8 @@ def cache_page_for_visitors(
         if "response" in entry:
             response = entry["response"]
             if signed_in:
-                response.content = fill_personal_parts(request, response.content)
+                content = cut_at_personal_parts(response.content)
+                response.content = fill_personal_parts(request, content)
             patch_cache_control(response, private=True, no_cache=True)
             return response
         if signed_in:
@@ -526,39 +531,6 @@ def _shares_signed_in_page(request) -> bool:
         and "messages" not in request.COOKIES
         and "_messages" not in request.session
     )
-
-
-def _personal_mark(name: str) -> str:
-    """What a shared page holds in place of the personal template ``name``: an HTML comment
-    with a secret of the site, which no text shown on a page can hold (people's texts are
-    escaped or cleaned of comments), so that only the site's own mark is filled."""
-    secret = hashlib.sha256(f"personal:{settings.SECRET_KEY}".encode()).hexdigest()[:24]
-    return f"<!--personal:{secret}:{name}-->"
-
-
-def personal_part(context, template_name: str) -> str:
-    """``{% personal "template" %}``: the template rendered in the page's context, or, while
-    a page shared by signed-in people is computed, its mark (``fill_personal_parts``)."""
-    request = context.get("request")
-    if request is not None and getattr(request, "_sharing_page", False):
-        if template_name not in PERSONAL_TEMPLATES:
-            raise ValueError(f"{template_name} is not in PERSONAL_TEMPLATES")
-        return mark_safe(_personal_mark(template_name))  # a comment of our own
-    return context.template.engine.get_template(template_name).render(context)
-
-
-def fill_personal_parts(request, content: bytes) -> bytes:
-    """A shared page with each personal part rendered for this request, in place of its mark
-    (the first occurrence: the marks stand in the header, before anything else)."""
-    for name in PERSONAL_TEMPLATES:
-        mark = _personal_mark(name).encode()
-        if mark in content:
-            content = content.replace(mark, render_to_string(name, request=request).encode(), 1)
-    return content
-
-
-# The templates a shared page may leave to each person ({% personal %} in base.html).
-PERSONAL_TEMPLATES = ("includes/main_nav.html",)
 
 
 def _shareable(request, response) -> bool:

@@ -326,7 +326,7 @@ def test_a_list_reads_its_version_once_and_visitors_keep_only_the_page(client, m
     assert stored("fragment") == [] and stored("page")
     client.force_login(member)
     assert client.get(LIST + "?theme=gouvernance&tri=recentes").status_code == 200
-    assert stored("fragment") == [] and stored("page:fr:signed-in-members")
+    assert stored("fragment") == [] and stored("page:fr:shared-members")
 
 
 def test_an_entry_read_before_a_write_is_not_kept_under_the_new_token(monkeypatch):
