@@ -81,6 +81,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "observatoire.accounts.oidc.sign_in_options",
+                # One masked form token a request, instead of one a template (lib/form_token.py).
+                "observatoire.lib.form_token.csrf",
             ],
             # {% url %} through a per-process memo of addresses (lib/urls.py).
             "builtins": ["observatoire.lib.url_tag"],

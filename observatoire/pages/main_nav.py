@@ -6,9 +6,9 @@ Everything else in it is the same for everybody, so it is rendered once per proc
 shape, and a person's values are put in their slots on every page.
 """
 
-from django.middleware.csrf import get_token
 from django.template.defaultfilters import urlencode
 
+from observatoire.lib.form_token import form_token
 from observatoire.lib.personal import slot
 from observatoire.notifications.templatetags.notifications import unread_notification_count
 from observatoire.practices.moderation import moderates
@@ -51,5 +51,5 @@ def parts(request) -> tuple[tuple, dict, dict[str, str]]:
         "unread": slot("unread") if unread else 0,
         "name": slot("name"),
     }
-    values = {"unread": str(unread), "name": user.full_name, "csrf": get_token(request)}
+    values = {"unread": str(unread), "name": user.full_name, "csrf": form_token(request)}
     return (current, True, staff, bool(unread)), {"nav": nav, "csrf_token": slot("csrf")}, values

@@ -92,3 +92,21 @@ def test_a_stencil_holds_nothing_of_the_first_person_who_made_it(client):
     stencils = "".join("".join(pieces) for pieces in personal._stencils.values())
     assert stencils and "Capucine" not in stencils and "Rivière" not in stencils
     assert ">1<" not in stencils
+
+
+@pytest.mark.django_db
+def test_every_form_of_a_page_carries_one_token_that_works(client, member):
+    """One masked token a response (lib/form_token.py): the menu's, the bookmark's and the
+    comment form's are the same, and posting with it is accepted."""
+    from observatoire.practices.tests.factories import make_practice
+
+    practice = make_practice()
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    csrf_client.force_login(member)
+    html = csrf_client.get(practice.get_absolute_url()).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert len(tokens) >= 3 and len(set(tokens)) == 1
+    again = csrf_client.get(practice.get_absolute_url()).content.decode()
+    assert re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', again)[0] != tokens[0]
+    response = csrf_client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302 and "_auth_user_id" not in csrf_client.session
