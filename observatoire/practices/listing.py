@@ -34,7 +34,7 @@ from observatoire.lib import abuse
 from observatoire.lib.cache import cached_fragment, listing_version, viewer_scope
 from observatoire.lib.prepared import Prepared
 from observatoire.lib.text import fold
-from observatoire.practices import search
+from observatoire.practices import page_body, search
 from observatoire.practices.facet_rows import LIST_NAME
 from observatoire.practices.facets import FACETS, choice_labels
 from observatoire.practices.list_markup import (
@@ -413,9 +413,7 @@ def build_listing(
     paginator = Paginator(page_ids, settings.PRACTICES_PER_PAGE)
     paginator.count = cached["count"]  # type: ignore[misc]
     page = paginator.get_page(params.get("page"))
-    rows = cards_by_pk(list(page.object_list), texts=not query.is_empty)
-    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
-    _decorate(page, query)
+    page.object_list = _cards(list(page.object_list), query)
     facets = _facet_views(cached["facets"], params, filters, labels, counted=cached["counted"])
     return Listing(
         params=params,
@@ -655,9 +653,16 @@ def _filtered(queryset, filters: dict[str, list[str]]):
     return queryset
 
 
-def _decorate(page: Page, query: search.ParsedQuery) -> None:
-    """Give each practice of the page what its card prints (highlighted for a search)."""
-    decorate_cards(page.object_list, query.wanted_stems)
+def _cards(pks: list[int], query: search.ParsedQuery) -> list:
+    """The page's cards, in its order: stored with the practice for a list without a query
+    (page_body.py: one query for the twenty), else rendered with the searched words marked;
+    any card not stored as this request shows it is rendered too."""
+    stored = page_body.stored_cards(pks) if query.is_empty else {}
+    missing = [pk for pk in pks if pk not in stored]
+    rows = cards_by_pk(missing, texts=not query.is_empty) if missing else {}
+    decorate_cards(rows.values(), query.wanted_stems)
+    cards: dict[int, Any] = {**stored, **rows}
+    return [cards[pk] for pk in pks if pk in cards]
 
 
 def _cache_key(request, filters: dict[str, list[str]], query: search.ParsedQuery) -> str:

@@ -217,11 +217,11 @@ class PracticeQuerySet(models.QuerySet):
     def without_index(self) -> "PracticeQuerySet":
         """Leave out the stored search stems and the stored page body, as long as the text
         itself, that only the search and the practice's own page read."""
-        return self.defer("search_title", "search_head", "search_body", "body_html")
+        return self.defer("search_title", "search_head", "search_body", "body_html", "card_html")
 
     def for_page(self) -> "PracticeQuerySet":
         """``without_index``, but with the page body stored for the practice's page."""
-        return self.defer("search_title", "search_head", "search_body")
+        return self.defer("search_title", "search_head", "search_body", "card_html")
 
     def for_list(self, *, texts: bool = False) -> "PracticeQuerySet":
         """What a practice card shows, and no more, without one query per card: the long
@@ -390,6 +390,8 @@ class Practice(ModerationMixin, models.Model):
     search_body = models.TextField(editable=False, default="")
     # Its page's body, rendered when it or what the body names changes (page_body.py).
     body_html = models.TextField(editable=False, default="")
+    # Its card in a list without a query, rendered with the body, on the same writes.
+    card_html = models.TextField(editable=False, default="")
 
     objects = PracticeQuerySet.as_manager()
 

@@ -8,15 +8,21 @@ and the page reads it with the practice's row (``body_html``). Nothing expires: 
 kept up to date on write, like the facet counts, not a cache; what is personal (the contact's
 address, for members only) is rendered with each page where the stored body marks it.
 
-It is stored in the site's language (``settings.LANGUAGE_CODE``); a page in another language
+The card a list without a query shows of the practice (list_markup.decorate_cards: its
+category, title, summary, cooperatives, date and themes) is stored beside it (``card_html``),
+rendered and dropped with the body, on the same writes: a page of a list reads its twenty
+cards in one query instead of three and their formatting.
+
+Both are stored in the site's language (``settings.LANGUAGE_CODE``); a page in another language
 renders its body as before. Each stored body starts with a key of the templates, translations
 and address prefix it came from: a deployment that changes them leaves the pages rendering
 their body until ``manage.py renderpractices`` (or the background task a change of names
-queues) stores them again. A stored body is never shown in any other case than the one it was
-rendered for, so a stale one costs time, never a wrong page.
+queues) stores them again. A stored body or card is never shown in any other case than the one
+it was rendered for, so a stale one costs time, never a wrong page.
 """
 
 import hashlib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -33,7 +39,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from observatoire.lib.prepared import Prepared, attach
 from observatoire.network.models import Cooperative, Departement, Organisation, Sector
-from observatoire.practices.models import Attachment, Category, Practice, PracticeLink, Tag, Theme
+from observatoire.practices import list_markup
+from observatoire.practices.models import (
+    Attachment,
+    Category,
+    Practice,
+    PracticeLink,
+    Tag,
+    Theme,
+    cards_by_pk,
+)
 
 BODY_TEMPLATE = "practices/practice_body.html"
 CONTACT_TEMPLATE = "practices/practice_contact.html"
@@ -71,6 +86,7 @@ def _key() -> str:
     """What a stored body was rendered from, but the address prefix: the templates' text, the
     translations and Django's version (month names), FORMAT."""
     digest = hashlib.sha256(f"{FORMAT} {django.get_version()}".encode())
+    digest.update(repr(_CARD_FORMATS).encode())
     for name in STORED_TEMPLATES:
         digest.update(get_template(name).template.source.encode())  # type: ignore[attr-defined]
     for path in settings.LOCALE_PATHS:
@@ -81,6 +97,61 @@ def _key() -> str:
 
 def _prefix() -> str:
     return f"<!--body {_key()} {get_script_prefix()}-->"
+
+
+def _card_prefix() -> str:
+    return f"<!--card {_key()} {get_script_prefix()}-->"
+
+
+# What a stored card is made of (list_markup.py): a change stores every card again.
+_CARD_FORMATS = (
+    list_markup.CARD,
+    list_markup.CREDIT,
+    list_markup.THEME_CHIP,
+    list_markup.THEMES,
+    list_markup.PUBLISHED,
+    list_markup.MEMBERS_ONLY_BADGE,
+    list_markup.SUMMARY_WORDS,
+)
+
+
+def render_cards(pks: list[int]) -> dict[int, str]:
+    """The cards of these practices as stored: in the site's language, as a list without a
+    query prints them (list_markup.decorate_cards)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        practices = cards_by_pk(pks)
+        list_markup.decorate_cards(practices.values(), set())
+    prefix = _card_prefix()
+    return {pk: prefix + practice.card_html for pk, practice in practices.items()}
+
+
+# The stored cards of a page of a list, by pk (lib/prepared.py).
+_stored_cards = Prepared(
+    lambda pks: Practice.objects.filter(pk__in=pks).values_list("pk", "title", "card_html"),
+    name="stored_cards",
+)
+
+
+@dataclass
+class StoredCard:
+    """What a list shows of a practice whose card is stored."""
+
+    pk: int
+    title: str
+    card_html: SafeString
+
+
+def stored_cards(pks: list[int]) -> dict[int, StoredCard]:
+    """The cards of these practices that are stored as this request would render them (in the
+    site's language, from the current templates); the others are left out."""
+    if not pks or translation.get_language() != settings.LANGUAGE_CODE:
+        return {}
+    prefix = _card_prefix()
+    return {
+        pk: StoredCard(pk, title, mark_safe(html[len(prefix) :]))  # escaped by list_markup
+        for pk, title, html in _stored_cards(pks)
+        if html.startswith(prefix)
+    }
 
 
 def render_stored(practice: Practice) -> str:
@@ -114,15 +185,18 @@ def refresh(pk: int) -> None:
     one may open keeps none)."""
     practice = _shown(Practice.objects.filter(pk=pk)).first()
     html = render_stored(practice) if practice is not None else ""
-    Practice.objects.filter(pk=pk).exclude(body_html=html).update(body_html=html)
+    card = render_cards([pk]).get(pk, "") if practice is not None else ""
+    changed = Practice.objects.filter(pk=pk).exclude(body_html=html, card_html=card)
+    changed.update(body_html=html, card_html=card)
 
 
 def render_all(practices=None) -> int:
-    """Render and store the body of these practices (every one by default) whose stored body
-    is missing or out of date; how many were rendered. In batches, relations prefetched."""
-    prefix = _prefix()
+    """Render and store the body and card of these practices (every one by default) whose
+    stored body or card is missing or out of date; how many were rendered. In batches,
+    relations prefetched."""
     queryset = _shown(practices if practices is not None else Practice.objects.all())
-    pks = list(queryset.exclude(body_html__startswith=prefix).values_list("pk", flat=True))
+    current = Q(body_html__startswith=_prefix()) & Q(card_html__startswith=_card_prefix())
+    pks = list(queryset.exclude(current).values_list("pk", flat=True))
     for start in range(0, len(pks), BATCH):
         batch = queryset.filter(pk__in=pks[start : start + BATCH]).prefetch_related(
             Prefetch("cooperatives", queryset=Cooperative.objects.with_card()),
@@ -132,7 +206,10 @@ def render_all(practices=None) -> int:
         for practice in batch:
             practice.body_html = render_stored(practice)
             rendered.append(practice)
-        Practice.objects.bulk_update(rendered, ["body_html"])
+        cards = render_cards([practice.pk for practice in rendered])
+        for practice in rendered:
+            practice.card_html = cards.get(practice.pk, "")
+        Practice.objects.bulk_update(rendered, ["body_html", "card_html"])
     return len(pks)
 
 
@@ -159,8 +236,9 @@ def forget(practices) -> None:
 # the practices that show them.
 def _named() -> dict:
     return {
-        Category: (("name", "slug"), lambda pk: Practice.objects.filter(category=pk)),
-        Theme: (("name", "slug"), lambda pk: Practice.objects.filter(themes=pk)),
+        # Positions: the order of the themes on a card.
+        Category: (("name", "slug", "position"), lambda pk: Practice.objects.filter(category=pk)),
+        Theme: (("name", "slug", "position"), lambda pk: Practice.objects.filter(themes=pk)),
         Tag: (("name",), lambda pk: Practice.objects.filter(tags=pk)),
         Cooperative: (None, lambda pk: Practice.objects.filter(cooperatives=pk)),
         Organisation: (
@@ -170,7 +248,10 @@ def _named() -> dict:
             ),
         ),
         Sector: (("name",), lambda pk: Practice.objects.filter(cooperatives__sector=pk)),
-        Departement: (("code",), lambda pk: Practice.objects.filter(cooperatives__departement=pk)),
+        Departement: (
+            ("code", "name"),
+            lambda pk: Practice.objects.filter(cooperatives__departement=pk),
+        ),
     }
 
 
@@ -182,7 +263,8 @@ def _shown_values(model, fields, pk) -> dict | None:
 def drop(pks) -> None:
     """These practices' bodies no longer say what they show: their pages render it, until the
     code that changed them (``Practice.save()``, ``reindex()``…) stores it again."""
-    Practice.objects.filter(pk__in=pks).exclude(body_html="").update(body_html="")
+    stored = Q(body_html="") & Q(card_html="")
+    Practice.objects.filter(pk__in=pks).exclude(stored).update(body_html="", card_html="")
 
 
 def _document_changed(sender, instance, **kwargs) -> None:

@@ -204,10 +204,10 @@ def test_renderpractices_stores_the_missing_bodies_only(capsys):
     make_practice(title="Brouillon", status=Practice.Status.DRAFT)
     Practice.objects.filter(pk__in=[p.pk for p in practices[:2]]).update(body_html="")
     call_command("renderpractices")
-    assert "2 corps de pratique enregistrés." in capsys.readouterr().out
+    assert "2 pratiques rendues (corps de page et carte)." in capsys.readouterr().out
     assert all(stored(p).startswith("<!--body ") for p in practices)
     call_command("renderpractices")
-    assert "0 corps de pratique enregistrés." in capsys.readouterr().out
+    assert "0 pratiques rendues (corps de page et carte)." in capsys.readouterr().out
 
 
 def test_a_body_rendered_in_bulk_is_the_one_rendered_alone():
