@@ -180,6 +180,30 @@ def decorate_cards(practices: Iterable, wanted: set[str]) -> None:
         )
 
 
+# Where a card's title and text stand (CARD): between these, escaped text, which holds no « < ».
+TITLE_START, TITLE_END = '<h3 class="card-title"><a href="', "</a></h3>"
+TEXT_START, TEXT_END = '<p class="card-text">', "</p>"
+
+
+def marked_card(card_html: str, practice, wanted: set[str]) -> SafeString:
+    """A stored card (page_body.py) as a search shows it: its title and its text with the
+    searched words marked, as ``decorate_cards`` would have written them."""
+    if not wanted:
+        return SafeString(card_html)
+    start = card_html.index('">', card_html.index(TITLE_START) + len(TITLE_START)) + 2
+    end = card_html.index(TITLE_END, start)
+    text_start = card_html.index(TEXT_START, end) + len(TEXT_START)
+    text_end = card_html.index(TEXT_END, text_start)
+    excerpt = _excerpt(practice, wanted) or card_html[text_start:text_end]
+    return SafeString(
+        card_html[:start]
+        + highlight(practice.title, wanted)
+        + card_html[end:text_start]
+        + excerpt
+        + card_html[text_end:]
+    )
+
+
 def _excerpt(practice, wanted: set[str]) -> SafeString:
     text = next(
         (

@@ -654,10 +654,10 @@ def _filtered(queryset, filters: dict[str, list[str]]):
 
 
 def _cards(pks: list[int], query: search.ParsedQuery) -> list:
-    """The page's cards, in its order: stored with the practice for a list without a query
-    (page_body.py: one query for the twenty), else rendered with the searched words marked;
-    any card not stored as this request shows it is rendered too."""
-    stored = page_body.stored_cards(pks) if query.is_empty else {}
+    """The page's cards, in its order: stored with the practice (page_body.py: one query for
+    the twenty), with a search's words marked in their titles and texts; any card not stored
+    as this request shows it is rendered in full."""
+    stored = page_body.stored_cards(pks, None if query.is_empty else query.wanted_stems)
     missing = [pk for pk in pks if pk not in stored]
     rows = cards_by_pk(missing, texts=not query.is_empty) if missing else {}
     decorate_cards(rows.values(), query.wanted_stems)

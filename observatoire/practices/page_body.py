@@ -127,8 +127,17 @@ def render_cards(pks: list[int]) -> dict[int, str]:
 
 # The stored cards of a page of a list, by pk (lib/prepared.py).
 _stored_cards = Prepared(
-    lambda pks: Practice.objects.filter(pk__in=pks).values_list("pk", "title", "card_html"),
+    lambda pks: Practice.objects.filter(pk__in=pks).values_list("pk", "title", "slug", "card_html"),
     name="stored_cards",
+)
+
+
+# The stored cards of a page of a search, with what its words are marked in.
+_stored_search_cards = Prepared(
+    lambda pks: Practice.objects.filter(pk__in=pks).only(
+        "title", "slug", "card_html", *list_markup.EXCERPT_FIELDS
+    ),
+    name="stored_search_cards",
 )
 
 
@@ -138,18 +147,31 @@ class StoredCard:
 
     pk: int
     title: str
+    slug: str
     card_html: SafeString
 
 
-def stored_cards(pks: list[int]) -> dict[int, StoredCard]:
+def stored_cards(pks: list[int], wanted: set[str] | None = None) -> dict[int, StoredCard]:
     """The cards of these practices that are stored as this request would render them (in the
-    site's language, from the current templates); the others are left out."""
+    site's language, from the current templates); the others are left out. With ``wanted``
+    (a search's stems), their titles and texts with those words marked."""
     if not pks or translation.get_language() != settings.LANGUAGE_CODE:
         return {}
     prefix = _card_prefix()
+    if wanted is not None:
+        return {
+            practice.pk: StoredCard(
+                practice.pk,
+                practice.title,
+                practice.slug,
+                list_markup.marked_card(practice.card_html[len(prefix) :], practice, wanted),
+            )
+            for practice in _stored_search_cards(pks)
+            if practice.card_html.startswith(prefix)
+        }
     return {
-        pk: StoredCard(pk, title, mark_safe(html[len(prefix) :]))  # escaped by list_markup
-        for pk, title, html in _stored_cards(pks)
+        pk: StoredCard(pk, title, slug, mark_safe(html[len(prefix) :]))  # escaped already
+        for pk, title, slug, html in _stored_cards(pks)
         if html.startswith(prefix)
     }
 
