@@ -57,6 +57,8 @@ CARD = (
 MEMBERS_ONLY_BADGE = ' · <span class="badge">{}</span>'
 PUBLISHED = '<span class="muted"> · {}</span>'
 THEMES = '<p class="visually-hidden">{title}</p><ul class="chips">{chips}</ul>'
+# What a card is made of, for the key of the cards stored with the practices (page_body.py).
+CARD_FORMATS = (CARD, CREDIT, THEME_CHIP, THEMES, PUBLISHED, MEMBERS_ONLY_BADGE, SUMMARY_WORDS)
 
 
 @dataclass

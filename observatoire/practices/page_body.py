@@ -86,7 +86,7 @@ def _key() -> str:
     """What a stored body was rendered from, but the address prefix: the templates' text, the
     translations and Django's version (month names), FORMAT."""
     digest = hashlib.sha256(f"{FORMAT} {django.get_version()}".encode())
-    digest.update(repr(_CARD_FORMATS).encode())
+    digest.update(repr(list_markup.CARD_FORMATS).encode())  # a change stores every card again
     for name in STORED_TEMPLATES:
         digest.update(get_template(name).template.source.encode())  # type: ignore[attr-defined]
     for path in settings.LOCALE_PATHS:
@@ -101,18 +101,6 @@ def _prefix() -> str:
 
 def _card_prefix() -> str:
     return f"<!--card {_key()} {get_script_prefix()}-->"
-
-
-# What a stored card is made of (list_markup.py): a change stores every card again.
-_CARD_FORMATS = (
-    list_markup.CARD,
-    list_markup.CREDIT,
-    list_markup.THEME_CHIP,
-    list_markup.THEMES,
-    list_markup.PUBLISHED,
-    list_markup.MEMBERS_ONLY_BADGE,
-    list_markup.SUMMARY_WORDS,
-)
 
 
 def render_cards(pks: list[int]) -> dict[int, str]:
