@@ -45,10 +45,10 @@ db: env
 
 run: db
 	@echo "Observatoire : http://127.0.0.1:8000"
-	@echo "Tâches de fond (courriels, lettres) : manage.py db_worker, lancé avec le serveur"
+	@echo "Tâches de fond (courriels, lettres) : manage.py runtasks, lancé avec le serveur"
 	$(DEV_ENV) $(MANAGE) schedule_digests
 	@trap 'kill 0' EXIT; \
-	$(DEV_ENV) $(MANAGE) db_worker --queue-name '*' & \
+	$(DEV_ENV) $(MANAGE) runtasks --queue-name '*' & \
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 resetdb: env

@@ -20,6 +20,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """For a test with real transactions (threads): the database is emptied after each such
+    test, reference data included; load it again when it is missing."""
+    from observatoire.network.models import Departement
+
+    if not Departement.objects.exists():
+        call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     cache.clear()
@@ -36,7 +46,7 @@ def run_tasks(db):
         # PostgreSQL's connection would be closed under the test. The test owns it: keep it.
         with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
             call_command(
-                "db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0
+                "runtasks", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0
             )
 
     return run

@@ -238,7 +238,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "observatoire@les-scop.coop")
 EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", 5)
 
 # Background work (emails, digests): Django's tasks framework, stored in the database and run by
-# `manage.py db_worker` (started by `make run`). No broker to install.
+# `manage.py runtasks` (started by `make run`). No broker to install. A task still running this
+# long after it started had its worker die under it: it goes back to the queue (runtasks.py).
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 900)
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

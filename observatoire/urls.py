@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
+
+from observatoire.lib.numbers import IdConverter
+
+# <id:pk>: ASCII digits that fit a database id (lib/numbers.py); before the apps' paths use it.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("observatoire.pages.urls")),

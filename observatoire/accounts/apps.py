@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self) -> None:
-        from observatoire.accounts import own_data
+        from observatoire.accounts import (
+            emails,  # noqa: F401 (its kinds of email: lib/mail.py)
+            own_data,
+        )
 
         own_data.register_all()

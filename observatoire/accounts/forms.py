@@ -6,12 +6,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from observatoire.accounts.limits import take
 from observatoire.accounts.models import COOPERATIVE_ROLES, STAFF_ROLES, Invitation, Role, User
-from observatoire.lib.abuse import HoneypotMixin, allow
-from observatoire.lib.mail import absolute_url, send_email
+from observatoire.lib.abuse import HoneypotMixin
+from observatoire.lib.mail import send_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -205,8 +205,7 @@ class EmailChangeForm(forms.Form):
         email = self.cleaned_data["email"].strip().lower()
         if email == self.user.email:
             raise forms.ValidationError(_("C'est déjà l'adresse de votre compte."))
-        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
-            raise forms.ValidationError(_("Cette adresse est déjà celle d'un autre compte."))
+        # Whether another account has it is not said here (the view sends it no link).
         return email
 
     def clean_password(self) -> str:
@@ -278,14 +277,7 @@ class QueuedPasswordResetForm(HoneypotMixin, PasswordResetForm):
         html_email_template_name=None,
     ) -> None:
         user = context["user"]
-        if not allow(f"password-reset:{user.pk}", RESET_EMAILS_PER_HOUR, timedelta(hours=1)):
+        if not take(f"password-reset:{user.pk}", RESET_EMAILS_PER_HOUR, timedelta(hours=1)):
             return  # the page says the same either way: nothing tells a stranger anything
-        path = reverse(
-            "accounts:password_reset_confirm",
-            kwargs={"uidb64": context["uid"], "token": context["token"]},
-        )
-        send_email(
-            "accounts/password_reset",
-            to=user,
-            context={"user": user, "url": absolute_url(path)},
-        )
+        # The link is made when the email is sent (accounts/emails.py): none is stored.
+        send_email("password_reset", person=user.pk)

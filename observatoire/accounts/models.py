@@ -142,9 +142,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Delete this account (GDPR): every app anonymises or deletes what it holds about the
         person (personal_data), then the row goes. Contributions stay, without a name."""
         from observatoire.accounts import personal_data
+        from observatoire.lib.mail import forget_emails_to
 
         with transaction.atomic():
             personal_data.erase_for(self)
+            forget_emails_to(self.pk)  # queued for them: built from their row, now gone
+            ActionCount.objects.filter(key__endswith=f":{self.pk}").delete()
             self.delete()
 
     # Invitations: who may bring whom onto the platform.
@@ -367,3 +370,21 @@ class Session(AbstractBaseSession):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+
+
+class ActionCount(models.Model):
+    """How often an action limited against abuse was taken in its current window (an email
+    asked for, a comment, a submission, a search…): accounts/limits.py counts it with one
+    atomic statement on both databases. A table, not the cache: nothing a visitor does can
+    evict a counter, and two requests at the same moment cannot both take the last place."""
+
+    key = models.CharField(_("clé"), max_length=200, unique=True)
+    count = models.PositiveIntegerField(_("nombre"), default=0)
+    window_started = models.DateTimeField(_("début de la période"))
+
+    class Meta:
+        verbose_name = _("compteur de limite")
+        verbose_name_plural = _("compteurs de limites")
+
+    def __str__(self) -> str:
+        return f"{self.key} : {self.count}"

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from observatoire.accounts.backends import PERSON_ANNOTATIONS, read_with_session
 from observatoire.accounts.models import Session
+from observatoire.lib.numbers import parse_int
 from observatoire.lib.prepared import Prepared
 
 session_by_key = Prepared(
@@ -55,5 +56,5 @@ class SessionStore(db.SessionStore):
     def create_model_instance(self, data):
         session = super().create_model_instance(data)
         person = str(data.get(SESSION_KEY, ""))
-        session.user_id = int(person) if person.isdigit() else None
+        session.user_id = parse_int(person)
         return session

@@ -21,8 +21,8 @@ urlpatterns = [
     # Invitations
     path("invitations/", views.invitation_list, name="invitation_list"),
     path("invitations/nouvelle/", views.invitation_create, name="invitation_create"),
-    path("invitations/<int:pk>/renvoyer/", views.invitation_resend, name="invitation_resend"),
-    path("invitations/<int:pk>/annuler/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<id:pk>/renvoyer/", views.invitation_resend, name="invitation_resend"),
+    path("invitations/<id:pk>/annuler/", views.invitation_revoke, name="invitation_revoke"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     # « Mon compte »
     path("compte/", views.profile, name="profile"),

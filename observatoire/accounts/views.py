@@ -20,13 +20,13 @@ from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from observatoire.accounts import personal_data
+from observatoire.accounts.emails import EMAIL_LINK_SALT
 from observatoire.accounts.forms import (
     AcceptInvitationForm,
     DeleteAccountForm,
@@ -34,9 +34,10 @@ from observatoire.accounts.forms import (
     InvitationForm,
     ProfileForm,
 )
+from observatoire.accounts.limits import take
 from observatoire.accounts.models import Invitation, User
-from observatoire.lib.abuse import allow, limit_message, recent
-from observatoire.lib.mail import absolute_url, send_email
+from observatoire.lib.abuse import limit_message
+from observatoire.lib.mail import send_email
 from observatoire.lib.pagination import paginate
 
 
@@ -48,7 +49,8 @@ class SignedInRequest(HttpRequest):
 
 PASSWORD_BACKEND = "observatoire.accounts.backends.ModelBackend"
 INVITATIONS_PER_DAY = 50
-EMAIL_LINK_SALT = "observatoire.accounts.email"
+# Verification links (a new address, or the same again): the same count for both.
+VERIFICATIONS_PER_HOUR = 3
 EMAIL_LINK_MAX_AGE = timedelta(days=3)
 
 
@@ -107,13 +109,15 @@ def require_inviter(user) -> None:
         raise PermissionDenied(_("Votre rôle ne permet pas d'inviter des personnes."))
 
 
-def send_invitation(request: SignedInRequest, invitation: Invitation, token: str) -> bool:
-    link = absolute_url(reverse("accounts:invitation_accept", kwargs={"token": token}))
-    return send_email(
-        "accounts/invitation",
-        to=invitation.email,
-        language=request.LANGUAGE_CODE,
-        context={"invitation": invitation, "inviter": request.user, "url": link},
+def send_invitation(request: SignedInRequest, invitation: Invitation) -> bool:
+    """Its link is made when the email is sent (accounts/emails.py)."""
+    return send_email("invitation", invitation=invitation.pk, language=request.LANGUAGE_CODE)
+
+
+def invitation_allowed(user: User) -> bool:
+    """One more invitation today for this person (administrators: no limit)."""
+    return user.is_administrator or take(
+        f"invitation:{user.pk}", INVITATIONS_PER_DAY, timedelta(days=1)
     )
 
 
@@ -123,17 +127,14 @@ def invitation_create(request: SignedInRequest) -> HttpResponse:
     form = InvitationForm(inviter=request.user)
     if request.method == "POST":
         form = InvitationForm(request.POST, inviter=request.user)
-        sent_today = recent(
-            Invitation.objects.filter(invited_by=request.user), "sent_at", timedelta(days=1)
-        )
-        if sent_today >= INVITATIONS_PER_DAY and not request.user.is_administrator:
+        if form.is_valid() and not invitation_allowed(request.user):
             messages.error(request, limit_message(INVITATIONS_PER_DAY, timedelta(days=1)))
         elif form.is_valid():
             invitation = form.save(commit=False)
             invitation.invited_by = request.user
-            token = invitation.new_token()
+            invitation.new_token()  # replaced when the email is sent: no one ever sees this one
             invitation.save()
-            send_invitation(request, invitation, token)
+            send_invitation(request, invitation)
             messages.success(
                 request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email}
             )
@@ -163,9 +164,9 @@ def invitation_resend(request: SignedInRequest, pk: int) -> HttpResponse:
     elif User.objects.filter(email__iexact=invitation.email).exists():
         messages.error(request, _("Cette personne a déjà un compte : rien à renvoyer."))
     else:
-        token = invitation.new_token()
+        invitation.new_token()  # the old link stops working now, the new one comes by email
         invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
-        send_invitation(request, invitation, token)
+        send_invitation(request, invitation)
         messages.success(
             request,
             _("Invitation renvoyée à %(email)s, valable 14 jours ; l'ancien lien ne marche plus.")
@@ -277,15 +278,9 @@ def profile(request: SignedInRequest) -> HttpResponse:
 
 
 def send_email_link(user: User, address: str) -> bool:
-    """A signed link proving ``address`` belongs to ``user``; dead once the email changes."""
-    token = signing.dumps({"u": user.pk, "e": address, "c": user.email}, salt=EMAIL_LINK_SALT)
-    link = absolute_url(reverse("accounts:email_confirm", kwargs={"token": token}))
-    return send_email(
-        "accounts/email_verification",
-        to=address,
-        language=user.language,
-        context={"user": user, "address": address, "url": link},
-    )
+    """A signed link proving ``address`` belongs to ``user`` (made when the email is sent,
+    accounts/emails.py); dead once the email changes."""
+    return send_email("email_verification", person=user.pk, address=address)
 
 
 @login_required
@@ -293,8 +288,18 @@ def email_change(request: SignedInRequest) -> HttpResponse:
     form = EmailChangeForm(user=request.user)
     if request.method == "POST":
         form = EmailChangeForm(request.POST, user=request.user)
-        if form.is_valid():
-            send_email_link(request.user, form.cleaned_data["email"])
+        limited = form.is_valid() and not take(
+            f"verification:{request.user.pk}", VERIFICATIONS_PER_HOUR, timedelta(hours=1)
+        )
+        if limited:
+            form.add_error(None, limit_message(VERIFICATIONS_PER_HOUR, timedelta(hours=1)))
+        elif form.is_valid():
+            address = form.cleaned_data["email"]
+            # The same answer whether or not the address has an account: this form must not
+            # tell who is registered. Only a free address gets a link (an address in use would
+            # fail when confirmed anyway).
+            if not User.objects.filter(email__iexact=address).exists():
+                send_email_link(request.user, address)
             messages.success(
                 request,
                 _(
@@ -312,7 +317,7 @@ def email_change(request: SignedInRequest) -> HttpResponse:
 def email_verification_resend(request: SignedInRequest) -> HttpResponse:
     if request.user.email_verified:
         messages.info(request, _("Votre adresse électronique est déjà vérifiée."))
-    elif not allow(f"verification:{request.user.pk}", 3, timedelta(hours=1)):
+    elif not take(f"verification:{request.user.pk}", VERIFICATIONS_PER_HOUR, timedelta(hours=1)):
         messages.error(
             request,
             _(
@@ -368,9 +373,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
             ),
         )
     if previous:
-        send_email(
-            "accounts/email_changed", to=previous, language=user.language, context={"user": user}
-        )
+        send_email("email_changed", person=user.pk, address=previous)
     messages.success(
         request, _("Votre adresse électronique est confirmée : %(email)s.") % {"email": user.email}
     )

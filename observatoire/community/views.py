@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from observatoire.accounts.limits import take
 from observatoire.accounts.models import User
 from observatoire.community import actions
 from observatoire.community.forms import (
@@ -35,7 +36,8 @@ from observatoire.community.models import (
     Follow,
     can_moderate,
 )
-from observatoire.lib.abuse import limit_message, recent
+from observatoire.lib.abuse import limit_message
+from observatoire.lib.numbers import parse_int
 from observatoire.lib.pagination import paginate
 from observatoire.notifications.forms import DigestForm
 from observatoire.notifications.models import DigestPreference
@@ -94,20 +96,19 @@ def comment_create(request: SignedInRequest, slug: str) -> HttpResponse:
     practice = get_practice_for(request.user, slug)
     parent = None
     if request.POST.get("parent"):
+        parent_id = parse_int(request.POST["parent"])
         parent = (
-            Comment.objects.filter(practice=practice, pk=request.POST["parent"].strip())
-            .select_related("author")
-            .first()
-            if request.POST["parent"].strip().isdigit()
+            Comment.objects.filter(practice=practice, pk=parent_id).select_related("author").first()
+            if parent_id is not None
             else None
         )
         if parent is None or parent.is_hidden:
             raise Http404(_("Le commentaire auquel vous répondez n'existe plus."))
         parent = parent.parent if parent.parent_id else parent  # one level of replies
     form = CommentForm(request.POST)
-    mine = Comment.objects.filter(author=request.user)
-    if recent(mine, "created_at", COMMENT_PERIOD) >= settings.COMMENTS_PER_HOUR:
-        form.is_valid()
+    if form.is_valid() and not take(
+        f"comment:{request.user.pk}", settings.COMMENTS_PER_HOUR, COMMENT_PERIOD
+    ):
         form.add_error(None, limit_message(settings.COMMENTS_PER_HOUR, COMMENT_PERIOD))
     elif form.is_valid():
         comment = actions.post_comment(

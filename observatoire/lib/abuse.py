@@ -1,15 +1,16 @@
-"""Small defences shared by every form people can post: a honeypot and rate limits.
+"""Small defences shared by every form people can post: a honeypot, the French message of a rate
+limit, and the search rate counted in the cache.
 
-Rate limits count what the person already did in the database (comments, submissions…) rather
-than keeping counters in a cache: the count is exact, survives restarts and needs no Redis.
-"""
+The limits that protect other people or cost a row (emails, comments, submissions, uploads,
+invitations) are counted in a table (accounts/limits.py), where nothing can evict them. The
+search rate alone is counted in the cache: it guards the processors, not a third party, and is
+read on every search, cached pages included, where a write to the database would cost more
+than the page; to evict one's own counter takes as many requests as the limit saves."""
 
 from datetime import timedelta
 
 from django import forms
 from django.core.cache import cache
-from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -38,17 +39,9 @@ class HoneypotMixin(forms.Form):
         return value
 
 
-def recent(queryset: QuerySet, field: str, period: timedelta) -> int:
-    """How many rows of ``queryset`` have ``field`` within the last ``period``."""
-    return queryset.filter(**{f"{field}__gte": timezone.now() - period}).count()
-
-
-def allow(key: str, limit: int, period: timedelta) -> bool:
-    """Count one more ``key`` action; False once ``limit`` were allowed within ``period``.
-
-    For actions that leave no row to count (emails asked for again and again); the count lives
-    in the cache, so it is approximate and forgiving, never a lock-out.
-    """
+def allow_in_cache(key: str, limit: int, period: timedelta) -> bool:
+    """Count one more ``key`` action in the cache; False once ``limit`` were allowed within
+    ``period``. Approximate and forgiving (see above): only for the search rate."""
     key = f"abuse:{key}"
     timeout = int(period.total_seconds())
     if cache.add(key, 1, timeout):

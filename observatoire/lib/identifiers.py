@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from observatoire.lib.numbers import is_ascii_digits
+
 
 def luhn_is_valid(digits: str) -> bool:
     total = 0
@@ -23,7 +25,7 @@ def normalise_siren(value: str) -> str:
 def validate_siren(value: str) -> None:
     """A SIREN is 9 digits whose Luhn checksum is valid (INSEE)."""
     siren = normalise_siren(value)
-    if len(siren) != 9 or not siren.isdigit():
+    if len(siren) != 9 or not is_ascii_digits(siren):
         raise ValidationError(_("Un SIREN comporte exactement 9 chiffres."), code="siren_format")
     if not luhn_is_valid(siren):
         raise ValidationError(
@@ -34,7 +36,7 @@ def validate_siren(value: str) -> None:
 
 def validate_siret(value: str) -> None:
     siret = normalise_siren(value)
-    if len(siret) != 14 or not siret.isdigit():
+    if len(siret) != 14 or not is_ascii_digits(siret):
         raise ValidationError(_("Un SIRET comporte exactement 14 chiffres."), code="siret_format")
     validate_siren(siret[:9])
     if not luhn_is_valid(siret):

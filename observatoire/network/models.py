@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.lib.identifiers import normalise_siren, validate_siren
+from observatoire.lib.numbers import parse_int
 from observatoire.lib.urls import reverse
 
 
@@ -96,9 +97,8 @@ class Sector(models.Model):
     @classmethod
     def for_naf_code(cls, naf_code: str) -> "Sector | None":
         """The section of a NAF code, found from its division (its first two digits)."""
-        try:
-            division = int(naf_code[:2])
-        except ValueError:
+        division = parse_int(naf_code[:2])
+        if division is None:
             return None
         return cls.objects.filter(first_division__lte=division, last_division__gte=division).first()
 

@@ -13,7 +13,10 @@ class NotificationsConfig(AppConfig):
         from django.db.models.functions import Coalesce
 
         from observatoire.accounts.backends import PERSON_ANNOTATIONS
-        from observatoire.notifications import personal_data
+        from observatoire.notifications import (
+            digest,  # noqa: F401 (its email: lib/mail.py)
+            personal_data,
+        )
         from observatoire.notifications.models import Notification
 
         personal_data.register_all()

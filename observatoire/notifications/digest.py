@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from observatoire.accounts.models import User
-from observatoire.lib.mail import absolute_url, send_email
+from observatoire.lib.mail import Email, absolute_url, email_kind, send_email
 from observatoire.notifications.models import DigestPreference
 
 # The salt of links already sent: changing it would break them.
@@ -128,8 +128,34 @@ def send_digest(user, frequency: str, now: datetime) -> bool:
         groups = digest_for(user, since)
     if not groups:
         return False
+    # Built again when sent (``digest_email``): the task holds no text nor signed link.
+    sent = send_email("digest", person=user.pk, frequency=frequency, since=since.isoformat())
+    if sent:
+        preference.last_sent_at = now
+        preference.save()
+    return sent
+
+
+def send_digests_now(frequency: str) -> int:
+    """Every digest of this frequency; how many were sent."""
+    if frequency not in PERIODS:
+        raise ValueError(frequency)
+    now = timezone.now()
+    return sum(send_digest(user, frequency, now) for user in recipients(frequency))
+
+
+@email_kind("digest")
+def digest_email(*, person: int, frequency: str, since: str) -> Email | None:
+    """The digest as it stands when sent; nothing when there is nothing new any more."""
+    user = User.objects.filter(pk=person, is_active=True).first()
+    if user is None:
+        return None
+    with translation.override(user.language or "fr"):
+        groups = digest_for(user, datetime.fromisoformat(since))
+    if not groups:
+        return None
     link = unsubscribe_url(user)
-    sent = send_email(
+    return Email(
         "notifications/digest",
         to=user,
         context={
@@ -144,15 +170,3 @@ def send_digest(user, frequency: str, now: datetime) -> bool:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    if sent:
-        preference.last_sent_at = now
-        preference.save()
-    return sent
-
-
-def send_digests_now(frequency: str) -> int:
-    """Every digest of this frequency; how many were sent."""
-    if frequency not in PERIODS:
-        raise ValueError(frequency)
-    now = timezone.now()
-    return sum(send_digest(user, frequency, now) for user in recipients(frequency))

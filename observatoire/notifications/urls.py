@@ -7,6 +7,6 @@ from observatoire.notifications import views
 app_name = "notifications"
 urlpatterns = [
     path("notifications/", views.notification_list, name="list"),
-    path("notifications/<int:pk>/", views.notification_open, name="open"),
+    path("notifications/<id:pk>/", views.notification_open, name="open"),
     path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

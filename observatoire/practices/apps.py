@@ -11,7 +11,12 @@ class PracticesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from observatoire.practices import page_body, personal_data, related
+        from observatoire.practices import (
+            emails,  # noqa: F401 (its kinds of email: lib/mail.py)
+            page_body,
+            personal_data,
+            related,
+        )
         from observatoire.practices.models import Category, Theme
 
         personal_data.register_all()

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from observatoire.lib.abuse import HoneypotMixin, limit_message, recent
+from observatoire.accounts.limits import take
+from observatoire.lib.abuse import HoneypotMixin, limit_message
 from observatoire.lib.cache import forget_practice_content
 from observatoire.lib.identifiers import normalise_siren, validate_siren
+from observatoire.lib.numbers import parse_int
 from observatoire.network.models import Cooperative
 from observatoire.practices import uploads
 from observatoire.practices.models import CONTENT_FIELDS, Attachment, Practice, Tag, Theme
@@ -166,11 +168,12 @@ class PracticeForm(HoneypotMixin, forms.ModelForm):
         own_cooperative = "cooperative_siren" not in self.fields
         if self.submitting and own_cooperative and self.author.cooperative_id is None:
             raise ValidationError(_("Votre compte n'est rattaché à aucune coopérative."))
-        if self.submitting:
-            # A person sends a few practices a day; a flood is a robot or a mistake.
+        if self.submitting and not self.errors:
+            # A person sends a few practices a day; a flood is a robot or a mistake. Counted
+            # at once (accounts/limits.py): two submissions at the same moment cannot both
+            # take the last place.
             limit = settings.SUBMISSIONS_PER_DAY
-            others = Practice.objects.filter(author=self.author).exclude(pk=self.instance.pk)
-            if recent(others, "submitted_at", SUBMISSION_PERIOD) >= limit:
+            if not take(f"submission:{self.author.pk}", limit, SUBMISSION_PERIOD):
                 raise ValidationError(limit_message(limit, SUBMISSION_PERIOD))
         return cleaned
 
@@ -276,7 +279,7 @@ class AttachmentsForm(forms.Form):
         if not self.is_bound:
             return []
         values = self.data.getlist(name)[: MAX_ATTACHMENTS * 2]  # type: ignore[attr-defined]
-        return [int(value) for value in values if value.isdigit()]
+        return [number for value in values if (number := parse_int(value)) is not None]
 
     def pending_posted(self) -> list[Attachment]:
         ids = self.posted_ids("document_id")
@@ -304,12 +307,26 @@ class AttachmentsForm(forms.Form):
             raise ValidationError(
                 _("Pas plus de %(max)d documents par pratique."), params={"max": MAX_ATTACHMENTS}
             )
-        mine = Attachment.objects.filter(uploaded_by=self.user)
-        if files and recent(mine, "created_at", UPLOAD_PERIOD) + len(files) > UPLOADS_PER_DAY:
+        # Every file sent counts, before anything reads it: one refused or lost on the way
+        # counts too, so that sending heavy files again and again soon stops.
+        key = f"upload:{self.user.pk}"
+        if files and not take(key, UPLOADS_PER_DAY, UPLOAD_PERIOD, amount=len(files)):
             raise ValidationError(limit_message(UPLOADS_PER_DAY, UPLOAD_PERIOD))
+        if len(files) > uploads.FILES_PER_REQUEST:
+            raise ValidationError(
+                _(
+                    "Pas plus de %(max)d documents à la fois : déposez les autres ensuite "
+                    "(enregistrez le brouillon entre deux)."
+                ),
+                params={"max": uploads.FILES_PER_REQUEST},
+            )
         errors = []
+        budget = uploads.REQUEST_MAX_PIXELS  # what this request may decode, all images together
         for upload in files:
             try:
+                budget -= uploads.decoding_cost(uploads.read_all(upload))
+                if budget < 0:
+                    raise uploads.refuse("request_pixels")
                 self.accepted.append(uploads.validate_upload(upload))
             except ValidationError as error:
                 name = uploads.clean_original_name(upload.name or "")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from observatoire.lib.identifiers import normalise_siren, validate_siren
+from observatoire.lib.numbers import is_ascii_digits
 from observatoire.network.models import Cooperative, Departement, Organisation, Sector
 from observatoire.practices.models import Category, Practice, PracticeLink, Tag, Theme
 
@@ -180,9 +181,9 @@ class Importer:
 
     def _sector(self, naf_code: str) -> Sector | None:
         if len(naf_code) != 6 or not (
-            naf_code[:2].isdigit()
+            is_ascii_digits(naf_code[:2])
             and naf_code[2] == "."
-            and naf_code[3:5].isdigit()
+            and is_ascii_digits(naf_code[3:5])
             and naf_code[5].isalpha()
         ):
             return None

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from observatoire.accounts.backends import client_ip
 from observatoire.lib import abuse
 from observatoire.lib.cache import cached_fragment, listing_version, viewer_scope
+from observatoire.lib.numbers import parse_int
 from observatoire.lib.prepared import Prepared
 from observatoire.lib.text import fold
 from observatoire.practices import page_body, search
@@ -179,7 +180,7 @@ def read_filters(
         for value in params.getlist(facet.param)[:MAX_VALUES_PER_FACET]:
             value = value.strip()
             if facet.param == "annee":
-                valid = value.isdigit() and len(value) == 4
+                valid = len(value) == 4 and parse_int(value) is not None
             else:
                 valid = value in labels.get(facet.param, {})
             if valid and value not in values:
@@ -305,7 +306,7 @@ def limit_search_rate(view):
         limit = settings.SEARCH_RATE_PER_MINUTE
         if limit and "q" in request.GET:
             key = f"search:{client_ip(request)}"
-            if not abuse.allow(key, limit, timedelta(minutes=1)):
+            if not abuse.allow_in_cache(key, limit, timedelta(minutes=1)):
                 return search_rate_limited(request, limit)
         return view(request, *args, **kwargs)
 

@@ -177,24 +177,28 @@ class PracticeQuerySet(models.QuerySet):
     def moderated_by(self, user) -> "PracticeQuerySet":
         """The practices of this person's queue: routed by the cooperatives' Union régionale or
         fédération; the Confédération's queue is national, and holds practices with no
-        cooperative. Members and cooperative admins moderate nothing."""
+        cooperative. Members and cooperative admins moderate nothing.
+
+        Never a draft: until it is first submitted, a practice is its author's alone (its page,
+        history, versions, notes and trash included), whoever the moderator."""
         from observatoire.accounts.models import Role
 
         if not user.is_authenticated:
             return self.none()
+        sent = self.exclude(status=Practice.Status.DRAFT)
         if user.role == Role.ADMINISTRATOR:
-            return self
+            return sent
         organisation = user.organisation
         if user.role not in {Role.PERMANENT, Role.MODERATOR} or organisation is None:
             return self.none()
         kind = organisation.kind
         if kind == organisation.Kind.CONFEDERATION:
-            return self
+            return sent
         field = "union" if kind == organisation.Kind.UNION else "federation"
         links = Practice.cooperatives.through.objects.filter(
             **{f"cooperative__{field}": organisation}
         )
-        return self.filter(pk__in=links.values("practice_id"))
+        return sent.filter(pk__in=links.values("practice_id"))
 
     def visible_to(self, user) -> "PracticeQuerySet":
         """Members-only practices exist only for signed-in people of the movement."""

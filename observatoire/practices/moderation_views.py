@@ -19,9 +19,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from observatoire.accounts.models import User
+from observatoire.lib.numbers import parse_int
 from observatoire.lib.pagination import paginate
 from observatoire.network.models import Cooperative
 from observatoire.practices import moderation
@@ -45,8 +46,14 @@ from observatoire.practices.moderation_forms import (
     DeleteForm,
     StaffNoteForm,
 )
-from observatoire.practices.versions import CONTENT_FIELDS, document_entries, snapshot_of
+from observatoire.practices.versions import (
+    CONTENT_FIELDS,
+    document_entries,
+    jsonable,
+    snapshot_of,
+)
 from observatoire.practices.workflow import (
+    AWAITING,
     OWN_CONTRIBUTION,
     Conflict,
     OwnContribution,
@@ -221,10 +228,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def expected_version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
+    version = parse_int(request.POST.get("version"))
+    return -1 if version is None else version
 
 
 @require_POST
@@ -357,34 +362,37 @@ def undelete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("moderation:trash")
 
 
-def number_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @require_GET
 @moderator_required
 def journal(request: HttpRequest) -> HttpResponse:
-    events = ModerationEvent.objects.select_related("actor", "practice")
-    if not cast(User, request.user).is_administrator:
-        events = events.filter(practice__in=Practice.objects.moderated_by(request.user))
+    # What this person moderates, drafts never (an administrator: every practice sent).
+    practices = Practice.objects.moderated_by(request.user)
+    in_scope = Q(practice__in=practices)
+    if cast(User, request.user).is_administrator:
+        in_scope |= Q(practice__isnull=True)  # events of practices erased since
+    events = ModerationEvent.objects.select_related("actor", "practice").filter(in_scope)
+    scope = events
     filters = {}
-    practice_id = number_or_none(request.GET.get("pratique"))
+    practice_id = parse_int(request.GET.get("pratique"))
     if practice_id is not None:
         events = events.filter(practice_id=practice_id)
         filters["pratique"] = practice_id
-    actor_id = number_or_none(request.GET.get("par"))
+    actor_id = parse_int(request.GET.get("par"))
     if actor_id is not None:
         events = events.filter(actor_id=actor_id)
         filters["par"] = actor_id
     context = paginate(request, events)
     keep_filters(context, filters)
+    context["filtering"] = bool(filters)
+    # Named only when in scope: an id alone must not tell a practice's title or a name.
     context["filtered_practice"] = (
-        Practice.objects.filter(pk=practice_id).first() if practice_id else None
+        practices.filter(pk=practice_id).first() if practice_id is not None else None
     )
-    context["filtered_actor"] = User.objects.filter(pk=actor_id).first() if actor_id else None
+    context["filtered_actor"] = (
+        User.objects.filter(pk=actor_id, pk__in=scope.values("actor_id")).first()
+        if actor_id is not None
+        else None
+    )
     return render(request, "practices/moderation/journal.html", context)
 
 
@@ -406,7 +414,11 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     practice, moderating = get_history_practice(request.user, slug)
     versions = practice.versions.select_related("author").order_by("-number")
     context = paginate(request, versions)
-    context.update(practice=practice, moderating=moderating)
+    context.update(
+        practice=practice,
+        moderating=moderating,
+        current_number=current_version_number(practice) if moderating else None,
+    )
     return render(request, "practices/moderation/history.html", context)
 
 
@@ -414,8 +426,8 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def version_diff(request: HttpRequest, slug: str) -> HttpResponse:
     practice, moderating = get_history_practice(request.user, slug)
-    new = get_object_or_404(practice.versions, number=number_or_none(request.GET.get("a")))
-    old_number = number_or_none(request.GET.get("de"))
+    new = get_object_or_404(practice.versions, number=parse_int(request.GET.get("a")))
+    old_number = parse_int(request.GET.get("de"))
     if old_number is None:
         old_number = new.number - 1
     old = practice.versions.filter(number=old_number).first()
@@ -430,20 +442,74 @@ def version_diff(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "practices/moderation/diff.html", context)
 
 
-@require_POST
+def current_version_number(practice: Practice) -> int | None:
+    """The version that holds the practice's current content: the last one saved or
+    published (a revision waiting for review is not the content yet)."""
+    return (
+        practice.versions.filter(state__in=RESTORABLE)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+
+
+def _without_documents(snapshot: dict) -> dict:
+    return {key: value for key, value in jsonable(snapshot).items() if key != "attachments"}
+
+
+@require_http_methods(["GET", "POST"])
 @moderator_required
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Bring back an older version: the difference with the current content first, then, once
+    confirmed, a new version (a published practice's goes to review, workflow.py)."""
     practice = get_moderated(request.user, pk)
     version = get_object_or_404(
         PracticeVersion, practice=practice, number=number, state__in=RESTORABLE
     )
-    new = practice.restore_version(version, by=request.user)
-    messages.success(
-        request,
-        _("La version %(old)d est restaurée : elle devient la version %(new)d.")
-        % {"old": version.number, "new": new.number},
-    )
-    return redirect("practices:history", slug=practice.slug)
+    current = snapshot_of(practice)
+    history = redirect("practices:history", slug=practice.slug)
+    if _without_documents(version.snapshot) == _without_documents(current):
+        messages.error(request, _("Cette version est déjà le contenu actuel de la pratique."))
+        return history
+    published = practice.status == Practice.Status.PUBLISHED
+    if published and practice.revision_status in AWAITING:
+        messages.error(
+            request,
+            _(
+                "Une modification de cette pratique attend déjà la relecture : "
+                "décidez-en avant de restaurer une version."
+            ),
+        )
+        return history
+    if request.method == "GET":
+        context = {
+            "practice": practice,
+            "version": version,
+            "changes": compare(current, version.snapshot),
+            "published": published,
+        }
+        return render(request, "practices/moderation/restore.html", context)
+    try:
+        new = practice.restore_version(version, by=request.user)
+    except Conflict:
+        messages.error(request, CONFLICT)
+        return history
+    if published:
+        messages.success(
+            request,
+            _(
+                "La restauration de la version %(old)d est proposée (version %(new)d) : "
+                "une autre personne de l'équipe doit la relire avant qu'elle soit en ligne."
+            )
+            % {"old": version.number, "new": new.number},
+        )
+    else:
+        messages.success(
+            request,
+            _("La version %(old)d est restaurée : elle devient la version %(new)d.")
+            % {"old": version.number, "new": new.number},
+        )
+    return history
 
 
 # The author's side: a draft thrown away, a published practice revised.

@@ -6,8 +6,12 @@ On account deletion, contributions stay for the movement, without their author: 
 shared content must remain whole.
 """
 
+from django.db.models import Q
+from django.urls import reverse
+
 from observatoire.accounts import personal_data
 from observatoire.lib.cache import forget_practice_content
+from observatoire.notifications.models import Notification
 from observatoire.practices.models import (
     Attachment,
     ModerationEvent,
@@ -31,15 +35,56 @@ def export_practices(user) -> list[dict]:
     ]
 
 
+CONTACT_FIELDS = ("contact_name", "contact_role", "contact_email")
+
+
 def erase_practices(user) -> None:
-    """The practices stay for the movement, without their author, nor the author's own
-    address as their contact."""
+    """The practices once published stay for the movement, without their author, nor the
+    author's name and address as their contact, in the practice and in each of its versions.
+    Those never published (drafts, submissions, refusals) were the author's alone: they go,
+    with their versions, documents and journal entries."""
+    never_published = Practice.objects.filter(author=user, published_at__isnull=True)
+    ModerationEvent.objects.filter(practice__in=never_published).delete()
+    # Others' notifications about them (« … attend votre relecture ») name them by title.
+    links = [
+        path
+        for pk, slug in never_published.values_list("pk", "slug")
+        for path in (
+            reverse("moderation:review", args=[pk]),
+            reverse("practices:detail", args=[slug]),
+            reverse("practices:history", args=[slug]),
+        )
+    ]
+    Notification.objects.filter(url__in=links).delete()
+    for attachment in Attachment.objects.filter(practice__in=never_published):
+        attachment.file.delete(save=False)
+    never_published.delete()
     contact = Practice.objects.filter(contact_email__iexact=user.email)
     authored = Practice.objects.filter(author=user)
-    touched = [*contact.values_list("pk", flat=True), *authored.values_list("pk", flat=True)]
+    touched = {*contact.values_list("pk", flat=True), *authored.values_list("pk", flat=True)}
     contact.update(contact_name="", contact_role="", contact_email="")
     authored.update(author=None)
+    erase_contact_in_versions(user, touched)
     forget_practice_content(*touched)  # their pages; no card shows a contact or an author
+
+
+def erase_contact_in_versions(user, practices: set[int]) -> None:
+    """The person as the contact in the saved versions of these practices (their address, or
+    their name on a practice they wrote), blanked in each snapshot."""
+    name = " ".join(user.full_name.split()).casefold()
+    address = user.email.casefold()
+    versions = PracticeVersion.objects.filter(
+        Q(practice__in=practices) | Q(snapshot__contact_email__iexact=user.email)
+    )
+    for version in versions.only("snapshot"):
+        snapshot = version.snapshot
+        if not isinstance(snapshot, dict):
+            continue
+        email = str(snapshot.get("contact_email") or "").casefold()
+        named = " ".join(str(snapshot.get("contact_name") or "").split()).casefold()
+        if (address and email == address) or (name and named == name):
+            snapshot.update(dict.fromkeys(CONTACT_FIELDS, ""))
+            PracticeVersion.objects.filter(pk=version.pk).update(snapshot=snapshot)
 
 
 def export_uploads(user) -> list[dict]:

@@ -289,7 +289,7 @@ def attachment_download(request: HttpRequest, slug: str, pk: int) -> FileRespons
         Practice.objects.discoverable_by(user)
         | Practice.objects.authored_by(user)
         # Moderators see what was sent to them, never a draft: it is its author's alone.
-        | Practice.objects.moderated_by(user).exclude(status=Practice.Status.DRAFT)
+        | Practice.objects.moderated_by(user)
     )
     if not visible.filter(pk=attachment.practice_id).exists():
         raise Http404(_("Ce document n'existe pas ou n'est pas accessible."))

@@ -30,6 +30,7 @@ from observatoire.practices.versions import (
     ModerationEvent,
     PracticeVersion,
     apply_snapshot,
+    documents_of,
     keep_live_content,
     log,
     record_version,
@@ -58,12 +59,15 @@ OWN_CONTRIBUTION = gettext_lazy("Vous ne pouvez pas modérer votre propre contri
 def is_own_contribution(user, practice) -> bool:
     """Whether the four-eyes rule keeps this person from taking or deciding on the practice.
 
-    Only its author writes a practice and its revisions (``authored_by``). Administrators are
-    exempt: the platform may have a single one.
+    Its author writes a practice and its revisions (``authored_by``); a moderator who proposed
+    to restore an older version of a published practice wrote that revision. Neither decides on
+    it. Administrators are exempt: the platform may have a single one.
     """
     if not getattr(user, "is_authenticated", False) or user.role == Role.ADMINISTRATOR:
         return False
-    return practice.author_id is not None and practice.author_id == user.pk
+    if practice.author_id is not None and practice.author_id == user.pk:
+        return True
+    return practice.revision_id is not None and practice.revision_author_id() == user.pk
 
 
 class ModerationMixin:
@@ -78,6 +82,8 @@ class ModerationMixin:
         status: Any
         revision_status: Any
         revision: Any
+        revision_id: Any
+        _state: Any
         reviewer: Any
         review_version: Any
         submitted_at: Any
@@ -136,8 +142,8 @@ class ModerationMixin:
         self.save()
         self.reindex()
         version = record_version(self, by=by, note=note)
-        log(self, by=by, action=Action.PUBLISHED, message=message, version=version)
-        tell_people(self, "published", message=message, revision=revision is not None)
+        event = log(self, by=by, action=Action.PUBLISHED, message=message, version=version)
+        tell_people(self, "published", event=event, revision=revision is not None)
         practice_published.send(sender=type(self), practice=self, first=first)
 
     @transaction.atomic
@@ -151,8 +157,8 @@ class ModerationMixin:
             moderation_message=message,
         )
         version = self._decide_on_revision(revision, State.RETURNED, by=by, message=message)
-        log(self, by=by, action=Action.CHANGES_REQUESTED, message=message, version=version)
-        tell_people(self, "changes_requested", message=message, revision=revision is not None)
+        event = log(self, by=by, action=Action.CHANGES_REQUESTED, message=message, version=version)
+        tell_people(self, "changes_requested", event=event, revision=revision is not None)
 
     @transaction.atomic
     def decline(self, *, by: Person, reason: str, expected: int | None = None) -> None:
@@ -164,15 +170,36 @@ class ModerationMixin:
             type(self).objects.filter(pk=self.pk).update(revision=None)
             self.revision = None
         version = self._decide_on_revision(revision, State.DECLINED, by=by, message=reason)
-        log(self, by=by, action=Action.DECLINED, message=reason, version=version)
-        tell_people(self, "declined", message=reason, revision=revision is not None)
+        event = log(self, by=by, action=Action.DECLINED, message=reason, version=version)
+        tell_people(self, "declined", event=event, revision=revision is not None)
+
+    def revision_author_id(self) -> int | None:
+        """Who wrote the revision waiting for review (its author, or who proposed to restore
+        an older version), from the row already loaded when it was (``select_related``)."""
+        if self.revision_id is None:
+            return None
+        if "revision" in self._state.fields_cache:  # type: ignore[attr-defined]
+            revision = self.revision
+            return revision.author_id if revision is not None else None
+        return (
+            PracticeVersion.objects.filter(pk=self.revision_id)
+            .values_list("author_id", flat=True)
+            .first()
+        )
 
     @transaction.atomic
-    def propose_revision(self, *, by: Person, snapshot: dict) -> PracticeVersion:
-        """An author's edit of a published practice: queued, the live practice left unchanged."""
+    def propose_revision(
+        self, *, by: Person, snapshot: dict, note: str | None = None
+    ) -> PracticeVersion:
+        """An author's edit of a published practice (or a moderator's restoration of an older
+        version of it): queued, the live practice left unchanged."""
         expected = self.review_version
         version = record_version(
-            self, by=by, note=_("Modification proposée"), state=State.PROPOSED, snapshot=snapshot
+            self,
+            by=by,
+            note=note or _("Modification proposée"),
+            state=State.PROPOSED,
+            snapshot=snapshot,
         )
         updated = (
             type(self)
@@ -197,16 +224,29 @@ class ModerationMixin:
 
     @transaction.atomic
     def restore_version(self, version: PracticeVersion, *, by: Person) -> PracticeVersion:
-        """Make the practice say what an old version said, as a new version."""
+        """Make the practice say what an old version said, as a new version.
+
+        A published practice is not changed at once: the old text is proposed as a revision,
+        reviewed like an author's (four eyes: not by whoever proposed it), the live practice
+        unchanged meanwhile. Its documents stay as they are (a document removed is deleted).
+        Either way its author is told."""
+        if self.status == self.Status.PUBLISHED:
+            snapshot = {**version.snapshot, "attachments": documents_of(self)}
+            note = _("Restauration de la version %(n)d proposée") % {"n": version.number}
+            new = self.propose_revision(by=by, snapshot=snapshot, note=note)
+            log(self, by=by, action=Action.RESTORED_VERSION, version=new, message=note)
+            tell_author_of_restoration(self, version, by=by, proposed=True)
+            return new
         keep_live_content(self, by=None)
         apply_snapshot(self, version.snapshot, documents=False)
         type(self).objects.filter(pk=self.pk).update(review_version=self.review_version + 1)
-        new = record_version(
+        restored = record_version(
             self, by=by, note=_("Restauration de la version %(n)d") % {"n": version.number}
         )
-        assert new is not None
-        log(self, by=by, action=Action.RESTORED_VERSION, version=new)
-        return new
+        assert restored is not None
+        log(self, by=by, action=Action.RESTORED_VERSION, version=restored)
+        tell_author_of_restoration(self, version, by=by, proposed=False)
+        return restored
 
     @transaction.atomic
     def soft_delete(self, *, by: Person, message: str = "") -> None:
@@ -287,37 +327,54 @@ def recipients(practice) -> list[User]:
     return list(people.values())
 
 
-def tell_people(practice, kind: str, *, message: str, revision: bool) -> None:
-    """A decision reaches the author and the cooperatives' admins, by email and in the site."""
-    practice_url = absolute_url(practice.get_absolute_url())
-    edit_url = absolute_url(reverse("practices:edit", args=[practice.slug]))
-    contributions_url = absolute_url(reverse("practices:my_contributions"))
+def tell_people(practice, kind: str, *, event: ModerationEvent, revision: bool) -> None:
+    """A decision reaches the author and the cooperatives' admins, by email and in the site.
+    The email is built when sent, from the decision's entry in the journal (practices/emails.py)."""
     for person in recipients(practice):
-        is_author = person.pk == practice.author_id
-        if kind == "published" or (revision and not is_author):
-            link = practice_url
-        elif kind == "changes_requested" and is_author:
-            link = edit_url
-        elif is_author:
-            link = contributions_url
-        else:
-            link = ""
+        link = decision_link(
+            practice, kind, is_author=person.pk == practice.author_id, revision=revision
+        )
         tell_in_the_site(person, kind, practice, link)
         send_email(
-            f"moderation/{kind}",
-            to=person,
-            context={
-                "name": person.full_name,
-                "practice_title": practice.title,
-                "message": message,
-                "link": link,
-                "is_author": is_author,
-                "revision": revision,
-            },
+            "moderation_decision",
+            person=person.pk,
+            practice=practice.pk,
+            event=event.pk,
+            kind=kind,
+            revision=revision,
         )
 
 
+def decision_link(practice, kind: str, *, is_author: bool, revision: bool) -> str:
+    """Where a decision's email and notification lead this person."""
+    if kind == "published" or (revision and not is_author):
+        return absolute_url(practice.get_absolute_url())
+    if kind == "changes_requested" and is_author:
+        return absolute_url(reverse("practices:edit", args=[practice.slug]))
+    if is_author:
+        return absolute_url(reverse("practices:my_contributions"))
+    return ""
+
+
+def tell_author_of_restoration(practice, version, *, by, proposed: bool) -> None:
+    """The author hears that a moderator brought back an older version of their practice:
+    proposed for review (a published practice) or done (one not yet online)."""
+    author = practice.author
+    if author is None or not author.is_active or author.pk == getattr(by, "pk", None):
+        return
+    kind = "restoration_proposed" if proposed else "restored"
+    link = absolute_url(reverse("practices:history", args=[practice.slug]))
+    tell_in_the_site(author, kind, practice, link)
+    send_email(
+        "restoration", person=author.pk, practice=practice.pk, number=version.number, kind=kind
+    )
+
+
 IN_THE_SITE = {
+    "restoration_proposed": gettext_noop(
+        "La restauration d'une version antérieure de « %(title)s » est proposée à la relecture."
+    ),
+    "restored": gettext_noop("Une version antérieure de « %(title)s » a été restaurée."),
     "published": gettext_noop("« %(title)s » est publiée."),
     "changes_requested": gettext_noop("Des modifications sont demandées pour « %(title)s »."),
     "declined": gettext_noop("« %(title)s » n'a pas été retenue."),
@@ -349,13 +406,4 @@ def notify_moderators(practice, *, revision: bool) -> None:
     link = absolute_url(reverse("moderation:review", args=[practice.pk]))
     for person in queue_moderators(practice):
         tell_in_the_site(person, "new_submission", practice, link)
-        send_email(
-            "moderation/new_submission",
-            to=person,
-            context={
-                "name": person.full_name,
-                "practice_title": practice.title,
-                "link": link,
-                "revision": revision,
-            },
-        )
+        send_email("new_submission", person=person.pk, practice=practice.pk, revision=revision)

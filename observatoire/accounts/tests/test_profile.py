@@ -90,7 +90,7 @@ def test_email_change_only_happens_once_the_link_is_followed(client_as, member, 
     assert again.status_code == 410
 
 
-def test_email_change_needs_the_password_and_a_free_address(client_as, member):
+def test_email_change_needs_the_password_and_never_tells_who_has_an_account(client_as, member):
     other = make_user(email="prise@exemple.coop")
     client = client_as(member)
     wrong = client.post(
@@ -98,9 +98,22 @@ def test_email_change_needs_the_password_and_a_free_address(client_as, member):
     )
     assert "Ce mot de passe n&#x27;est pas le bon." in wrong.content.decode()
     taken = client.post(
-        reverse("accounts:email_change"), {"email": other.email, "password": PASSWORD}
+        reverse("accounts:email_change"), {"email": other.email, "password": PASSWORD}, follow=True
     )
-    assert "déjà celle d&#x27;un autre compte" in taken.content.decode()
+    free = client.post(
+        reverse("accounts:email_change"),
+        {"email": "libre@exemple.coop", "password": PASSWORD},
+        follow=True,
+    )
+    # The same answer (issue 8, point 14): only the free address gets a link.
+    assert taken.redirect_chain == free.redirect_chain
+    assert "autre compte" not in taken.content.decode()
+    from django_tasks_db.models import DBTaskResult
+
+    addresses = [
+        task.args_kwargs["kwargs"]["ids"].get("address") for task in DBTaskResult.objects.all()
+    ]
+    assert addresses == ["libre@exemple.coop"]
     bad = client.post(reverse("accounts:email_change"), {"email": "nope", "password": PASSWORD})
     assert "Saisissez une adresse électronique valide" in bad.content.decode()
 

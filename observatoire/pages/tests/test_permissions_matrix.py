@@ -24,6 +24,7 @@ from observatoire.notifications.notify import notify
 from observatoire.practices import moderation
 from observatoire.practices.models import Attachment, Category, Practice, Theme
 from observatoire.practices.tests.factories import make_practice
+from observatoire.practices.versions import snapshot_of
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,9 @@ def build_world(users: dict) -> dict:
     )
     binned = make_practice(title="Une pratique à la corbeille", cooperatives=[member.cooperative])
     Practice.objects.filter(pk=binned.pk).update(deleted_at=timezone.now())
-    moderation.record_version(published, by=None, note="Première version")
+    # The first version says something else: restoring it is a change to confirm.
+    first = {**snapshot_of(published), "summary": "Un résumé d'avant"}
+    moderation.record_version(published, by=None, note="Première version", snapshot=first)
     moderation.record_version(published, by=None, note="Deuxième version")
     return {
         "submitted": submitted,
@@ -202,7 +205,8 @@ MATRIX = {
     "moderation:note": ({"pk": "submitted"}, NOT_GET),
     "moderation:delete": ({"pk": "submitted"}, NOT_GET),
     "moderation:undelete": ({"pk": "binned"}, NOT_GET),
-    "moderation:restore": ({"pk": "published", "number": 1}, NOT_GET),
+    # Its confirmation page, with the difference (the POST is in POST_MATRIX).
+    "moderation:restore": ({"pk": "published", "number": 1}, STAFF),
     "practices:history": ({"slug": "submitted"}, {**STAFF, M: 200, CA: 404}),
     "practices:history#published": ({"slug": "published"}, {**STAFF, M: 404, CA: 404}),
     # Without the versions to compare.

@@ -161,3 +161,37 @@ def test_comments_reports_adoptions_and_names_render_inert(client, moderator, nu
         assert_inert(response.content.decode(), where)
     client.logout()
     assert_inert(client.get(practice.get_absolute_url()).content.decode(), "visitor")
+
+
+@pytest.mark.parametrize("number", range(0, len(PAYLOADS), 3))
+def test_restoring_a_version_and_the_journal_render_inert(client, moderator, number):
+    """The pages issue 8 added for moderators: a restoration's confirmation, with the
+    difference between the current text and the old one, and the journal filtered by practice
+    and by person."""
+    from observatoire.practices import moderation
+    from observatoire.practices.versions import log, snapshot_of
+
+    payload = PAYLOADS[number]
+    author = make_user(full_name=payload[:150], role="administrator")
+    practice = make_practice(
+        title=f"Pratique {payload}"[:200],
+        summary=f"Avant {payload}"[:600],
+        cooperatives=[make_cooperative(union=moderator.organisation)],
+    )
+    practice.author = author
+    practice.save()
+    old = {**snapshot_of(practice), "summary": f"Ancien {payload}"[:600]}
+    moderation.record_version(practice, by=author, note=payload[:300], snapshot=old)
+    moderation.record_version(practice, by=author, note="Actuelle")
+    log(practice, by=author, action="submitted", message=payload)
+    client.force_login(moderator)
+    pages = {
+        "restore": reverse("moderation:restore", args=[practice.pk, 1]),
+        "history": reverse("practices:history", args=[practice.slug]),
+        "journal by practice": reverse("moderation:journal") + f"?pratique={practice.pk}",
+        "journal by person": reverse("moderation:journal") + f"?par={author.pk}",
+    }
+    for where, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        assert_inert(response.content.decode(), where)

@@ -305,7 +305,7 @@ def test_a_stale_version_is_a_conflict_even_for_the_same_decision(moderator, sub
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_decisions_in_threads(django_db_setup):
+def test_concurrent_decisions_in_threads(reference_data):
     """Two threads decide on the same submission at the same time: exactly one wins."""
     import threading
 
@@ -486,11 +486,16 @@ def test_versions_diff_escaped_and_restore(client_as, member, moderator, coopera
     assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html and "<del>" in html and "<ins>" in html
     assert client.post(reverse("moderation:restore", args=[practice.pk, 1])).status_code == 403
-    # A moderator restores the first version: a new version, history kept.
-    response = client_as(moderator).post(reverse("moderation:restore", args=[practice.pk, 1]))
+    # A moderator restores the first version (the practice is online: proposed for review,
+    # test_restore.py); the confirmation page shows the difference, escaped.
+    restore = reverse("moderation:restore", args=[practice.pk, 1])
+    confirm = client_as(moderator).get(restore).content.decode()
+    assert "<script>x" not in confirm and "&lt;script&gt;" in confirm
+    response = client_as(moderator).post(restore)
     assert response.status_code == 302
     practice.refresh_from_db()
-    assert practice.actions == "Avant <script>x</script>"
+    assert practice.actions == "Après <b>gras</b>"  # online, until another moderator accepts
+    assert practice.revision.snapshot["actions"] == "Avant <script>x</script>"
     numbers = list(practice.versions.order_by("number").values_list("number", flat=True))
     assert numbers == [first.number, second.number, second.number + 1]
     assert ModerationEvent.objects.filter(action="restored_version", actor=moderator).exists()

@@ -1,0 +1,89 @@
+"""The emails of accounts, built when they are sent (lib/mail.py): the task holds ids, and the
+links that carry a secret (an invitation, a new password, an address to confirm) are made at
+that moment, so that no usable link is ever stored."""
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from observatoire.accounts.models import Invitation, User
+from observatoire.lib.mail import Email, absolute_url, email_kind
+
+EMAIL_LINK_SALT = "observatoire.accounts.email"
+
+
+def _person(pk: int) -> User | None:
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+@email_kind("password_reset")
+def password_reset(*, person: int):
+    user = _person(person)
+    if user is None or not user.has_usable_password():
+        return None
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return Email(
+        "accounts/password_reset", to=user, context={"user": user, "url": absolute_url(path)}
+    )
+
+
+@email_kind("invitation")
+def invitation(*, invitation: int, language: str):
+    """A fresh link for each email: the invitation keeps only its hash, and an older link stops
+    working (a retried send makes a new one)."""
+    found = (
+        Invitation.objects.select_related("invited_by", "cooperative", "organisation")
+        .filter(pk=invitation)
+        .first()
+    )
+    if found is None or not found.is_pending:
+        return None
+    token = found.new_token()
+    found.save(update_fields=["token_hash", "sent_at", "expires_at"])
+    link = absolute_url(reverse("accounts:invitation_accept", kwargs={"token": token}))
+    return Email(
+        "accounts/invitation",
+        to=found.email,
+        language=language,
+        context={"invitation": found, "inviter": found.invited_by, "url": link},
+    )
+
+
+def email_token(user: User, address: str) -> str:
+    """The signed proof that ``address`` belongs to ``user``; dead once the email changes."""
+    return signing.dumps({"u": user.pk, "e": address, "c": user.email}, salt=EMAIL_LINK_SALT)
+
+
+@email_kind("email_verification")
+def email_verification(*, person: int, address: str):
+    """To an address not yet verified: no text the person typed (their name) goes in it."""
+    user = _person(person)
+    if user is None:
+        return None
+    token = email_token(user, address)
+    link = absolute_url(reverse("accounts:email_confirm", kwargs={"token": token}))
+    return Email(
+        "accounts/email_verification",
+        to=address,
+        language=user.language,
+        context={"address": address, "url": link},
+    )
+
+
+@email_kind("email_changed")
+def email_changed(*, person: int, address: str):
+    """To the previous address, once the change is confirmed."""
+    user = _person(person)
+    if user is None:
+        return None
+    return Email(
+        "accounts/email_changed", to=address, language=user.language, context={"user": user}
+    )
