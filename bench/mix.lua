@@ -3,6 +3,8 @@
 -- BENCH_COOKIE when it is set (a signed-in member's session). Any status other than 200 counts
 -- as an error (wrk itself only counts 4xx and 5xx: a redirect to the sign-in page would pass).
 -- done() prints exact percentiles on one line that bench/report.py parses (microseconds).
+-- BENCH_STOP_AFTER: each thread stops after that many answers (a warm-up of a given number of
+-- requests rather than of a given time; -d stays the upper bound).
 local threads = {}
 local paths = {}
 local headers = {}
@@ -21,6 +23,8 @@ init = function(args)
   end
   file:close()
   assert(#paths > 0, "no URL in BENCH_URLS")
+  stop_after = tonumber(os.getenv("BENCH_STOP_AFTER") or "")
+  answered = 0
   local cookie = os.getenv("BENCH_COOKIE")
   if cookie and #cookie > 0 then headers["Cookie"] = cookie end
   math.randomseed(os.time() * 1000 + id)
@@ -31,6 +35,8 @@ request = function()
 end
 
 response = function(status, response_headers, body)
+  answered = answered + 1
+  if stop_after and answered >= stop_after then wrk.thread:stop() end
   if status ~= 200 then
     failures = failures + 1
     statuses[status] = (statuses[status] or 0) + 1

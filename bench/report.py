@@ -169,9 +169,9 @@ def code(info: list[str]) -> list[str]:
 def mix_table(rows: dict[str, Row]) -> list[str]:
     floor = floor_rate(rows)
     lines = [
-        "| Mélange | Client | URL distinctes | Clients | req/s | p50 (ms) | p95 (ms) | p99 (ms) "
-        "| Erreurs | req/s ÷ plancher | Charge |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+        "| Mélange | Client | URL distinctes | Chauffe (req.) | Clients | req/s | p50 (ms) "
+        "| p95 (ms) | p99 (ms) | Erreurs | req/s ÷ plancher | Charge |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for key, row in rows.items():
         if key == "writes":
@@ -179,7 +179,7 @@ def mix_table(rows: dict[str, Row]) -> list[str]:
         label = MIXES.get(row["mix"], row["mix"])
         if "failed" in row:
             lines.append(
-                f"| {label} | {WHO[row['who']]} | {row['urls']} | | | | | "
+                f"| {label} | {WHO[row['who']]} | {row['urls']} | | | | | | "
                 f"| non mesuré : réponse {row['failed']} (000 : délai dépassé) | | |"
             )
             continue
@@ -187,7 +187,8 @@ def mix_table(rows: dict[str, Row]) -> list[str]:
         detail = f" ({row['statuses']})" if row.get("statuses", "-") != "-" else ""
         ratio = rate(row) / floor if floor else 0.0
         lines.append(
-            f"| {label} | {WHO[row['who']]} | {row['urls']} | {row['connections']} "
+            f"| {label} | {WHO[row['who']]} | {row['urls']} | {row.get('warmup', '')} "
+            f"| {row['connections']} "
             f"| {rate(row):.1f} | {shown(ms(row, 'p50_us'))} | {shown(ms(row, 'p95_us'))} "
             f"| {shown(ms(row, 'p99_us'))} | {failed}{detail} | {ratio:.3f} | {row['load']} |"
         )
@@ -311,7 +312,8 @@ def main(out: Path) -> None:
         ),
         f"- Serveur : gunicorn, {info.get('workers')} workers synchrones, DEBUG désactivé, "
         "tous les middlewares du site ; wrk sur 127.0.0.1, même machine.",
-        f"- Charge : par mélange, {info.get('warmup')} de chauffe puis "
+        f"- Charge : par mélange, une chauffe de {info.get('warmup')} (pour un membre : autant "
+        "de requêtes que la chauffe du visiteur du même mélange, colonne « Chauffe ») puis "
         f"`wrk -t {info.get('threads')} -c {info.get('connections')} "
         f"-d {info.get('duration')}` (8 clients pour la recherche large) ; "
         "chaque requête tire au hasard une URL du fichier du mélange "

@@ -19,6 +19,7 @@ WARMUP=${BENCH_WARMUP:-5s}
 CONNECTIONS=${BENCH_CONNECTIONS:-8}
 THREADS=${BENCH_THREADS:-2}
 DATABASES=${BENCH_DATABASES:-"sqlite postgres"}
+declare -A WARMED  # requests of each visitor warm-up, by database, cache mode and mix
 CACHE_MODES=${BENCH_CACHES:-"on off"}
 WRITE_RATE=${BENCH_WRITE_RATE:-3}  # writes per second during the whole series of measures
 PORT=8001
@@ -189,14 +190,27 @@ measure() {
     start_server "$DB"
     return
   fi
-  BENCH_URLS=$file BENCH_COOKIE=$cookie wrk -t 1 -c 2 -d "$WARMUP" \
-    --timeout "${REQUEST_TIMEOUT}s" -s bench/mix.lua "$BASE" > /dev/null
+  # The warm-up: the visitor's lasts WARMUP; a member's is as many requests as the visitor's
+  # of the same mix made (bench/README.md, « Échauffement »), within twice as long (wrk waits
+  # for -d even once its threads stopped).
+  local warm_key="$DB-$CACHE-$mix" warmed
+  if [[ $who == member && -n ${WARMED[$warm_key]:-} ]]; then
+    BENCH_URLS=$file BENCH_COOKIE=$cookie BENCH_STOP_AFTER=${WARMED[$warm_key]} wrk -t 1 -c 2 \
+      -d "$((2 * $(seconds_of "$WARMUP")))s" --timeout "${REQUEST_TIMEOUT}s" -s bench/mix.lua \
+      "$BASE" > "$OUT/$tag.warmup"
+  else
+    BENCH_URLS=$file BENCH_COOKIE=$cookie wrk -t 1 -c 2 -d "$WARMUP" \
+      --timeout "${REQUEST_TIMEOUT}s" -s bench/mix.lua "$BASE" > "$OUT/$tag.warmup"
+  fi
+  warmed=$(grep -o 'BENCH requests=[0-9]*' "$OUT/$tag.warmup" | cut -d= -f2 || true)
+  if [[ $who == visitor && -n $warmed ]]; then WARMED[$warm_key]=$warmed; fi
   BENCH_URLS=$file BENCH_COOKIE=$cookie wrk -t "$THREADS" -c "$connections" -d "$DURATION" \
     --timeout "${REQUEST_TIMEOUT}s" --latency -s bench/mix.lua "$BASE" > "$OUT/$tag.wrk"
   line="$(grep '^BENCH ' "$OUT/$tag.wrk") load=$(cut -d ' ' -f 1 /proc/loadavg)"
   drain
-  printf 'db=%s cache=%s backend=%s mix=%s who=%s urls=%s connections=%s %s\n' "$DB" "$CACHE" \
-    "$(cache_label)" "$mix" "$who" "$urls" "$connections" "${line#BENCH }" >> "$OUT/results.txt"
+  printf 'db=%s cache=%s backend=%s mix=%s who=%s urls=%s connections=%s warmup=%s %s\n' "$DB" \
+    "$CACHE" "$(cache_label)" "$mix" "$who" "$urls" "$connections" "${warmed:-0}" \
+    "${line#BENCH }" >> "$OUT/results.txt"
   echo "   $mix ($who, $urls URL) ${line#BENCH }"
 }
 
