@@ -1,15 +1,17 @@
 """Root URLs. Paths are French; the admin stays under /admin/."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.urls.converters import get_converters
 from django.views.i18n import set_language
 
 from observatoire.lib.numbers import IdConverter
 
-# <id:pk>: ASCII digits that fit a database id (lib/numbers.py); before the apps' paths use it.
-register_converter(IdConverter, "id")
+# <id:pk>: ASCII digits that fit a database id (lib/numbers.py); before the apps' paths use it
+# (once: Django refuses a second registration of a name).
+if "id" not in get_converters():
+    register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("observatoire.pages.urls")),
@@ -29,8 +31,8 @@ if settings.BENCH_FLOOR:
     from observatoire.pages.floor import floor
 
     urlpatterns.append(path("banc/plancher/", floor, name="bench_floor"))
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ served, in any mode: documents are served by views that check who may read them
+# (practices.views.attachment_download, pending_attachment), drafts' included.
 
 handler400 = "observatoire.pages.views.bad_request"
 handler403 = "observatoire.pages.views.permission_denied"

@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from observatoire.accounts import personal_data
 from observatoire.accounts.emails import EMAIL_LINK_SALT
@@ -143,7 +143,7 @@ def invitation_create(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def invitation_list(request: SignedInRequest) -> HttpResponse:
     require_inviter(request.user)
     invitations = Invitation.objects.managed_by(request.user).for_list()
@@ -334,7 +334,7 @@ def email_verification_resend(request: SignedInRequest) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-@require_GET
+@require_safe
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         data = signing.loads(token, salt=EMAIL_LINK_SALT, max_age=EMAIL_LINK_MAX_AGE)
@@ -401,7 +401,7 @@ def display_node(value) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_data(request: SignedInRequest) -> HttpResponse:
     sections = [
         {"title": key.replace("_", " "), "node": display_node(value)}
@@ -411,7 +411,7 @@ def my_data(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_data_download(request: SignedInRequest) -> HttpResponse:
     data = {
         "exporte_le": timezone.now(),

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from observatoire.accounts.limits import take
@@ -126,7 +126,7 @@ def comment_create(request: SignedInRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     comment = get_comment_for(request.user, pk)
     if not comment.can_be_edited_by(request.user):
@@ -146,7 +146,7 @@ def comment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_report(request: SignedInRequest, pk: int) -> HttpResponse:
     comment = get_comment_for(request.user, pk)
     already = CommentReport.objects.filter(comment=comment, reporter=request.user).exists()
@@ -166,7 +166,7 @@ def require_moderator(user) -> None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_hide(request: SignedInRequest, pk: int) -> HttpResponse:
     require_moderator(request.user)
     comment = get_comment_for(request.user, pk)
@@ -189,7 +189,7 @@ def comment_unhide(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def report_list(request: SignedInRequest) -> HttpResponse:
     require_moderator(request.user)
     reports = CommentReport.objects.select_related(
@@ -209,7 +209,7 @@ def require_cooperative(user) -> int:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def adoption_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative_id = require_cooperative(request.user)
     practice = get_practice_for(request.user, slug)
@@ -255,7 +255,7 @@ def bookmark_toggle(request: SignedInRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_bookmarks(request: SignedInRequest) -> HttpResponse:
     bookmarks = (
         Bookmark.objects.filter(
@@ -302,7 +302,7 @@ def follow_toggle(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_follows(request: SignedInRequest) -> HttpResponse:
     preference = DigestPreference.objects.filter(user=request.user).first()
     preference = preference or DigestPreference(user=request.user)

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from observatoire.lib.cache import LISTING, cache_page_for_visitors, cooperative_version, depends_on
 from observatoire.lib.pagination import paginate
@@ -10,7 +10,7 @@ from observatoire.network.models import Cooperative
 from observatoire.practices.models import Practice
 
 
-@require_GET
+@require_safe
 @cache_page_for_visitors(params=("page",))
 def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cooperative = get_object_or_404(Cooperative.objects.with_card(), slug=slug)

@@ -406,7 +406,7 @@ def is_personal(request) -> bool:
     return (
         settings.SESSION_COOKIE_NAME in request.COOKIES
         or "messages" in request.COOKIES
-        or request.method != "GET"
+        or request.method not in ("GET", "HEAD")  # HEAD: the same entry, the server sends no body
     )
 
 
@@ -526,7 +526,7 @@ def cache_page_for_visitors(
 def _shares_signed_in_page(request) -> bool:
     """A signed-in person's GET with no message waiting (a notice is theirs alone)."""
     return (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         and request.user.is_authenticated
         and "messages" not in request.COOKIES
         and "_messages" not in request.session

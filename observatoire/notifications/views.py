@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from observatoire.accounts.models import User
 from observatoire.lib.pagination import paginate
@@ -23,7 +23,7 @@ class SignedInRequest(HttpRequest):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def notification_list(request: SignedInRequest) -> HttpResponse:
     mine = Notification.objects.filter(recipient=request.user)
     if request.method == "POST":
@@ -34,7 +34,7 @@ def notification_list(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def notification_open(request: SignedInRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if notification.read_at is None:
@@ -48,7 +48,7 @@ def notification_open(request: SignedInRequest, pk: int) -> HttpResponse:
 
 # One-click unsubscribe from the digest (RFC 8058): the signed token is the authentication.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user = read_unsubscribe_token(token)

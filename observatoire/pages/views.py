@@ -6,15 +6,16 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods, require_safe
 
+from observatoire.accounts.models import User
 from observatoire.lib.cache import cache_page_for_visitors, cached_fragment
 from observatoire.practices.models import Category, Practice
 
 LATEST_COUNT = 6
 
 
-@require_GET
+@require_safe
 @cache_page_for_visitors(params=())
 def home(request: HttpRequest) -> HttpResponse:
     def render_sections() -> str:
@@ -31,16 +32,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", {"sections": sections})
 
 
-@require_GET
+@require_safe
 @cache_page_for_visitors(params=())
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/about.html")
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def choose_language(request: HttpRequest, code: str) -> HttpResponse:
     """Switch the interface language with a plain link (no form, so pages carry no
-    per-visitor token and can be cached whole for visitors)."""
+    per-visitor token and can be cached whole for visitors): this browser's cookie only.
+
+    A signed-in person's own language, that of their emails, changes only by a POST (which
+    the CSRF middleware checks): a link from another site must not change it."""
     if code not in dict(settings.LANGUAGES):
         raise Http404
     target = request.GET.get("next", "/")
@@ -48,10 +52,11 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
-    if request.user.is_authenticated and request.user.language != code:
+    person = request.user
+    if request.method == "POST" and isinstance(person, User) and person.language != code:
         # Emails and digests follow the same choice.
-        request.user.language = code
-        request.user.save(update_fields=["language"])
+        person.language = code
+        person.save(update_fields=["language"])
     response = redirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -4,6 +4,7 @@ Forms validate and normalise; the workflow (draft, submitted…) is decided by t
 the model's methods.
 """
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from observatoire.accounts.limits import take
 from observatoire.lib.abuse import HoneypotMixin, limit_message
@@ -26,7 +28,13 @@ from observatoire.practices.models import CONTENT_FIELDS, Attachment, Practice, 
 
 MAX_TAGS = 8
 MAX_LINKS = 10
+logger = logging.getLogger(__name__)
 MAX_ATTACHMENTS = 20
+STORE_FAILED = gettext_noop(
+    "« %(name)s » n'a pas pu être enregistré : le serveur ne peut pas écrire de fichier pour "
+    "le moment (disque plein ?). Votre texte est conservé ci-dessous ; réessayez plus tard ou "
+    "prévenez l'équipe de l'Observatoire."
+)
 UPLOADS_PER_DAY = 100
 UPLOAD_PERIOD = timedelta(days=1)
 
@@ -351,7 +359,15 @@ class AttachmentsForm(forms.Form):
                 size=cleaned.size,
                 uploaded_by=self.user,
             )
-            attachment.file.save(cleaned.file.name or "document", cleaned.file, save=True)
+            try:
+                attachment.file.save(cleaned.file.name or "document", cleaned.file, save=True)
+            except OSError:
+                # A full disk, a read-only store: nothing partial stays (lib/storage.py), the
+                # form comes back with what was typed, and says so.
+                logger.exception("An upload could not be written")
+                self.add_error("documents", _(STORE_FAILED) % {"name": cleaned.original_name})
+                valid = False
+                continue
             self.attachments.append(attachment)
         self.accepted = []
         return valid

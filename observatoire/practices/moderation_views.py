@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from observatoire.accounts.models import User
 from observatoire.lib.numbers import parse_int
@@ -91,7 +91,7 @@ def get_moderated(user, pk: int, *, deleted: bool = False) -> Practice:
         raise Http404(_("Cette pratique n'existe pas ou n'est pas dans votre file.")) from error
 
 
-@require_GET
+@require_safe
 @moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
     practices = moderation.awaiting_for(request.user)
@@ -221,7 +221,7 @@ def render_review(request, practice: Practice, *, bound=None, note_form=None, st
     return render(request, "practices/moderation/review.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @moderator_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     return render_review(request, get_moderated(request.user, pk))
@@ -336,7 +336,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("moderation:trash")
 
 
-@require_GET
+@require_safe
 @moderator_required
 def trash(request: HttpRequest) -> HttpResponse:
     practices = (
@@ -362,7 +362,7 @@ def undelete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("moderation:trash")
 
 
-@require_GET
+@require_safe
 @moderator_required
 def journal(request: HttpRequest) -> HttpResponse:
     # What this person moderates, drafts never (an administrator: every practice sent).
@@ -408,7 +408,7 @@ def get_history_practice(user, slug: str) -> tuple[Practice, bool]:
     return practice, moderating
 
 
-@require_GET
+@require_safe
 @login_required
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     practice, moderating = get_history_practice(request.user, slug)
@@ -422,7 +422,7 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "practices/moderation/history.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def version_diff(request: HttpRequest, slug: str) -> HttpResponse:
     practice, moderating = get_history_practice(request.user, slug)
@@ -457,7 +457,7 @@ def _without_documents(snapshot: dict) -> dict:
     return {key: value for key, value in jsonable(snapshot).items() if key != "attachments"}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @moderator_required
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """Bring back an older version: the difference with the current content first, then, once
