@@ -95,3 +95,25 @@ def test_query_count_is_constant(client):
     # More links, themes and related practices never cost more queries (related practices
     # are read from the lists their themes keep: related.py).
     assert len(many) <= len(few)
+
+
+@pytest.mark.django_db
+def test_the_themes_read_with_the_practice_are_those_of_the_orm_in_order():
+    """The practice page reads the themes in its practice's query (views.THEMES_OF_PRACTICE,
+    as JSON, on both databases): the same themes, fields and order as the ORM gives."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from observatoire.practices.models import Theme
+    from observatoire.practices.views import get_practice_for, themes_read_with
+
+    slugs = list(Theme.objects.order_by("-pk").values_list("slug", flat=True)[:5])
+    practice = make_practice(title="Cinq thèmes", themes=slugs)
+    found = themes_read_with(get_practice_for(AnonymousUser(), practice.slug))
+    expected = list(Theme.objects.filter(practices=practice))
+    assert len(expected) == 5
+    fields = ("pk", "name", "slug", "category_id", "position", "newest")
+    assert [[getattr(theme, f) for f in fields] for theme in found] == [
+        [getattr(theme, f) for f in fields] for theme in expected
+    ]
+    bare = make_practice(title="Sans thème", themes=[])
+    assert themes_read_with(get_practice_for(AnonymousUser(), bare.slug)) == []

@@ -17,7 +17,7 @@ from observatoire.network.tests.factories import make_cooperative
 from observatoire.practices.models import Practice, Theme, related_by_pk
 from observatoire.practices.page_body import BODY_RELATIONS
 from observatoire.practices.tests.factories import make_practice
-from observatoire.practices.views import practice_by_slug
+from observatoire.practices.views import practice_by_slug, themes_read_with
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,10 @@ def test_practice_by_slug_is_what_the_orm_finds(practices):
             for o in found:
                 for name in names:
                     delattr(o, name)
+                # Its themes come with it (views.THEMES_OF_PRACTICE), as the ORM finds them.
+                themes = [(t.pk, t.name, t.slug) for t in themes_read_with(o)]
+                assert themes == [(t.pk, t.name, t.slug) for t in o.themes.all()]
+                delattr(o, "themes_json")
             assert [state(o) for o in found] == [state(o) for o in expected]
     assert practice_by_slug(False, None, members.slug) == []  # members-only: not for visitors
     assert len(practice_by_slug(True, None, members.slug)) == 1

@@ -127,21 +127,21 @@ def test_the_practice_page_costs_a_fixed_number_of_queries(no_cache, client, cli
     for number in range(6):
         make_practice(title=f"Voisine {number}", themes=["gouvernance"])
     practice = make_practice(title="Source", themes=["gouvernance", "parite-egalite"])
-    # The practice with its stored body (and whether it has adoptions or comments: it has
-    # none), its themes and the related practices.
-    assert len(queries_of(client, practice.get_absolute_url())) == 3
+    # The practice with its stored body and its themes (and whether it has adoptions or
+    # comments: it has none), then the related practices.
+    assert len(queries_of(client, practice.get_absolute_url())) == 2
     # And the session, read with the person and their unread notifications (the bookmark and
     # the follow come with the practice).
-    assert len(queries_of(client_as(member), practice.get_absolute_url())) == 3 + 1
+    assert len(queries_of(client_as(member), practice.get_absolute_url())) == 2 + 1
     # A link and a tag written straight to the database drop the stored body: the page renders
     # it, a query each for its cooperatives, tags and links; a comment costs its query.
     practice.links.create(title="Lien", url="https://example.org/")
     practice.tags.create(name="essai", slug="essai")
     practice.comments.create(author=member, body="Une question ?")
-    assert len(queries_of(client, practice.get_absolute_url())) == 7 + 1
+    assert len(queries_of(client, practice.get_absolute_url())) == 6 + 1
     # Stored again (as the practice's next save or reindex does), the body costs none.
     practice.refresh_body()
-    assert len(queries_of(client, practice.get_absolute_url())) == 4 + 1
+    assert len(queries_of(client, practice.get_absolute_url())) == 3 + 1
 
 
 def test_loading_the_taxonomy_again_keeps_the_lists(member):
