@@ -37,3 +37,22 @@ def make_practice(
     )
     practice.reindex()
     return practice
+
+
+def draft_saved_twice(author, cooperative, *, title: str, first: str, second: str) -> Practice:
+    """A draft whose author saved it twice: version 1 says ``first``, version 2 ``second``
+    (its summary, as it now reads)."""
+    from observatoire.practices.moderation import record_save
+
+    practice = make_practice(
+        title=title,
+        summary=first,
+        status=Practice.Status.DRAFT,
+        author=author,
+        cooperatives=[cooperative],
+    )
+    record_save(practice, by=author)
+    practice.summary = second
+    practice.save()
+    record_save(practice, by=author)
+    return practice

@@ -8,24 +8,20 @@ from observatoire.accounts.models import Role
 from observatoire.accounts.tests.factories import make_user
 from observatoire.network.tests.factories import make_cooperative, union
 from observatoire.practices.models import Practice, StaffNote
-from observatoire.practices.moderation import record_save
-from observatoire.practices.tests.factories import make_practice
+from observatoire.practices.tests.factories import draft_saved_twice, make_practice
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def draft(member, cooperative):
-    practice = make_practice(
+    practice = draft_saved_twice(
+        member,
+        cooperative,
         title="Brouillon très personnel",
-        status=Practice.Status.DRAFT,
-        author=member,
-        cooperatives=[cooperative],
+        first="Premier jet",
+        second="Deuxième jet",
     )
-    record_save(practice, by=member)
-    practice.summary = "Deuxième jet"
-    practice.save()
-    record_save(practice, by=member)
     assert practice.versions.count() == 2
     return practice
 
@@ -101,20 +97,17 @@ def test_once_submitted_the_moderators_see_it(client_as, member, draft, cooperat
 def test_journal_names_only_practices_and_people_in_scope(client_as, member, cooperative):
     elsewhere = make_cooperative(departement=None, union=union("ur-bretagne"))
     breton_author = make_user(role=Role.MEMBER, cooperative=elsewhere, full_name="Nolwenn Inconnue")
-    theirs = make_practice(
-        title="Titre hors périmètre",
-        status=Practice.Status.DRAFT,
-        author=breton_author,
-        cooperatives=[elsewhere],
-    )
-    theirs.submit(by=breton_author)
-    ours = make_practice(
-        title="Titre du périmètre",
-        status=Practice.Status.DRAFT,
-        author=member,
-        cooperatives=[cooperative],
-    )
-    ours.submit(by=member)
+    sent = []
+    for author, where, title in (
+        (breton_author, elsewhere, "Titre hors périmètre"),
+        (member, cooperative, "Titre du périmètre"),
+    ):
+        practice = make_practice(
+            title=title, status=Practice.Status.DRAFT, author=author, cooperatives=[where]
+        )
+        practice.submit(by=author)
+        sent.append(practice)
+    theirs, ours = sent
     client = client_as(make_user(role=Role.MODERATOR, organisation=cooperative.union))
     journal = reverse("moderation:journal")
     outside = client.get(journal, {"pratique": theirs.pk}).content.decode()

@@ -12,8 +12,7 @@ from observatoire.accounts.models import Role
 from observatoire.accounts.tests.factories import make_user
 from observatoire.notifications.models import Notification
 from observatoire.practices.models import Practice
-from observatoire.practices.moderation import record_save
-from observatoire.practices.tests.factories import make_practice
+from observatoire.practices.tests.factories import draft_saved_twice
 from observatoire.practices.tests.test_moderation import decide, in_review
 
 pytestmark = pytest.mark.django_db
@@ -21,17 +20,13 @@ pytestmark = pytest.mark.django_db
 
 def published_in_two_versions(author, cooperative, other_moderator):
     """v1 « Texte d'origine », then v2 « Texte relu », published by ``other_moderator``."""
-    practice = make_practice(
+    practice = draft_saved_twice(
+        author,
+        cooperative,
         title="Pratique restaurée",
-        summary="Texte d'origine",
-        status=Practice.Status.DRAFT,
-        author=author,
-        cooperatives=[cooperative],
+        first="Texte d'origine",
+        second="Texte relu",
     )
-    record_save(practice, by=author)
-    practice.summary = "Texte relu"
-    practice.save()
-    record_save(practice, by=author)
     practice.submit(by=author)
     in_review(practice, other_moderator).publish(by=other_moderator)
     practice.refresh_from_db()
@@ -131,17 +126,9 @@ def test_no_second_restoration_while_one_waits(client_as, member, cooperative):
 
 def test_a_practice_not_online_is_restored_at_once(client_as, member, cooperative):
     moderator = make_user(role=Role.MODERATOR, organisation=cooperative.union)
-    practice = make_practice(
-        title="Pas encore en ligne",
-        summary="Premier jet",
-        status=Practice.Status.DRAFT,
-        author=member,
-        cooperatives=[cooperative],
+    practice = draft_saved_twice(
+        member, cooperative, title="Pas encore en ligne", first="Premier jet", second="Second jet"
     )
-    record_save(practice, by=member)
-    practice.summary = "Second jet"
-    practice.save()
-    record_save(practice, by=member)
     practice.submit(by=member)
     client_as(moderator).post(reverse("moderation:restore", args=[practice.pk, 1]))
     assert live_summary(practice) == "Premier jet"
