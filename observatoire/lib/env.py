@@ -54,7 +54,8 @@ def database_from_url(url: str, base_dir: str) -> dict:
         elif url.startswith("sqlite:////"):
             path = "/" + path
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's, without keeping a connection that met an error (lib/sqlite/base.py).
+            "ENGINE": "observatoire.lib.sqlite",
             "NAME": path,
             "OPTIONS": {
                 # WAL lets readers and the writer work at the same time; IMMEDIATE avoids
@@ -73,8 +74,10 @@ def database_from_url(url: str, base_dir: str) -> dict:
                 "transaction_mode": "IMMEDIATE",
             },
             # Keep the connection between requests: opening it and running the PRAGMAs
-            # cost more than a cached page.
+            # cost more than a cached page; but not after an error (read-only file, full
+            # disk): checked before each request, at no cost (lib/sqlite/base.py).
             "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {
