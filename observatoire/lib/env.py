@@ -78,6 +78,9 @@ def database_from_url(url: str, base_dir: str) -> dict:
             # disk): checked before each request, at no cost (lib/sqlite/base.py).
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
+            # Tests in memory, as Django does for its own SQLite engine (pytest-django, which
+            # knows that engine by its name only, would otherwise make up a file name).
+            "TEST": {"NAME": ":memory:"},
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {
