@@ -14,13 +14,9 @@ from observatoire.lib.mail import Email, absolute_url, email_kind
 EMAIL_LINK_SALT = "observatoire.accounts.email"
 
 
-def _person(pk: int) -> User | None:
-    return User.objects.filter(pk=pk, is_active=True).first()
-
-
 @email_kind("password_reset")
 def password_reset(*, person: int):
-    user = _person(person)
+    user = User.objects.active(person)
     if user is None or not user.has_usable_password():
         return None
     path = reverse(
@@ -65,7 +61,7 @@ def email_token(user: User, address: str) -> str:
 @email_kind("email_verification")
 def email_verification(*, person: int, address: str):
     """To an address not yet verified: no text the person typed (their name) goes in it."""
-    user = _person(person)
+    user = User.objects.active(person)
     if user is None:
         return None
     token = email_token(user, address)
@@ -81,7 +77,7 @@ def email_verification(*, person: int, address: str):
 @email_kind("email_changed")
 def email_changed(*, person: int, address: str):
     """To the previous address, once the change is confirmed."""
-    user = _person(person)
+    user = User.objects.active(person)
     if user is None:
         return None
     return Email(

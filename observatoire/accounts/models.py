@@ -47,6 +47,11 @@ class UserManager(BaseUserManager["User"]):
         fields.update(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
         return self.create_user(email, password, **fields)
 
+    def active(self, pk) -> "User | None":
+        """The person with this pk if their account is active (an email built when sent, a
+        signed link followed later: the person may have left meanwhile)."""
+        return self.filter(pk=pk, is_active=True).first()
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("adresse électronique"), unique=True)

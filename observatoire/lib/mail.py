@@ -196,5 +196,5 @@ def _test_message(*, person: int) -> Email | None:
     """A message to check that email works (tests, and whoever sets a site up)."""
     from django.contrib.auth import get_user_model
 
-    found = get_user_model().objects.filter(pk=person, is_active=True).first()
+    found = get_user_model().objects.active(person)  # type: ignore[attr-defined]
     return Email("accounts/test_message", to=found) if found else None

@@ -78,7 +78,7 @@ def unsubscribe_token(user) -> str:
 def read_unsubscribe_token(token: str) -> User:
     """The person of a token; ``BadSignature`` for a forged or unknown one."""
     pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    user = User.objects.filter(pk=pk, is_active=True).first()
+    user = User.objects.active(pk)
     if user is None:
         raise signing.BadSignature("unknown person")
     return user
@@ -147,7 +147,7 @@ def send_digests_now(frequency: str) -> int:
 @email_kind("digest")
 def digest_email(*, person: int, frequency: str, since: str) -> Email | None:
     """The digest as it stands when sent; nothing when there is nothing new any more."""
-    user = User.objects.filter(pk=person, is_active=True).first()
+    user = User.objects.active(person)
     if user is None:
         return None
     with translation.override(user.language or "fr"):

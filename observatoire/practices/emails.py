@@ -13,10 +13,6 @@ DECISIONS = {"published", "changes_requested", "declined"}
 RESTORATIONS = {"restoration_proposed", "restored"}
 
 
-def _person(pk: int) -> User | None:
-    return User.objects.filter(pk=pk, is_active=True).first()
-
-
 def _practice(pk: int) -> Practice | None:
     return Practice.objects.alive().without_index().filter(pk=pk).first()
 
@@ -24,7 +20,7 @@ def _practice(pk: int) -> Practice | None:
 @email_kind("moderation_decision")
 def decision(*, person: int, practice: int, event: int, kind: str, revision: bool):
     """A decision on a practice, to its author or a cooperative's admin."""
-    recipient, found = _person(person), _practice(practice)
+    recipient, found = User.objects.active(person), _practice(practice)
     entry = ModerationEvent.objects.filter(pk=event).first()
     if recipient is None or found is None or entry is None or kind not in DECISIONS:
         return None
@@ -45,7 +41,7 @@ def decision(*, person: int, practice: int, event: int, kind: str, revision: boo
 @email_kind("restoration")
 def restoration(*, person: int, practice: int, number: int, kind: str):
     """A moderator brought back an older version: proposed for review, or done."""
-    recipient, found = _person(person), _practice(practice)
+    recipient, found = User.objects.active(person), _practice(practice)
     if recipient is None or found is None or kind not in RESTORATIONS:
         return None
     link = absolute_url(reverse("practices:history", args=[found.slug]))
@@ -59,7 +55,7 @@ def restoration(*, person: int, practice: int, number: int, kind: str):
 @email_kind("new_submission")
 def new_submission(*, person: int, practice: int, revision: bool):
     """A practice waits for the moderators of its queue."""
-    recipient, found = _person(person), _practice(practice)
+    recipient, found = User.objects.active(person), _practice(practice)
     if recipient is None or found is None:
         return None
     link = absolute_url(reverse("moderation:review", args=[found.pk]))

@@ -84,10 +84,9 @@ THEMES_OF_PRACTICE = {
 def themes_read_with(practice: Practice) -> list[Theme] | None:
     """The themes the practice's own query read (``themes_json``), in their order; None when
     it did not."""
-    raw = getattr(practice, "themes_json", None)
-    if raw is None and not hasattr(practice, "themes_json"):
+    if not hasattr(practice, "themes_json"):
         return None
-    rows = json.loads(raw) if raw else []
+    rows = json.loads(practice.themes_json or "[]")  # PostgreSQL's json_agg of nothing: NULL
     rows.sort(key=lambda row: (row[5], row[4], row[1]))
     return [
         Theme(id=pk, name=name, slug=slug, category_id=category, position=position, newest=newest)
