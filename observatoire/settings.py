@@ -149,6 +149,11 @@ AXES_WHITELIST_CALLABLE = "observatoire.accounts.backends.without_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "observatoire.accounts.views.locked_out"
+# And per account, from whatever network address (accounts/signin_lock.py): after this many
+# refused passwords within this many minutes, the account refuses every sign-in until the
+# period ends, except from a browser its owner let in with the unlock link sent by email.
+SIGNIN_ACCOUNT_FAILURE_LIMIT = env_int("SIGNIN_ACCOUNT_FAILURE_LIMIT", 20)
+SIGNIN_ACCOUNT_LOCK_MINUTES = env_int("SIGNIN_ACCOUNT_LOCK_MINUTES", 60)
 AXES_CLIENT_IP_CALLABLE = "observatoire.accounts.backends.client_ip"
 # Behind a reverse proxy, how many proxies append to X-Forwarded-For (0: trust REMOTE_ADDR only,
 # so nobody can dodge the lockout by forging the header).

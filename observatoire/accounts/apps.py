@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
         from observatoire.accounts import (
             emails,  # noqa: F401 (its kinds of email: lib/mail.py)
             own_data,
+            signin_lock,  # noqa: F401 (its receivers of sign-in signals)
         )
 
         own_data.register_all()

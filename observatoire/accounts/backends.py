@@ -3,7 +3,8 @@
 ``LockoutBackend`` is django-axes' ``AxesStandaloneBackend`` (first in AUTHENTICATION_BACKENDS),
 except that a call to ``authenticate()`` without a request is let through to the next backend
 instead of raising: such a call has no address to count failures against (Django's test client
-``login()``, a management command). Every sign-in page of the site passes its request.
+``login()``, a management command). Every sign-in page of the site passes its request. It also
+applies the lock per account, whatever the network address (signin_lock.py).
 """
 
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import backends, get_user_model
 from django.http import HttpRequest
@@ -58,7 +60,15 @@ class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[override]
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        super().authenticate(request, username=username, password=password, **kwargs)
+        # Then the lock of the account, whatever the network address (signin_lock.py): the
+        # same way out as django-axes', so that its middleware shows the lockout page.
+        from observatoire.accounts.signin_lock import refuses
+
+        if refuses(request, str(username or "")):
+            request.axes_locked_out = True
+            raise AxesBackendPermissionDenied("Account locked")
+        return None
 
 
 class ModelBackend(backends.ModelBackend):

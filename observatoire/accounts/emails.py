@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from observatoire.accounts.models import Invitation, User
+from observatoire.accounts.models import AccessRequest, Invitation, User
 from observatoire.lib.mail import Email, absolute_url, email_kind
 
 EMAIL_LINK_SALT = "observatoire.accounts.email"
@@ -82,4 +82,47 @@ def email_changed(*, person: int, address: str):
         return None
     return Email(
         "accounts/email_changed", to=address, language=user.language, context={"user": user}
+    )
+
+
+@email_kind("signin_unlock")
+def signin_unlock(*, person: int):
+    """To the owner of an account locked by refused passwords from many addresses: the link
+    that lets their browser in despite the lock (signin_lock.py)."""
+    from observatoire.accounts.signin_lock import UNLOCK_LINK_MAX_AGE, unlock_token
+
+    user = User.objects.active(person)
+    if user is None:
+        return None
+    link = absolute_url(reverse("accounts:unlock", kwargs={"token": unlock_token(user)}))
+    hours = int(UNLOCK_LINK_MAX_AGE.total_seconds() // 3600)
+    return Email(
+        "accounts/signin_unlock", to=user, context={"user": user, "url": link, "hours": hours}
+    )
+
+
+@email_kind("access_request")
+def access_request(*, access_request: int, person: int):
+    """To a permanent of the Union régionale the request was routed to (or an administrator)."""
+    staff = User.objects.active(person)
+    found = AccessRequest.objects.select_related("union").filter(pk=access_request).first()
+    if staff is None or found is None:  # answered or deleted meanwhile
+        return None
+    link = absolute_url(reverse("accounts:access_request_list"))
+    return Email(
+        "accounts/access_request", to=staff, context={"user": staff, "request": found, "url": link}
+    )
+
+
+@email_kind("access_request_declined")
+def access_request_declined(*, address: str, union: int, language: str):
+    """To an address nobody verified: no text the requester typed goes in it."""
+    from observatoire.network.models import Organisation
+
+    found = Organisation.objects.filter(pk=union).first()
+    return Email(
+        "accounts/access_request_declined",
+        to=address,
+        language=language,
+        context={"union": found},
     )

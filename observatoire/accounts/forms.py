@@ -1,4 +1,5 @@
-"""Forms of accounts: sign in by email, invitations, profile, password reset, erasure."""
+"""Forms of accounts: sign in by email, invitations, access requests, profile, password reset,
+erasure."""
 
 from datetime import timedelta
 from typing import Any
@@ -9,9 +10,19 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.accounts.limits import take
-from observatoire.accounts.models import COOPERATIVE_ROLES, STAFF_ROLES, Invitation, Role, User
+from observatoire.accounts.models import (
+    COOPERATIVE_ROLES,
+    STAFF_ROLES,
+    AccessRequest,
+    Invitation,
+    Role,
+    User,
+)
 from observatoire.lib.abuse import HoneypotMixin
+from observatoire.lib.identifiers import normalise_siren, validate_siren
 from observatoire.lib.mail import send_email
+from observatoire.lib.numbers import is_ascii_digits
+from observatoire.network.models import Cooperative, Departement
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -281,3 +292,104 @@ class QueuedPasswordResetForm(HoneypotMixin, PasswordResetForm):
             return  # the page says the same either way: nothing tells a stranger anything
         # The link is made when the email is sent (accounts/emails.py): none is stored.
         send_email("password_reset", person=user.pk)
+
+
+# « Demander un accès »
+def departement_code(postal_code: str) -> str:
+    """The département of a French postal code: its first two digits, three overseas (97x,
+    98x), and Corsica's 20xxx split at 20200 (2A below, 2B from it)."""
+    if postal_code.startswith("20"):
+        return "2A" if int(postal_code) < 20200 else "2B"
+    if postal_code.startswith(("97", "98")):
+        return postal_code[:3]
+    return postal_code[:2]
+
+
+class AccessRequestForm(HoneypotMixin, forms.ModelForm):
+    """What a Union régionale needs to recognise someone of a cooperative, and where to send
+    it: the cooperative's SIREN when the directory knows it, else its postal code."""
+
+    siren = forms.CharField(
+        label=_("SIREN de la coopérative (facultatif)"),
+        max_length=11,  # spaces allowed: « 123 456 789 »
+        required=False,
+        help_text=_(
+            "9 chiffres, sur un Kbis ou une fiche de paie : il suffit à trouver votre coopérative."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = AccessRequest
+        fields = [
+            "full_name",
+            "email",
+            "cooperative_name",
+            "siren",
+            "postal_code",
+            "job",
+            "message",
+        ]
+        labels = {
+            "full_name": _("Vos prénom et nom"),
+            "email": _("Votre adresse électronique"),
+            "cooperative_name": _("Nom de votre coopérative"),
+            "postal_code": _("Code postal de la coopérative"),
+            "job": _("Votre fonction dans la coopérative (facultatif)"),
+            "message": _("Un mot pour votre Union régionale (facultatif)"),
+        }
+        help_texts = {
+            "postal_code": _("Il désigne votre Union régionale, qui ouvre les comptes."),
+            "job": _("Par exemple : salariée associée, gérant, chargé de mission."),
+        }
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "postal_code": forms.TextInput(
+                attrs={"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": 5}
+            ),
+            "message": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages["invalid"] = _(
+            "Saisissez une adresse électronique valide, par exemple nom@exemple.coop."
+        )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_siren(self) -> str:
+        siren = normalise_siren(self.cleaned_data.get("siren") or "")
+        if siren:
+            validate_siren(siren)
+        return siren
+
+    def clean_postal_code(self) -> str:
+        code = "".join((self.cleaned_data.get("postal_code") or "").split())
+        if len(code) != 5 or not is_ascii_digits(code):
+            raise forms.ValidationError(_("Un code postal comporte 5 chiffres, par exemple 44000."))
+        departement = (
+            Departement.objects.select_related("union").filter(code=departement_code(code)).first()
+        )
+        if departement is None:
+            raise forms.ValidationError(
+                _("Nous ne trouvons pas de département pour ce code postal : vérifiez-le.")
+            )
+        self.departement = departement
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        cooperative = None
+        if data.get("siren"):
+            cooperative = (
+                Cooperative.objects.select_related("union").filter(siren=data["siren"]).first()
+            )
+        self.instance.cooperative = cooperative
+        if cooperative is not None:
+            self.instance.union = cooperative.union
+        elif getattr(self, "departement", None) is not None:
+            self.instance.union = self.departement.union
+        return data

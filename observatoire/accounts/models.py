@@ -393,3 +393,57 @@ class ActionCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} : {self.count}"
+
+
+class AccessRequestQuerySet(models.QuerySet["AccessRequest"]):
+    def handled_by(self, user) -> "AccessRequestQuerySet":
+        """The requests this person answers: those routed to their Union régionale (its
+        permanents and moderators), every one for an administrator."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self
+        if user.role in STAFF_ROLES and user.organisation_id:
+            return self.filter(union_id=user.organisation_id)
+        return self.none()
+
+
+class AccessRequest(models.Model):
+    """Someone of a cooperative asks for an account: routed to the Union régionale of their
+    cooperative (by its SIREN when the directory knows it, else by the postal code), and
+    answered there by an invitation, or declined. Once answered, the request is deleted: the
+    invitation keeps what is needed, and nothing of a declined person stays."""
+
+    full_name = models.CharField(_("nom complet"), max_length=150)
+    email = models.EmailField(_("adresse électronique"))
+    cooperative_name = models.CharField(_("coopérative"), max_length=200)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5)
+    job = models.CharField(_("fonction dans la coopérative"), max_length=150, blank=True)
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    union = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="access_requests",
+        limit_choices_to={"kind": Organisation.Kind.UNION},
+        verbose_name=_("Union régionale"),
+    )
+    cooperative = models.ForeignKey(
+        Cooperative,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_requests",
+        verbose_name=_("coopérative de l'annuaire"),
+    )
+    created_at = models.DateTimeField(_("reçue le"), default=timezone.now)
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande d'accès")
+        verbose_name_plural = _("demandes d'accès")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.cooperative_name})"

@@ -4,9 +4,11 @@ account itself, the invitations and failed sign-in attempts. Every other app reg
 
 from axes.models import AccessAttempt, AccessFailureLog
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from observatoire.accounts import personal_data
-from observatoire.accounts.models import Invitation
+from observatoire.accounts.models import Invitation, User
 
 
 def export_account(user) -> dict:
@@ -20,7 +22,9 @@ def export_account(user) -> dict:
         "langue": user.get_language_display(),
         "inscrit le": user.date_joined,
         "dernière connexion": user.last_login,
-        "mot de passe": "défini (chiffré, illisible)" if user.has_usable_password() else "aucun",
+        "mot de passe": gettext("défini (chiffré, illisible)")
+        if user.has_usable_password()
+        else gettext("aucun"),
     }
 
 
@@ -68,8 +72,45 @@ def erase_sign_in_failures(user) -> None:
 
 
 def register_all() -> None:
-    personal_data.register("compte", export=export_account)
-    personal_data.register("invitations", export=export_invitations, erase=erase_invitations)
+    user, invitation = personal_data.fields(User), personal_data.fields(Invitation)
     personal_data.register(
-        "échecs de connexion", export=export_sign_in_failures, erase=erase_sign_in_failures
+        "compte",
+        title=_("compte"),
+        export=export_account,
+        labels={
+            "adresse électronique": user("email"),
+            "adresse vérifiée le": user("email_verified_at"),
+            "nom complet": user("full_name"),
+            "rôle": user("role"),
+            "coopérative": user("cooperative"),
+            "organisation du Mouvement": user("organisation"),
+            "langue": user("language"),
+            "inscrit le": user("date_joined"),
+            "dernière connexion": user("last_login"),
+            "mot de passe": user("password"),
+        },
+    )
+    personal_data.register(
+        "invitations",
+        title=_("invitations"),
+        export=export_invitations,
+        erase=erase_invitations,
+        labels={
+            "envoyées": _("invitations envoyées"),
+            "reçues": _("invitations reçues"),
+            "adresse": invitation("email"),
+            "nom": invitation("full_name"),
+            "rôle": invitation("role"),
+            "envoyée le": invitation("sent_at"),
+            "état": _("état"),
+            "invité·e par": invitation("invited_by"),
+            "acceptée le": invitation("accepted_at"),
+        },
+    )
+    personal_data.register(
+        "échecs de connexion",
+        title=_("échecs de connexion"),
+        export=export_sign_in_failures,
+        erase=erase_sign_in_failures,
+        labels={"date": _("date"), "échecs": _("nombre d'échecs")},
     )

@@ -17,7 +17,17 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("connexion/deverrouiller/<str:token>/", views.unlock, name="unlock"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # « Demander un accès », and its answer by the Union régionale
+    path("acces/demander/", views.access_request, name="access_request"),
+    path("acces/demande-envoyee/", views.access_request_done, name="access_request_done"),
+    path("acces/demandes/", views.access_request_list, name="access_request_list"),
+    path(
+        "acces/demandes/<id:pk>/refuser/",
+        views.access_request_decline,
+        name="access_request_decline",
+    ),
     # Invitations
     path("invitations/", views.invitation_list, name="invitation_list"),
     path("invitations/nouvelle/", views.invitation_create, name="invitation_create"),

@@ -20,25 +20,35 @@ from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from observatoire.accounts import personal_data
+from observatoire.accounts.backends import client_ip
 from observatoire.accounts.emails import EMAIL_LINK_SALT
 from observatoire.accounts.forms import (
     AcceptInvitationForm,
+    AccessRequestForm,
     DeleteAccountForm,
     EmailChangeForm,
     InvitationForm,
     ProfileForm,
 )
 from observatoire.accounts.limits import take
-from observatoire.accounts.models import Invitation, User
+from observatoire.accounts.models import STAFF_ROLES, AccessRequest, Invitation, Role, User
+from observatoire.accounts.signin_lock import (
+    reset_account_lock,
+    trust_this_browser,
+    user_of_unlock_token,
+)
 from observatoire.lib.abuse import limit_message
 from observatoire.lib.mail import send_email
+from observatoire.lib.numbers import parse_int
 from observatoire.lib.pagination import paginate
+from observatoire.network.models import Organisation
 
 
 class SignedInRequest(HttpRequest):
@@ -91,7 +101,16 @@ class AccountLoginView(auth_views.LoginView):
 
 
 def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
-    """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): when to try again, in French."""
+    """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): when to try again, in French;
+    also for the lock of an account from every address (signin_lock.py)."""
+    account_locked_until = getattr(request, "account_locked_until", None)
+    if account_locked_until is not None:
+        return render(
+            request,
+            "accounts/account_locked.html",
+            {"retry_at": timezone.localtime(account_locked_until)},
+            status=429,
+        )
     cool_off = get_cool_off(request) or timedelta(minutes=15)
     retry_at = timezone.localtime(timezone.now() + cool_off)
     minutes = int(cool_off.total_seconds() // 60)
@@ -101,6 +120,143 @@ def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpRes
         {"retry_at": retry_at, "minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT},
         status=429,
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def unlock(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the unlock email (signin_lock.py): opening it changes nothing (mail filters
+    open links), its button lets this browser sign in despite the lock on the account."""
+    try:
+        user = user_of_unlock_token(token)
+    except signing.SignatureExpired:
+        return link_invalid(
+            request,
+            title=_("Lien expiré"),
+            message=_(
+                "Ce lien n'était valable qu'un jour. Si la connexion reste bloquée, demandez un "
+                "nouveau mot de passe : le lien reçu par courriel lève aussi le verrou."
+            ),
+        )
+    except signing.BadSignature:
+        return link_invalid(
+            request,
+            title=_("Lien incorrect"),
+            message=_("Ce lien est incomplet ou abîmé : vérifiez qu'il a été copié en entier."),
+            status=404,
+        )
+    if user is None:
+        return link_invalid(
+            request,
+            title=_("Lien déjà utilisé"),
+            message=_(
+                "L'adresse de ce compte a changé depuis l'envoi de ce lien : il ne sert plus."
+            ),
+        )
+    if request.method == "POST":
+        messages.success(
+            request,
+            _(
+                "Ce navigateur peut se connecter à votre compte : les autres restent bloqués "
+                "jusqu'à la fin du verrou."
+            ),
+        )
+        going = "pages:home" if request.user.is_authenticated else "accounts:login"
+        return trust_this_browser(redirect(going), user)
+    return render(request, "accounts/unlock.html", {"address": user.email})
+
+
+# « Demander un accès »: routed to the Union régionale, answered in its staff's space.
+ACCESS_REQUESTS_PER_DAY = 5  # from one network address, and for one email address
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def access_request(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        messages.info(request, _("Vous êtes connecté·e : votre compte est déjà ouvert."))
+        return redirect("accounts:profile")
+    form = AccessRequestForm()
+    if request.method == "POST":
+        form = AccessRequestForm(request.POST)
+        if form.is_valid():
+            address = form.cleaned_data["email"]
+            day = timedelta(days=1)
+            allowed = take(f"access-request:ip:{client_ip(request)}", ACCESS_REQUESTS_PER_DAY, day)
+            allowed = take(f"access-request:{address}", ACCESS_REQUESTS_PER_DAY, day) and allowed
+            if not allowed:
+                form.add_error(None, limit_message(ACCESS_REQUESTS_PER_DAY, day))
+            else:
+                union = form.instance.union
+                record_access_request(form)
+                return redirect(reverse("accounts:access_request_done") + f"?ur={union.slug}")
+    return render(request, "accounts/access_request_form.html", {"form": form})
+
+
+def record_access_request(form: AccessRequestForm) -> None:
+    """Saved and told to the Union régionale's staff, unless the address has an account (the
+    page says the same either way: it tells nobody who has one) or the same request waits."""
+    address = form.cleaned_data["email"]
+    if User.objects.filter(email__iexact=address).exists():
+        return
+    waiting = AccessRequest.objects.filter(email=address, union=form.instance.union)
+    if waiting.exists():
+        return
+    with transaction.atomic():
+        saved = form.save()
+        staff = User.objects.filter(
+            is_active=True, role__in=STAFF_ROLES, organisation=saved.union
+        ).values_list("pk", flat=True)
+        recipients = list(staff) or list(
+            User.objects.filter(is_active=True, role=Role.ADMINISTRATOR).values_list(
+                "pk", flat=True
+            )
+        )
+        for pk in recipients:
+            send_email("access_request", access_request=saved.pk, person=pk)
+
+
+@require_safe
+def access_request_done(request: HttpRequest) -> HttpResponse:
+    union = Organisation.objects.filter(
+        kind=Organisation.Kind.UNION, slug=request.GET.get("ur", "")[:80]
+    ).first()
+    return render(request, "accounts/access_request_done.html", {"union": union})
+
+
+def require_request_handler(user) -> None:
+    if not user.is_movement_staff:
+        raise PermissionDenied(
+            _("Les demandes d'accès sont traitées par les permanent·es des Unions régionales.")
+        )
+
+
+@login_required
+@require_safe
+def access_request_list(request: SignedInRequest) -> HttpResponse:
+    require_request_handler(request.user)
+    waiting = AccessRequest.objects.handled_by(request.user).select_related("union", "cooperative")
+    return render(request, "accounts/access_request_list.html", paginate(request, waiting))
+
+
+@login_required
+@require_POST
+def access_request_decline(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The person is told, in a message with no text of theirs, to turn to their Union."""
+    require_request_handler(request.user)
+    declined = get_object_or_404(AccessRequest.objects.handled_by(request.user), pk=pk)
+    with transaction.atomic():
+        send_email(
+            "access_request_declined",
+            address=declined.email,
+            union=declined.union_id,
+            language=request.LANGUAGE_CODE,
+        )
+        declined.delete()
+    messages.success(
+        request,
+        _("La demande de %(name)s est refusée ; la personne en est informée.")
+        % {"name": declined.full_name},
+    )
+    return redirect("accounts:access_request_list")
 
 
 # Invitations
@@ -123,23 +279,49 @@ def invitation_allowed(user: User) -> bool:
 
 @login_required
 def invitation_create(request: SignedInRequest) -> HttpResponse:
+    """An invitation; from an access request (``?demande=<id>``), filled in from it, and the
+    request deleted once the invitation is sent."""
     require_inviter(request.user)
-    form = InvitationForm(inviter=request.user)
+    answered = answered_request(request)
+    initial = {}
+    if answered is not None:
+        initial = {
+            "email": answered.email,
+            "full_name": answered.full_name,
+            "role": Role.MEMBER,
+            "cooperative": answered.cooperative_id,
+        }
+    form = InvitationForm(initial=initial, inviter=request.user)
     if request.method == "POST":
         form = InvitationForm(request.POST, inviter=request.user)
         if form.is_valid() and not invitation_allowed(request.user):
             messages.error(request, limit_message(INVITATIONS_PER_DAY, timedelta(days=1)))
         elif form.is_valid():
-            invitation = form.save(commit=False)
-            invitation.invited_by = request.user
-            invitation.new_token()  # replaced when the email is sent: no one ever sees this one
-            invitation.save()
-            send_invitation(request, invitation)
+            with transaction.atomic():
+                invitation = form.save(commit=False)
+                invitation.invited_by = request.user
+                invitation.new_token()  # replaced when the email is sent: no one sees this one
+                invitation.save()
+                if answered is not None:
+                    answered.delete()
+                send_invitation(request, invitation)
             messages.success(
                 request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email}
             )
+            if answered is not None:
+                return redirect("accounts:access_request_list")
             return redirect("accounts:invitation_list")
-    return render(request, "accounts/invitation_form.html", {"form": form})
+    return render(
+        request, "accounts/invitation_form.html", {"form": form, "access_request": answered}
+    )
+
+
+def answered_request(request: SignedInRequest) -> AccessRequest | None:
+    """The access request this invitation answers, if this person handles it."""
+    pk = parse_int(request.POST.get("demande") or request.GET.get("demande") or "")
+    if pk is None:
+        return None
+    return AccessRequest.objects.handled_by(request.user).filter(pk=pk).first()
 
 
 @login_required
@@ -274,7 +456,12 @@ def profile(request: SignedInRequest) -> HttpResponse:
             translation.activate(user.language)
             messages.success(request, _("Vos informations sont enregistrées."))
             return remember_language(redirect("accounts:profile"), user.language)
-    return render(request, "accounts/profile.html", {"form": form})
+    access_requests = None
+    if request.user.is_administrator or request.user.role in STAFF_ROLES:
+        access_requests = AccessRequest.objects.handled_by(request.user).count()
+    return render(
+        request, "accounts/profile.html", {"form": form, "access_requests": access_requests}
+    )
 
 
 def send_email_link(user: User, address: str) -> bool:
@@ -381,12 +568,20 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # GDPR: « Mes données », download, deletion
-def display_node(value) -> dict:
-    """Exported data as a tree the page can show: dictionaries, lists and French text."""
+def display_node(source: personal_data.Source, value, key: str = "") -> dict:
+    """Exported data as a tree the page can show, in the active language: each key by its
+    label, enumerated values by their choice's label, dates and numbers localized."""
     if isinstance(value, dict):
-        return {"kind": "dict", "items": [(key, display_node(item)) for key, item in value.items()]}
+        return {
+            "kind": "dict",
+            "items": [
+                (source.label(name), display_node(source, item, name))
+                for name, item in value.items()
+            ],
+        }
     if isinstance(value, list | tuple):
-        return {"kind": "list", "items": [display_node(item) for item in value]}
+        return {"kind": "list", "items": [display_node(source, item, key) for item in value]}
+    value = source.shown(key, value)
     if value is None or value == "":
         text = "—"
     elif isinstance(value, bool):
@@ -395,6 +590,8 @@ def display_node(value) -> dict:
         text = date_format(timezone.localtime(value), "DATETIME_FORMAT")
     elif isinstance(value, date):
         text = date_format(value, "DATE_FORMAT")
+    elif isinstance(value, int | float):
+        text = number_format(value)
     else:
         text = str(value)
     return {"kind": "text", "text": text}
@@ -403,9 +600,11 @@ def display_node(value) -> dict:
 @login_required
 @require_safe
 def my_data(request: SignedInRequest) -> HttpResponse:
+    """Everything the platform holds about the person, for people: each source under its title,
+    each field by its label, in the active language (personal_data.py)."""
     sections = [
-        {"title": key.replace("_", " "), "node": display_node(value)}
-        for key, value in personal_data.export_for(request.user).items()
+        {"title": source.title, "node": display_node(source, source.export(request.user))}
+        for source in personal_data.sources()
     ]
     return render(request, "accounts/my_data.html", {"sections": sections})
 
@@ -413,6 +612,10 @@ def my_data(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_safe
 def my_data_download(request: SignedInRequest) -> HttpResponse:
+    """The same data as a JSON file for another service (portability, article 20 of the GDPR):
+    machine-readable on purpose, under stable keys that do not change with the language, codes
+    left as stored (``weekly``, ``saved``) and dates in ISO 8601. The page « Mes données » is
+    the version for people: titles, labels, choices and dates in their language."""
     data = {
         "exporte_le": timezone.now(),
         "site": settings.SITE_URL,
@@ -445,6 +648,7 @@ def account_delete(request: SignedInRequest) -> HttpResponse:
                 )
                 return redirect("accounts:profile")
             reset_lockout(username=user.email)
+            reset_account_lock(user.email)
             logout(request)
             messages.success(
                 request,
@@ -464,6 +668,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         reset_lockout(username=form.user.email)
+        reset_account_lock(form.user.email)
         if form.user.email_verified_at is None:  # the link came to this address
             form.user.email_verified_at = timezone.now()
             form.user.save(update_fields=["email_verified_at"])

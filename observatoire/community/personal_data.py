@@ -1,7 +1,10 @@
 """What the community app holds about a person, for the GDPR export and account deletion."""
 
+from django.utils.translation import gettext_lazy as _
+
 from observatoire.accounts import personal_data
 from observatoire.community.models import (
+    FOLLOWABLE,
     Adoption,
     Bookmark,
     Comment,
@@ -52,13 +55,54 @@ def erase(user) -> None:
 
 
 def register_all() -> None:
-    personal_data.register("commentaires", export=export_comments)
-    personal_data.register("adoptions", export=export_adoptions)
+    comment, adoption = personal_data.fields(Comment), personal_data.fields(Adoption)
+    bookmark, follow = personal_data.fields(Bookmark), personal_data.fields(Follow)
+    personal_data.register(
+        "commentaires",
+        title=_("commentaires"),
+        export=export_comments,
+        labels={
+            "pratique": comment("practice"),
+            "type": comment("kind"),
+            "texte": _("texte"),
+            "date": comment("created_at"),
+            "masqué": _("masqué"),
+        },
+    )
+    personal_data.register(
+        "adoptions",
+        title=_("adoptions"),
+        export=export_adoptions,
+        labels={
+            "pratique": adoption("practice"),
+            "coopérative": adoption("cooperative"),
+            "retour": adoption("feedback"),
+            "date": adoption("created_at"),
+        },
+    )
     personal_data.register(
         "favoris",
+        title=_("favoris"),
         export=lambda user: [
             {"pratique": b.practice.title, "date": b.created_at}
             for b in Bookmark.objects.filter(user=user).select_related("practice")
         ],
+        labels={
+            "pratique": bookmark("practice"),
+            "date": bookmark("created_at"),
+        },
     )
-    personal_data.register("abonnements", export=export_follows, erase=erase)
+    personal_data.register(
+        "abonnements",
+        title=_("abonnements"),
+        export=export_follows,
+        erase=erase,
+        labels={
+            "type": _("type"),
+            "nom": _("nom"),
+            "depuis": follow("created_at"),
+        },
+        choices={
+            "type": {kind: model._meta.verbose_name for kind, (_field, model) in FOLLOWABLE.items()}
+        },
+    )

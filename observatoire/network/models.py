@@ -7,6 +7,7 @@ The Confédération, the 13 Unions régionales and the 3 fédérations are rows 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.lib.identifiers import normalise_siren, validate_siren
@@ -107,6 +108,14 @@ class CooperativeQuerySet(models.QuerySet):
     def with_card(self) -> "CooperativeQuerySet":
         """What a cooperative card shows, fetched with the cooperative."""
         return self.select_related("union", "federation", "departement", "sector")
+
+    def named(self, text: str) -> "CooperativeQuerySet":
+        """Those whose name holds every word of ``text`` (case aside), the shortest names
+        first: the closest to what was typed."""
+        found = self
+        for word in text.split()[:8]:
+            found = found.filter(name__icontains=word)
+        return found.order_by(Length("name"), "name", "pk")
 
 
 naf_validator = RegexValidator(

@@ -1,5 +1,7 @@
 """What the notifications app holds about a person, for the GDPR export and account deletion."""
 
+from django.utils.translation import gettext_lazy as _
+
 from observatoire.accounts import personal_data
 from observatoire.notifications.models import DigestPreference, Notification
 
@@ -23,5 +25,23 @@ def erase(user) -> None:
 
 
 def register_all() -> None:
-    personal_data.register("notifications", export=export_notifications)
-    personal_data.register("courriel_recapitulatif", export=export_digest, erase=erase)
+    notification = personal_data.fields(Notification)
+    digest = personal_data.fields(DigestPreference)
+    personal_data.register(
+        "notifications",
+        title=_("notifications"),
+        export=export_notifications,
+        labels={
+            "text": notification("text"),
+            "url": notification("url"),
+            "created_at": notification("created_at"),
+            "read_at": notification("read_at"),
+        },
+    )
+    personal_data.register(
+        "courriel_recapitulatif",
+        title=_("courriel récapitulatif"),
+        export=export_digest,
+        erase=erase,
+        labels={"fréquence": digest("frequency"), "dernier_envoi": digest("last_sent_at")},
+    )

@@ -23,6 +23,9 @@ CURRENT = {
     "pages:about": "about",
     "notifications:list": "notifications",
     "accounts:profile": "profile",
+    # Under « Modération », with its own menu (practices/moderation/_nav.html).
+    "community:report_list": "moderation",
+    "accounts:access_request_list": "moderation",
 }
 
 

@@ -55,12 +55,22 @@ def restoration(*, person: int, practice: int, number: int, kind: str):
 @email_kind("new_submission")
 def new_submission(*, person: int, practice: int, revision: bool):
     """A practice waits for the moderators of its queue."""
+    return _to_review("new_submission", person=person, practice=practice, revision=revision)
+
+
+@email_kind("returned_for_review")
+def returned_for_review(*, person: int, practice: int, revision: bool):
+    """A resubmission goes back to the moderator who asked for the changes."""
+    return _to_review("returned_for_review", person=person, practice=practice, revision=revision)
+
+
+def _to_review(template: str, *, person: int, practice: int, revision: bool):
     recipient, found = User.objects.active(person), _practice(practice)
     if recipient is None or found is None:
         return None
     link = absolute_url(reverse("moderation:review", args=[found.pk]))
     return Email(
-        "moderation/new_submission",
+        f"moderation/{template}",
         to=recipient,
         context={"practice_title": found.title, "link": link, "revision": revision},
     )

@@ -1,9 +1,11 @@
 """Facets of the practice list: what can be filtered on, all kept in the URL.
 
-Within a facet, several values widen the list (OR); different facets narrow it (AND). A filter
-reads the practices' facet tokens (``PracticeFacet``, one indexed row per « param:value »,
-facet_rows.py), and counts come from the stored counts or one grouped query over those rows
-(search/facets.py), never from ids read into Python.
+Within a facet, several values widen the list (OR); different facets narrow it (AND), so a
+facet with a ticked value counts its values in the list filtered on the other facets alone
+(listing.py, ``_ticked_facet_counts``). A filter reads the practices' facet tokens
+(``PracticeFacet``, one indexed row per « param:value », facet_rows.py), and counts come from
+the stored counts or one grouped query over those rows (search/facets.py), never from ids read
+into Python.
 """
 
 from dataclasses import dataclass

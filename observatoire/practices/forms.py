@@ -5,6 +5,7 @@ the model's methods.
 """
 
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -21,10 +22,17 @@ from observatoire.accounts.limits import take
 from observatoire.lib.abuse import HoneypotMixin, limit_message
 from observatoire.lib.cache import forget_practice_content
 from observatoire.lib.identifiers import normalise_siren, validate_siren
-from observatoire.lib.numbers import parse_int
+from observatoire.lib.numbers import is_ascii_digits, parse_int
 from observatoire.network.models import Cooperative
 from observatoire.practices import uploads
-from observatoire.practices.models import CONTENT_FIELDS, Attachment, Practice, Tag, Theme
+from observatoire.practices.models import (
+    CONTENT_FIELDS,
+    Attachment,
+    Category,
+    Practice,
+    Tag,
+    Theme,
+)
 
 MAX_TAGS = 8
 MAX_LINKS = 10
@@ -80,11 +88,26 @@ class PracticeForm(HoneypotMixin, forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Un lien par ligne : l'adresse, puis un espace et son intitulé."),
     )
+    # Its name or its SIREN (cooperative_named): the field keeps its name, which saved
+    # revisions and links already use.
     cooperative_siren = forms.CharField(
-        label=_("SIREN de la coopérative qui porte la pratique"),
+        label=_("Coopérative qui porte la pratique"),
         required=False,
-        max_length=11,
-        help_text=_("Pour une pratique repérée dans une coopérative : elle lui sera créditée."),
+        max_length=250,
+        help_text=_(
+            "Son nom ou son SIREN (9 chiffres) : la pratique lui sera créditée. Des suggestions "
+            "s'affichent pendant la saisie."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "list": "cooperative-suggestions",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("practices:cooperative_options"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#cooperative-suggestions",
+                "hx-sync": "this:replace",
+            }
+        ),
     )
 
     class Meta:
@@ -124,15 +147,46 @@ class PracticeForm(HoneypotMixin, forms.ModelForm):
             )
             first = self.instance.cooperatives.first()
             if first and "cooperative_siren" in self.fields:
-                self.initial.setdefault("cooperative_siren", first.siren)
+                self.initial.setdefault("cooperative_siren", suggestion(first))
         for name in REQUIRED_TO_SUBMIT:
             self.fields[name].required = submitting
+        # What a submission needs, marked from the first display (a draft needs its title only:
+        # the form has « novalidate », so the browser does not stop a draft on these).
+        self.needed_to_submit = [
+            name
+            for name in ["title", *REQUIRED_TO_SUBMIT, "cooperative_siren"]
+            if name in self.fields
+        ]
+        for name in self.needed_to_submit:
+            self.fields[name].widget.attrs["required"] = True
+
+    @classmethod
+    def of_saved(cls, practice: Practice, *, author) -> "PracticeForm":
+        """The submission form bound to what the practice says as saved: it checks a draft
+        submitted from its preview as the form would, without anything posted again."""
+        unbound = cls(instance=practice, author=author)
+        data = {name: unbound[name].value() for name in unbound.fields}
+        return cls(
+            {name: value for name, value in data.items() if value is not None},
+            instance=practice,
+            author=author,
+            submitting=True,
+        )
 
     def sections(self) -> list[tuple[Any, list]]:
         return [
             (title, [self[name] for name in names if name in self.fields])
             for title, names in SECTIONS
         ]
+
+    def theme_groups(self) -> list[tuple[Category, list]]:
+        """The themes' checkboxes by category, the chosen category's first."""
+        groups: dict[int, tuple[Category, list]] = {}
+        for option in self["themes"]:
+            theme = option.data["value"].instance
+            groups.setdefault(theme.category_id, (theme.category, []))[1].append(option)
+        chosen = str(self["category"].value() or "")
+        return sorted(groups.values(), key=lambda group: str(group[0].pk) != chosen)
 
     def clean_tags_text(self) -> list[str]:
         names = [" ".join(name.split()) for name in self.cleaned_data["tags_text"].split(",")]
@@ -160,16 +214,14 @@ class PracticeForm(HoneypotMixin, forms.ModelForm):
         return links
 
     def clean_cooperative_siren(self) -> Cooperative | None:
-        siren = normalise_siren(self.cleaned_data["cooperative_siren"])
-        if not siren:
+        text = " ".join(self.cleaned_data["cooperative_siren"].split())
+        if not text:
             if self.submitting:
-                raise ValidationError(_("Indiquez le SIREN de la coopérative."))
+                raise ValidationError(
+                    _("Indiquez la coopérative qui porte la pratique : son nom ou son SIREN.")
+                )
             return None
-        validate_siren(siren)
-        cooperative = Cooperative.objects.filter(siren=siren).first()
-        if cooperative is None:
-            raise ValidationError(_("Aucune coopérative du réseau n'a ce SIREN."))
-        return cooperative
+        return cooperative_named(text)
 
     def clean(self):
         cleaned = super().clean()
@@ -215,6 +267,75 @@ class PracticeForm(HoneypotMixin, forms.ModelForm):
             practice.cooperatives.set([cooperative])
         practice.reindex()
         return practice
+
+
+def error_summary(form: PracticeForm, attachments: "AttachmentsForm") -> list[dict]:
+    """Every error of the page, in its order, for the summary above the form: the form's own
+    first, then each field's, with its label and the id its link leads to."""
+    summary = [
+        {"message": error, "label": "", "anchor": ""}
+        for error in [*form.non_field_errors(), *attachments.non_field_errors()]
+    ]
+    fields = [field for _title, fields in form.sections() for field in fields]
+    for field in [*fields, attachments["documents"]]:
+        # A group of checkboxes has no label of its own: its first box.
+        anchor = field.id_for_label or f"{field.auto_id}_0"
+        summary += [
+            {"message": error, "label": field.label, "anchor": anchor} for error in field.errors
+        ]
+    return summary
+
+
+# The cooperative a practice is credited to, found by staff by its SIREN or its name.
+SIREN_AT_THE_END = re.compile(r"\((?P<siren>\d{3} ?\d{3} ?\d{3})\)$")
+CANDIDATES_SHOWN = 5
+
+
+def suggestion(cooperative: Cooperative) -> str:
+    """« Name (SIREN) »: how a suggestion and a saved draft show a cooperative; understood back."""
+    return f"{cooperative.name} ({cooperative.siren})"
+
+
+def cooperative_named(text: str) -> Cooperative:
+    """The cooperative of a SIREN, of a suggestion « Name (SIREN) », or of the only name that
+    matches (the one spelt exactly so, or the only one holding every word); a French error
+    otherwise, listing the candidates when there are several."""
+    found = SIREN_AT_THE_END.search(text)
+    siren = normalise_siren(found["siren"] if found else text)
+    if is_ascii_digits(siren):
+        validate_siren(siren)
+        cooperative = Cooperative.objects.filter(siren=siren).first()
+        if cooperative is None:
+            raise ValidationError(_("Aucune coopérative du réseau n'a ce SIREN."))
+        return cooperative
+    matches = list(Cooperative.objects.filter(name__iexact=text)[: CANDIDATES_SHOWN + 1]) or list(
+        Cooperative.objects.named(text)[: CANDIDATES_SHOWN + 1]
+    )
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ValidationError(
+            _(
+                "Aucune coopérative du réseau ne porte ce nom. Vérifiez l'orthographe, "
+                "ou indiquez son SIREN (9 chiffres)."
+            )
+        )
+    candidates = ", ".join(
+        _("%(name)s (SIREN %(siren)s, %(commune)s)")
+        % {"name": cooperative.name, "siren": cooperative.siren, "commune": cooperative.commune}
+        for cooperative in matches[:CANDIDATES_SHOWN]
+    )
+    raise ValidationError(
+        _(
+            "Plusieurs coopératives correspondent à « %(text)s » : %(candidates)s%(more)s. "
+            "Choisissez-en une parmi les suggestions ou indiquez son SIREN."
+        ),
+        params={
+            "text": text[:80],
+            "candidates": candidates,
+            "more": "…" if len(matches) > CANDIDATES_SHOWN else "",
+        },
+    )
 
 
 # « Documents et images »: files checked on their content (uploads.py), kept across errors.

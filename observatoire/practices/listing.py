@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache as memoized
 from functools import cached_property, wraps
 from typing import Any
 from urllib.parse import quote_plus
@@ -98,6 +99,8 @@ class Listing:
     matched_some_words_only: bool = False
     count_capped: bool = False  # more than COUNT_LIMIT results: the count stops there
     facets_counted: bool = True  # False: too many results, facets show no numbers
+    # Facets with a ticked value whose other values were too many to count: no numbers.
+    uncounted_facets: list[str] = field(default_factory=list)
 
     # Cached: the template reads these several times.
     @cached_property
@@ -379,35 +382,20 @@ def build_listing(
     if query is None:
         query = parsed_query(cut_query(params.get("q", ""))[0], request)
 
+    scope = viewer_scope(request.user)
+    sizes = _sizes_reader(scope)
     cache_key = _cache_key(request, filters, query)
     cached = cache.get(cache_key)
     if cached is None:
-        count, capped, counts, counted = _counts(request.user, filters, query)
-        some_words_only = False
-        if count == 0 and len(query.groups) > 1:
-            # No practice has every word: those with some of them, said so on the page.
-            some_words_only = True
-            count, capped, counts, counted = _counts(
-                request.user, filters, query, some_words_only=True
-            )
-        cached = {
-            "count": count,
-            "capped": capped,
-            "counted": counted,
-            "some_words_only": some_words_only,
-            "facets": {
-                param: values for param, values in counts.items() if param not in (fixed or {})
-            },
-        }
+        cached = _listing_counts(request.user, filters, query, fixed=fixed or {}, sizes=sizes)
         cache.set(cache_key, cached, LISTING_CACHE_SECONDS)
     some_words_only = cached["some_words_only"]
 
     sort = _sort(params, query)
-    scope = viewer_scope(request.user)
     if query.is_empty and filters and sort in DATE_SORTS:
         # Filters without a query, by date: the page's ids read on the facet index alone,
         # from the same rows the counts read.
-        page_ids: Any = _CarryingPage(sort, _carrying_args(filters, scope))
+        page_ids: Any = _CarryingPage(sort, _carrying_args(filters, scope, sizes))
     else:
         found = None if cached["capped"] else cached["count"]
         page_ids = _page_ids(base_queryset, filters, query, sort, scope, some_words_only, found)
@@ -415,7 +403,10 @@ def build_listing(
     paginator.count = cached["count"]  # type: ignore[misc]
     page = paginator.get_page(params.get("page"))
     page.object_list = _cards(list(page.object_list), query)
-    facets = _facet_views(cached["facets"], params, filters, labels, counted=cached["counted"])
+    uncounted = cached.get("uncounted", [])
+    facets = _facet_views(
+        cached["facets"], params, filters, labels, counted=cached["counted"], uncounted=uncounted
+    )
     return Listing(
         params=params,
         query=query,
@@ -427,7 +418,75 @@ def build_listing(
         matched_some_words_only=some_words_only,
         count_capped=cached["capped"],
         facets_counted=cached["counted"],
+        uncounted_facets=uncounted,
     )
+
+
+def _listing_counts(
+    user,
+    filters: dict[str, list[str]],
+    query: search.ParsedQuery,
+    *,
+    fixed: dict[str, list[str]],
+    sizes: Callable[[], dict[str, int]],
+) -> dict[str, Any]:
+    """What a list counts, kept in the cache: its results, and its facets' values (those of
+    a fixed filter left out, a category's page showing no « Catégorie »)."""
+    count, capped, counts, counted = _counts(user, filters, query, sizes=sizes)
+    some_words_only = False
+    if count == 0 and len(query.groups) > 1:
+        # No practice has every word: those with some of them, said so on the page.
+        some_words_only = True
+        count, capped, counts, counted = _counts(
+            user, filters, query, some_words_only=True, sizes=sizes
+        )
+    facets = {param: values for param, values in counts.items() if param not in fixed}
+    uncounted: list[str] = []
+    if counted:  # else every facet shows its values without numbers
+        ticked, uncounted = _ticked_facet_counts(
+            user, filters, query, fixed=fixed, some_words_only=some_words_only, sizes=sizes
+        )
+        facets.update(ticked)
+    return {
+        "count": count,
+        "capped": capped,
+        "counted": counted,
+        "some_words_only": some_words_only,
+        "facets": facets,
+        "uncounted": uncounted,
+    }
+
+
+def _ticked_facet_counts(
+    user,
+    filters: dict[str, list[str]],
+    query: search.ParsedQuery,
+    *,
+    fixed: dict[str, list[str]],
+    some_words_only: bool,
+    sizes: Callable[[], dict[str, int]],
+) -> tuple[dict[str, dict[str, int]], list[str]]:
+    """The values of each facet with a ticked value (not ``fixed`` by the page), counted in
+    the list filtered on every other facet but not on its own; and the facets whose list had
+    too many results to count (their values shown without numbers).
+
+    Values of one facet widen the list (« Scop ou Scic »): counted among the results, the
+    values not ticked would show only the few results that carry them too, or vanish. Each
+    counts here the practices it gives chosen alone, the other facets' filters kept, so that
+    every value stays offered. One count a facet with a ticked value; the facets without one
+    count the results themselves (``_counts``).
+    """
+    counts: dict[str, dict[str, int]] = {}
+    uncounted: list[str] = []
+    for param in [param for param in filters if param not in fixed]:
+        others = {other: values for other, values in filters.items() if other != param}
+        *_found, by_param, counted = _counts(
+            user, others, query, some_words_only=some_words_only, sizes=sizes
+        )
+        counts[param] = by_param.get(param, {})
+        if not counted:
+            uncounted.append(param)
+    return counts, uncounted
 
 
 def _page_ids(
@@ -483,6 +542,7 @@ def _counts(
     query: search.ParsedQuery,
     *,
     some_words_only: bool = False,
+    sizes: Callable[[], dict[str, int]] | None = None,
 ):
     """(count, capped, counts by facet, whether those counts are the results').
 
@@ -492,19 +552,24 @@ def _counts(
     - A search counts the facet rows of its first COUNT_LIMIT results, and the year counts
       add up to its count (every published practice has one year). Past that (a broad
       search), it says « Plus de … » and facets show their values without numbers.
+
+    ``sizes``: the whole list's stored counts, read once for all the counts of one list.
     """
     scope = viewer_scope(user)
+    sizes = sizes or _sizes_reader(scope)
     selected = [stored.token(param, value) for param, values in filters.items() for value in values]
     if query.is_empty and len(selected) <= 1:
-        kept = stored.stored_counts(LIST_NAME, scope=scope, among=next(iter(selected), ""))
+        kept = (
+            stored.stored_counts(LIST_NAME, scope=scope, among=selected[0]) if selected else sizes()
+        )
         return kept.get(stored.TOTAL, 0), False, stored.by_param(kept), True
     if query.is_empty:
-        counted = dict(_carrying_counts(*_carrying_args(filters, scope)))
+        counted = dict(_carrying_counts(*_carrying_args(filters, scope, sizes)))
         found = counted.pop(stored.MATCHES)
         if found and not counted:
             # More than LIST_COUNT_LIMIT results: their exact number, and the values of the
             # whole list without numbers (grouping 15,000 practices' tokens cost 40-80 ms).
-            return found, False, _whole_list_values(scope), False
+            return found, False, stored.by_param(sizes()), False
         return found, False, stored.by_param(counted), True
     match_all = not some_words_only
     if connection.vendor == "postgresql":
@@ -516,7 +581,7 @@ def _counts(
         for param, chosen in filters.items():
             matches = matches.filter(stored.Carries([stored.token(param, v) for v in chosen]))
         matches = search.search_rows(matches, query, match_all=match_all)
-    elif _broad_filters(filters, scope):
+    elif _broad_filters(filters, sizes):
         # No filter, or only values most practices carry: the matches drive, each looked up
         # on the facet index (its year row, its tokens tested in the row), and the count
         # stops after COUNT_LIMIT of them. Listing the practices carrying « forme:scop »
@@ -535,20 +600,28 @@ def _counts(
     first = matches.values("tokens")[: COUNT_LIMIT + 1]
     found, counted = stored.counts_up_to(first, COUNT_LIMIT, through_indexes=True)
     if found > COUNT_LIMIT:
-        # A broad search: its counts would not be shown; the whole list's values instead.
-        return COUNT_LIMIT, True, _whole_list_values(scope), False
+        # A broad search: its counts would not be shown; the whole list's values instead,
+        # without numbers.
+        return COUNT_LIMIT, True, stored.by_param(sizes()), False
     return found, False, stored.by_param(counted), True
 
 
-def _broad_filters(filters: dict[str, list[str]], scope: str) -> bool:
+def _sizes_reader(scope: str) -> Callable[[], dict[str, int]]:
+    """The stored counts of the whole list in ``scope`` (how many practices carry each
+    token), read at most once however many of one list's counts need them: the order of its
+    filters, whether they are broad, the values a list too large to count shows."""
+    return memoized(lambda: stored.stored_counts(LIST_NAME, scope=scope))
+
+
+def _broad_filters(filters: dict[str, list[str]], sizes: Callable[[], dict[str, int]]) -> bool:
     """Whether no filter narrows the list much: there is none, or each one's values are
     carried by more than BROAD_SHARE of the list's practices (stored counts)."""
     if not filters:
         return True
-    sizes = stored.stored_counts(LIST_NAME, scope=scope)
-    total = sizes.get(stored.TOTAL, 0)
+    counts = sizes()
+    total = counts.get(stored.TOTAL, 0)
     return all(
-        sum(sizes.get(stored.token(param, value), 0) for value in values) > BROAD_SHARE * total
+        sum(counts.get(stored.token(param, value), 0) for value in values) > BROAD_SHARE * total
         for param, values in filters.items()
     )
 
@@ -557,12 +630,6 @@ def _year_rows(scope: str):
     """One facet row for each published practice visible in ``scope``: its year's."""
     rows = PracticeFacet.objects.filter(token__gte=YEAR_ROWS[0], token__lt=YEAR_ROWS[1])
     return rows.filter(public=True) if scope == "public" else rows
-
-
-def _whole_list_values(scope: str) -> dict[str, dict[str, int]]:
-    """The facets' values of the unfiltered list, shown without numbers when a list has too
-    many results to count them."""
-    return stored.by_param(stored.stored_counts(LIST_NAME, scope=scope))
 
 
 def _carrying_rows(filters: dict[str, list[str]], scope: str):
@@ -577,7 +644,9 @@ def _carrying_rows(filters: dict[str, list[str]], scope: str):
     return _carrying_query(*_carrying_args(filters, scope))
 
 
-def _carrying_args(filters: dict[str, list[str]], scope: str) -> tuple:
+def _carrying_args(
+    filters: dict[str, list[str]], scope: str, sizes: Callable[[], dict[str, int]] | None = None
+) -> tuple:
     """The arguments of ``_carrying_query`` (see ``_carrying_rows``): whether only public
     rows count, the token of the driving filter (None: the year rows), then the tokens of
     each other filter."""
@@ -586,8 +655,8 @@ def _carrying_args(filters: dict[str, list[str]], scope: str) -> tuple:
     }
     order = list(tokens)
     if len(tokens) > 1:
-        sizes = stored.stored_counts(LIST_NAME, scope=scope)
-        order.sort(key=lambda param: sum(sizes.get(t, 0) for t in tokens[param]))
+        counts = (sizes or _sizes_reader(scope))()
+        order.sort(key=lambda param: sum(counts.get(t, 0) for t in tokens[param]))
     driver = next((param for param in order if len(tokens[param]) == 1), None)
     others = [tokens[param] for param in order if param != driver]
     return (scope == "public", tokens[driver][0] if driver else None, *others)
@@ -681,9 +750,10 @@ def _facet_views(
     labels: dict[str, dict[str, str]],
     *,
     counted: bool = True,
+    uncounted: list[str] | tuple = (),
 ) -> list[FacetView]:
-    """The facets' choices; without ``counted``, the values exist but their counts are not
-    those of the results, and are not shown."""
+    """The facets' choices; without ``counted`` (or for the facets ``uncounted``), the values
+    exist but their counts are not those of the results, and are not shown."""
     views = []
     links = facet_links()
     for facet in FACETS:
@@ -705,7 +775,7 @@ def _facet_views(
             FacetChoice(
                 value=value,
                 label=facet_labels.get(value, value),
-                count=counts.get(value, 0) if counted else None,
+                count=counts.get(value, 0) if counted and facet.param not in uncounted else None,
                 selected=value in selected,
                 url=toggle(value),
             )

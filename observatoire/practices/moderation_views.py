@@ -27,7 +27,12 @@ from observatoire.lib.pagination import paginate
 from observatoire.network.models import Cooperative
 from observatoire.practices import moderation
 from observatoire.practices.diff import compare
-from observatoire.practices.forms import AttachmentsForm, PracticeForm, attachment_url
+from observatoire.practices.forms import (
+    AttachmentsForm,
+    PracticeForm,
+    attachment_url,
+    error_summary,
+)
 from observatoire.practices.models import (
     Attachment,
     Category,
@@ -48,6 +53,8 @@ from observatoire.practices.moderation_forms import (
 )
 from observatoire.practices.versions import (
     CONTENT_FIELDS,
+    CONTENT_STATES,
+    changes_nothing,
     document_entries,
     jsonable,
     snapshot_of,
@@ -203,6 +210,7 @@ def render_review(request, practice: Practice, *, bound=None, note_form=None, st
             pk=practice.pk,
         )
         changes = None
+    answered, since_request = changes_since_request(practice, revision)
     body = render_to_string("practices/practice_body.html", {"practice": shown}, request=request)
     own = is_own_contribution(request.user, practice)
     deciding = practice.review_status == "in_review" and not own
@@ -211,6 +219,8 @@ def render_review(request, practice: Practice, *, bound=None, note_form=None, st
         "revision": revision,
         "body": body,
         "changes": changes,
+        "answered": answered,
+        "since_request": since_request,
         "own": own,
         "forms": decision_forms(practice, bound) if deciding else [],
         "note_form": note_form or StaffNoteForm(),
@@ -219,6 +229,16 @@ def render_review(request, practice: Practice, *, bound=None, note_form=None, st
         "delete_form": DeleteForm(),
     }
     return render(request, "practices/moderation/review.html", context, status=status)
+
+
+def changes_since_request(practice: Practice, revision) -> tuple[ModerationEvent | None, list]:
+    """A resubmission's request for changes, and what changed since the version it sent back
+    (the revision resubmitted, or the practice's content)."""
+    answered = practice.changes_request() if practice.is_awaiting_review else None
+    if answered is None or answered.version is None:
+        return None, []
+    resubmitted = revision.snapshot if revision is not None else snapshot_of(practice)
+    return answered, compare(answered.version.snapshot, resubmitted)
 
 
 @require_safe
@@ -412,12 +432,15 @@ def get_history_practice(user, slug: str) -> tuple[Practice, bool]:
 @login_required
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     practice, moderating = get_history_practice(request.user, slug)
-    versions = practice.versions.select_related("author").order_by("-number")
-    context = paginate(request, versions)
+    # Every version (a practice has few), to leave out those that change nothing.
+    versions = list(practice.versions.select_related("author").order_by("number"))
+    copies = changes_nothing(versions)
+    shown = [version for version in reversed(versions) if version.number not in copies]
+    # The current content: its last version shown (a copy left out says what it said).
+    current = next((v.number for v in shown if v.state in CONTENT_STATES), None)
+    context = paginate(request, shown)
     context.update(
-        practice=practice,
-        moderating=moderating,
-        current_number=current_version_number(practice) if moderating else None,
+        practice=practice, moderating=moderating, current_number=current if moderating else None
     )
     return render(request, "practices/moderation/history.html", context)
 
@@ -440,17 +463,6 @@ def version_diff(request: HttpRequest, slug: str) -> HttpResponse:
         "moderating": moderating,
     }
     return render(request, "practices/moderation/diff.html", context)
-
-
-def current_version_number(practice: Practice) -> int | None:
-    """The version that holds the practice's current content: the last one saved or
-    published (a revision waiting for review is not the content yet)."""
-    return (
-        practice.versions.filter(state__in=RESTORABLE)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
 
 
 def _without_documents(snapshot: dict) -> dict:
@@ -564,12 +576,11 @@ def revision_form(request: HttpRequest, practice: Practice) -> HttpResponse:
                 ),
             )
             return redirect("practices:my_contributions")
-        messages.error(
-            request,
-            _(
-                "Le formulaire contient des erreurs : rien n'est perdu, "
-                "corrigez les champs signalés."
-            ),
-        )
-    context = {"form": form, "attachments": attachments, "practice": practice, "revising": True}
+    context = {
+        "form": form,
+        "attachments": attachments,
+        "practice": practice,
+        "revising": True,
+        "errors": error_summary(form, attachments),  # above the form, saying nothing is lost
+    }
     return render(request, "practices/practice_form.html", context)

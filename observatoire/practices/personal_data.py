@@ -8,6 +8,7 @@ shared content must remain whole.
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from observatoire.accounts import personal_data
 from observatoire.lib.cache import forget_practice_content
@@ -121,30 +122,80 @@ def unsign(queryset, field: str):
 
 
 def register_all() -> None:
-    personal_data.register("pratiques", export=export_practices, erase=erase_practices)
-    personal_data.register("documents déposés", export=export_uploads, erase=erase_uploads)
+    practice, attachment = personal_data.fields(Practice), personal_data.fields(Attachment)
+    version, note = personal_data.fields(PracticeVersion), personal_data.fields(StaffNote)
+    event = personal_data.fields(ModerationEvent)
+    personal_data.register(
+        "pratiques",
+        title=_("pratiques"),
+        export=export_practices,
+        erase=erase_practices,
+        labels={
+            "titre": practice("title"),
+            "état": practice("status"),
+            "créée le": practice("created_at"),
+            "modifiée le": practice("updated_at"),
+            "soumise le": practice("submitted_at"),
+            "publiée le": practice("published_at"),
+        },
+    )
+    personal_data.register(
+        "documents déposés",
+        title=_("documents déposés"),
+        export=export_uploads,
+        erase=erase_uploads,
+        labels={
+            "intitulé": attachment("title"),
+            "nom d'origine": attachment("original_name"),
+            "type": _("type de fichier"),
+            "taille (octets)": _("taille (octets)"),
+            "pratique": attachment("practice"),
+            "déposé le": attachment("created_at"),
+        },
+    )
     personal_data.register(
         "versions_de_pratiques",
+        title=_("versions des pratiques"),
         export=lambda user: list(
             PracticeVersion.objects.filter(author=user).values(
                 "practice__title", "number", "state", "created_at", "note"
             )
         ),
         erase=unsign(PracticeVersion.objects.all(), "author"),
+        labels={
+            "practice__title": version("practice"),
+            "number": version("number"),
+            "state": version("state"),
+            "created_at": version("created_at"),
+            "note": version("note"),
+        },
     )
     personal_data.register(
         "notes_de_moderation",
+        title=_("notes de l'équipe"),
         export=lambda user: list(
             StaffNote.objects.filter(author=user).values("practice__title", "text", "created_at")
         ),
         erase=unsign(StaffNote.objects.all(), "author"),
+        labels={
+            "practice__title": note("practice"),
+            "text": note("text"),
+            "created_at": note("created_at"),
+        },
     )
     personal_data.register(
         "journal_de_moderation",
+        title=_("journal de modération"),
         export=lambda user: list(
             ModerationEvent.objects.filter(actor=user).values(
                 "practice_title", "action", "message", "created_at"
             )
         ),
         erase=unsign(ModerationEvent.objects.all(), "actor"),
+        labels={
+            "practice_title": event("practice_title"),
+            "action": event("action"),
+            "message": event("message"),
+            "created_at": event("created_at"),
+        },
     )

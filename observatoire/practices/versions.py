@@ -100,6 +100,8 @@ class ModerationEvent(models.Model):
         PUBLISHED = "published", _("publiée")
         CHANGES_REQUESTED = "changes_requested", _("modifications demandées")
         DECLINED = "declined", _("refusée")
+        # A resubmission given back to the moderator who asked for the changes (the actor).
+        ASSIGNED = "assigned", _("rendue à qui a demandé les modifications")
         RESTORED_VERSION = "restored_version", _("version restaurée")
         DELETED = "deleted", _("supprimée")
         UNDELETED = "undeleted", _("restaurée de la corbeille")
@@ -274,6 +276,15 @@ def apply_documents(practice, entries: list[dict]) -> None:
 
 # Versions and the audit log.
 
+# The states of a version that holds what the practice said (a revision proposed, sent back or
+# declined never did).
+CONTENT_STATES = (PracticeVersion.State.SAVED, PracticeVersion.State.PUBLISHED)
+
+
+def current_version(practice) -> PracticeVersion | None:
+    """The version that holds the practice's current content: the last one saved or published."""
+    return practice.versions.filter(state__in=CONTENT_STATES).order_by("-number").first()
+
 
 def record_version(
     practice,
@@ -287,9 +298,7 @@ def record_version(
     """Add the next version of the practice (its current content unless a snapshot is given)."""
     snapshot = snapshot if snapshot is not None else snapshot_of(practice)
     if only_if_changed:
-        last = (
-            practice.versions.filter(state=PracticeVersion.State.SAVED).order_by("-number").first()
-        )
+        last = current_version(practice)
         if last is not None and last.snapshot == jsonable(snapshot):
             return None
     number = (practice.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -301,6 +310,33 @@ def record_version(
         author=by if getattr(by, "is_authenticated", False) else None,
         note=note[:300],
     )
+
+
+def version_decided_on(practice, *, by, note: str) -> PracticeVersion:
+    """The version a decision is taken on: the one that holds the practice's current content,
+    or a new one, written by ``by``, when none does (older practices have no version). A
+    decision is an entry of the journal, never a version of its own."""
+    snapshot = snapshot_of(practice)
+    last = current_version(practice)
+    if last is not None and last.snapshot == jsonable(snapshot):
+        return last
+    version = record_version(practice, by=by, note=note, snapshot=snapshot)
+    assert version is not None
+    return version
+
+
+def changes_nothing(versions) -> set[int]:
+    """Of versions in ascending order, the numbers of those holding content (saved or
+    published) that says what the content version before them said: copies written before
+    decisions stopped adding versions, credited to the moderator who decided."""
+    copies, before = set(), None
+    for version in versions:
+        if version.state not in CONTENT_STATES:
+            continue
+        if before is not None and version.snapshot == before:
+            copies.add(version.number)
+        before = version.snapshot
+    return copies
 
 
 def jsonable(snapshot: dict) -> dict:

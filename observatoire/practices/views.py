@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Exists, OuterRef, TextField
 from django.db.models.expressions import RawSQL
@@ -12,7 +13,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from observatoire.lib.cache import (
@@ -26,8 +28,14 @@ from observatoire.lib.cache import (
 )
 from observatoire.lib.pagination import paginate
 from observatoire.lib.prepared import Prepared, attach
+from observatoire.network.models import Cooperative
 from observatoire.practices import moderation, moderation_views, page_body, related, uploads
-from observatoire.practices.forms import AttachmentsForm, PracticeForm
+from observatoire.practices.forms import (
+    AttachmentsForm,
+    PracticeForm,
+    error_summary,
+    suggestion,
+)
 from observatoire.practices.listing import (
     LIST_PARAMS,
     clean_list_params,
@@ -119,6 +127,16 @@ def _practice_by_slug(members: bool, person: int | None, slug: str):
 practice_by_slug = Prepared(_practice_by_slug, name="practice_by_slug")
 
 
+def reserved_for_members(slug: str) -> bool:
+    """Whether ``slug`` is a published practice that only members read: a visitor who opens it
+    is invited to sign in (its title stays hidden), instead of a 404."""
+    return (
+        Practice.objects.published()
+        .filter(slug=slug, visibility=Practice.Visibility.MEMBERS)
+        .exists()
+    )
+
+
 def get_practice_for(user, slug: str) -> Practice:
     """The practice if this person may see it; 404 otherwise, so its existence stays private."""
     person = user.pk if user.is_authenticated else None
@@ -206,7 +224,12 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     A visitor's whole page is cached until that practice, one of those related, a category's
     name or its community changes; their tokens are read together. Nothing else is cached:
     a member's page costs those queries, fewer than a cache's round trips on a miss."""
-    practice = get_practice_for(request.user, slug)  # a 404 is not cached
+    try:
+        practice = get_practice_for(request.user, slug)  # a 404 is not cached
+    except Http404:
+        if request.user.is_authenticated or not reserved_for_members(slug):
+            raise
+        return render(request, "practices/members_only.html", status=403)
     body_versions, chosen = _page_versions(request, practice)
     versions = [*body_versions, community_version(practice.pk)]
     read_versions_ahead(request, *versions)
@@ -224,6 +247,9 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 # Contributing: drafts, preview, submission, « Mes contributions ».
 SUBMIT, PREVIEW, DRAFT = "soumettre", "apercu", "brouillon"
+SUBMITTED = gettext_lazy(
+    "Merci ! Votre pratique est transmise à l'équipe de modération de votre Union régionale."
+)
 
 
 def get_own_practice(user, slug: str, *, editable: bool) -> Practice:
@@ -268,29 +294,28 @@ def practice_form(request: HttpRequest, practice: Practice) -> HttpResponse:
                 record_save(saved, by=request.user)  # a version when the content changed
             if action == SUBMIT:
                 saved.submit(by=request.user)
-                messages.success(
-                    request,
-                    _(
-                        "Merci ! Votre pratique est transmise à l'équipe "
-                        "de modération de votre Union régionale."
-                    ),
-                )
+                messages.success(request, SUBMITTED)
                 return redirect("practices:my_contributions")
             if action == PREVIEW:
                 return redirect("practices:preview", slug=saved.slug)
             messages.success(request, _("Brouillon enregistré."))
             return redirect("practices:edit", slug=saved.slug)
-        messages.error(
-            request,
-            _(
-                "Le formulaire contient des erreurs : rien n'est perdu, "
-                "corrigez les champs signalés."
-            ),
-        )
+    return form_page(request, form, attachments, practice)
+
+
+def form_page(
+    request: HttpRequest, form: PracticeForm, attachments: AttachmentsForm, practice: Practice
+) -> HttpResponse:
+    """The form, with the summary of its errors above it (they say nothing is lost)."""
     return render(
         request,
         "practices/practice_form.html",
-        {"form": form, "attachments": attachments, "practice": practice},
+        {
+            "form": form,
+            "attachments": attachments,
+            "practice": practice,
+            "errors": error_summary(form, attachments),
+        },
     )
 
 
@@ -299,7 +324,44 @@ def practice_form(request: HttpRequest, practice: Practice) -> HttpResponse:
 def practice_preview(request: HttpRequest, slug: str) -> HttpResponse:
     practice = get_own_practice(request.user, slug, editable=False)
     body = render_to_string("practices/practice_body.html", {"practice": practice}, request=request)
-    return render(request, "practices/practice_preview.html", {"practice": practice, "body": body})
+    submittable = practice.status in {Practice.Status.DRAFT, Practice.Status.CHANGES_REQUESTED}
+    return render(
+        request,
+        "practices/practice_preview.html",
+        {"practice": practice, "body": body, "submittable": submittable},
+    )
+
+
+@login_required
+@require_POST
+def submit_draft(request: HttpRequest, slug: str) -> HttpResponse:
+    """« Soumettre » on the preview: the draft as saved goes to review, checked as the form
+    checks a submission; when something is missing, the form shows it, nothing lost."""
+    practice = get_own_practice(request.user, slug, editable=True)
+    if practice.status == Practice.Status.PUBLISHED:
+        raise Http404(_("Une modification se soumet depuis son formulaire."))
+    form = PracticeForm.of_saved(practice, author=request.user)
+    if not form.is_valid():
+        attachments = AttachmentsForm(user=request.user, practice=practice)
+        return form_page(request, form, attachments, practice)
+    practice.submit(by=request.user)
+    messages.success(request, SUBMITTED)
+    return redirect("practices:my_contributions")
+
+
+@login_required
+@require_safe
+def cooperative_options(request: HttpRequest) -> HttpResponse:
+    """The suggestions of the form's cooperative field, by name or SIREN, for the movement's
+    staff: members credit their own cooperative and never choose one."""
+    if not (request.user.is_authenticated and request.user.is_movement_staff):
+        raise PermissionDenied(
+            _("Seule l'équipe du Mouvement choisit la coopérative à qui créditer une pratique.")
+        )
+    text = " ".join(request.GET.get("cooperative_siren", "").split())[:100]
+    cooperatives = Cooperative.objects.named(text)[:10] if len(text) >= 2 else []
+    options = [(suggestion(cooperative), cooperative.commune) for cooperative in cooperatives]
+    return render(request, "practices/cooperative_options.html", {"options": options})
 
 
 @login_required

@@ -2,6 +2,10 @@
 ``practice.submit(by=…)``, ``take``, ``release``, ``publish``, ``request_changes``, ``decline``,
 ``propose_revision``, ``restore_version``, ``soft_delete`` and ``undelete``.
 
+A submission (or a revision) that answers a request for changes goes back to the moderator who
+asked for them, when that person still may review it; anything else waits in the queue. A
+decision is an entry of the journal naming the version it was taken on, never a version.
+
 Every step is a conditional update of the practice naming the ``review_version`` it was taken
 on: of two moderators deciding at the same moment, the first update matches and the second
 finds nothing to update (``Conflict``), so there is never a second decision, audit entry or
@@ -34,11 +38,13 @@ from observatoire.practices.versions import (
     keep_live_content,
     log,
     record_version,
+    version_decided_on,
 )
 
 # What a moderator may still decide on (a first submission or a revision).
 AWAITING = ("submitted", "in_review")
 Action = ModerationEvent.Action
+DECISIONS = (Action.PUBLISHED, Action.CHANGES_REQUESTED, Action.DECLINED)
 State = PracticeVersion.State
 # Who takes a step: the views pass ``request.user``, behind decorators that let only the right
 # people in (and the four-eyes rule is checked here).
@@ -89,6 +95,7 @@ class ModerationMixin:
         submitted_at: Any
         published_at: Any
         moderation_message: Any
+        moderation_events: Any
 
         def save(self, *args: Any, **kwargs: Any) -> None: ...
         def refresh_from_db(self, *args: Any, **kwargs: Any) -> None: ...
@@ -96,8 +103,11 @@ class ModerationMixin:
         def refresh_related(self) -> None: ...
         def refresh_body(self) -> None: ...
 
+    @transaction.atomic
     def submit(self, *, by: Person) -> None:
-        """Send the practice to the moderators of its cooperative's Union régionale."""
+        """Send the practice to the moderators of its cooperative's Union régionale (back to
+        the one who asked for changes, when it answers a request)."""
+        answered = self.changes_request() if self.status == self.Status.CHANGES_REQUESTED else None
         self.status = self.Status.SUBMITTED
         self.submitted_at = timezone.now()
         self.reviewer = None
@@ -105,7 +115,7 @@ class ModerationMixin:
         self.save()
         record_version(self, by=by, note=_("Soumise à la relecture"), only_if_changed=True)
         log(self, by=by, action=Action.SUBMITTED)
-        notify_moderators(self, revision=False)
+        self._send_for_review(answered, revision=False)
 
     @transaction.atomic
     def take(self, *, by: Person, expected: int | None = None) -> None:
@@ -130,9 +140,6 @@ class ModerationMixin:
             keep_live_content(self, by=None)
             apply_snapshot(self, revision.snapshot)
             PracticeVersion.objects.filter(pk=revision.pk).update(state=State.PUBLISHED)
-            note = _("Modification publiée")
-        else:
-            note = _("Publiée")
         self.status = self.Status.PUBLISHED
         self.revision_status = ""
         self.revision = None
@@ -141,7 +148,7 @@ class ModerationMixin:
             self.published_at = timezone.now()
         self.save()
         self.reindex()
-        version = record_version(self, by=by, note=note)
+        version = self._published_version(revision)
         event = log(self, by=by, action=Action.PUBLISHED, message=message, version=version)
         tell_people(self, "published", event=event, revision=revision is not None)
         practice_published.send(sender=type(self), practice=self, first=first)
@@ -156,7 +163,7 @@ class ModerationMixin:
             to=self.Status.CHANGES_REQUESTED,
             moderation_message=message,
         )
-        version = self._decide_on_revision(revision, State.RETURNED, by=by, message=message)
+        version = self._decide_on_revision(revision, State.RETURNED, message=message)
         event = log(self, by=by, action=Action.CHANGES_REQUESTED, message=message, version=version)
         tell_people(self, "changes_requested", event=event, revision=revision is not None)
 
@@ -169,9 +176,53 @@ class ModerationMixin:
             # The live practice stays as it was; the next edit starts from it again.
             type(self).objects.filter(pk=self.pk).update(revision=None)
             self.revision = None
-        version = self._decide_on_revision(revision, State.DECLINED, by=by, message=reason)
+        version = self._decide_on_revision(revision, State.DECLINED, message=reason)
         event = log(self, by=by, action=Action.DECLINED, message=reason, version=version)
         tell_people(self, "declined", event=event, revision=revision is not None)
+
+    def _published_version(self, revision) -> PracticeVersion:
+        """The version now online: the revision published (a copy of it after the live content
+        kept meanwhile, so that the last version is the content), or the first submission's."""
+        if revision is not None:
+            return version_decided_on(self, by=revision.author, note=_("Modification publiée"))
+        version = version_decided_on(self, by=None, note=_("Publiée"))
+        PracticeVersion.objects.filter(pk=version.pk).update(state=State.PUBLISHED)
+        version.state = State.PUBLISHED
+        return version
+
+    def changes_request(self) -> ModerationEvent | None:
+        """The request for changes the practice (or its revision) answers, with the version it
+        sent back: the last decision taken on it, when it asked for changes."""
+        decision = (
+            self.moderation_events.filter(action__in=DECISIONS)
+            .select_related("actor", "version")
+            .first()
+        )
+        if decision is None or decision.action != Action.CHANGES_REQUESTED:
+            return None
+        return decision
+
+    def may_be_reviewed_by(self, person: User) -> bool:
+        """Whether this person may take the practice: active, moderating its queue, and
+        neither its author nor its revision's (four eyes)."""
+        return (
+            person.is_active
+            and not is_own_contribution(person, self)
+            and type(self).objects.moderated_by(person).filter(pk=self.pk).exists()
+        )
+
+    def _send_for_review(self, answered: ModerationEvent | None, *, revision: bool) -> None:
+        """A resubmission goes back to the moderator who asked for changes, taken on their
+        behalf, when they still may review it; anything else waits for the whole queue."""
+        reviewer = answered.actor if answered is not None else None
+        if reviewer is None or not self.may_be_reviewed_by(reviewer):
+            notify_moderators(self, revision=revision)
+            return
+        self._claim(
+            None, states=[self.Status.SUBMITTED], to=self.Status.IN_REVIEW, reviewer=reviewer
+        )
+        log(self, by=reviewer, action=Action.ASSIGNED)
+        tell_reviewer(self, reviewer, revision=revision)
 
     def revision_author_id(self) -> int | None:
         """Who wrote the revision waiting for review (its author, or who proposed to restore
@@ -193,6 +244,8 @@ class ModerationMixin:
     ) -> PracticeVersion:
         """An author's edit of a published practice (or a moderator's restoration of an older
         version of it): queued, the live practice left unchanged."""
+        sent_back = self.revision_status == self.Status.CHANGES_REQUESTED
+        answered = self.changes_request() if sent_back else None
         expected = self.review_version
         version = record_version(
             self,
@@ -218,7 +271,7 @@ class ModerationMixin:
             raise Conflict
         self.refresh_from_db()
         log(self, by=by, action=Action.SUBMITTED, version=version)
-        notify_moderators(self, revision=True)
+        self._send_for_review(answered, revision=True)
         assert version is not None
         return version
 
@@ -300,14 +353,14 @@ class ModerationMixin:
             raise Conflict
         self.refresh_from_db()
 
-    def _decide_on_revision(self, revision, state: str, *, by, message: str):
-        """Mark a revision with the decision, or record a first submission's decision as a
-        version."""
+    def _decide_on_revision(self, revision, state: str, *, message: str):
+        """Mark a revision with the decision; a first submission's decision is on the version
+        of its content (not a version of its own: the journal keeps the decision)."""
         if revision is not None:
             PracticeVersion.objects.filter(pk=revision.pk).update(state=state)
             return revision
         label = State(state).label
-        return record_version(self, by=by, note=f"{label} : {message}")
+        return version_decided_on(self, by=None, note=f"{label} : {message}")
 
 
 # Emails (and in-site notifications) to the author, the cooperatives' admins and moderators.
@@ -370,6 +423,13 @@ def tell_author_of_restoration(practice, version, *, by, proposed: bool) -> None
     )
 
 
+def tell_reviewer(practice, person: User, *, revision: bool) -> None:
+    """The moderator a resubmission goes back to hears of it, as of a new submission."""
+    link = absolute_url(reverse("moderation:review", args=[practice.pk]))
+    tell_in_the_site(person, "returned_for_review", practice, link)
+    send_email("returned_for_review", person=person.pk, practice=practice.pk, revision=revision)
+
+
 IN_THE_SITE = {
     "restoration_proposed": gettext_noop(
         "La restauration d'une version antérieure de « %(title)s » est proposée à la relecture."
@@ -379,6 +439,10 @@ IN_THE_SITE = {
     "changes_requested": gettext_noop("Des modifications sont demandées pour « %(title)s »."),
     "declined": gettext_noop("« %(title)s » n'a pas été retenue."),
     "new_submission": gettext_noop("Une pratique attend votre relecture : « %(title)s »."),
+    "returned_for_review": gettext_noop(
+        "« %(title)s » est soumise à nouveau après les modifications que vous avez "
+        "demandées : elle vous revient pour relecture."
+    ),
 }
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.text import capfirst
 
 from observatoire.accounts import personal_data
 from observatoire.accounts.models import Invitation, Role, User
@@ -31,8 +33,8 @@ def test_my_data_lists_the_profile_and_every_registered_source(client_as, member
     assert member.email in html and member.full_name in html
     assert "Nos cercles de décision" in html and "brouillon" in html
     for source in personal_data.sources():
-        title = source.key.replace("_", " ")
-        assert f"<h2>{title[0].upper()}{title[1:]}</h2>" in html, source.key
+        title = escape(capfirst(source.title))
+        assert f"<h2>{title}</h2>" in html, source.key
 
 
 def test_my_data_needs_sign_in(client):
@@ -155,7 +157,9 @@ def test_an_invitation_to_the_deleted_person_goes(member, coop_admin):
 def test_personal_data_can_be_other_apps(member):
     """Another app's source is exported and erased with the account (the registry's contract)."""
     erased = []
-    personal_data.register("essai", export=lambda user: {"x": user.pk}, erase=erased.append)
+    personal_data.register(
+        "essai", title="essai", export=lambda user: {"x": user.pk}, erase=erased.append
+    )
     try:
         assert personal_data.export_for(member)["essai"] == {"x": member.pk}
         member.erase()

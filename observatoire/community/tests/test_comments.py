@@ -74,7 +74,7 @@ def test_members_only_practice_comments_are_hidden_from_visitors(client, client_
     practice = make_practice(visibility=Practice.Visibility.MEMBERS)
     make_comment(practice, member, body="Réservé aux membres du Mouvement")
     response = client.get(practice.get_absolute_url())
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert "Réservé aux membres du Mouvement" not in response.content.decode()
     assert client.get(reverse("community:comment_report", args=[1])).status_code == 302
     html = client_as(member).get(practice.get_absolute_url()).content.decode()

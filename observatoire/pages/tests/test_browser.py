@@ -189,7 +189,8 @@ def test_search_filter_read_and_sign_in_without_javascript(browser, site):
     card_title.click()
     expect(page.locator("h1")).to_have_text(title)
 
-    assert page.goto(site.url + reserved.get_absolute_url()).status == 404
+    assert page.goto(site.url + reserved.get_absolute_url()).status == 403
+    expect(page.locator("h1")).to_have_text("Pratique réservée aux membres")
     page.go_back()
     page.get_by_role("link", name="Se connecter").click()
     page.get_by_label("Adresse électronique").fill("membre@exemple.coop")

@@ -106,7 +106,9 @@ def test_submit_moderate_revise_publish_then_find_it_everywhere(browser, site, r
     author.get_by_role("button", name="Soumettre à la relecture").click()
     expect(author.get_by_role("heading", name="Mes contributions")).to_be_visible()
     practice.refresh_from_db()
-    assert practice.status == Practice.Status.SUBMITTED
+    # Given back to the moderator who asked for the changes.
+    assert practice.status == Practice.Status.IN_REVIEW
+    assert practice.reviewer.email == "moderatrice@exemple.coop"
 
     # 4. The moderator publishes.
     moderator.goto(site.url + "/moderation/")

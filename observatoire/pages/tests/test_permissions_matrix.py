@@ -15,7 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from conftest import ROLES
-from observatoire.accounts.models import Invitation, Role
+from observatoire.accounts.models import AccessRequest, Invitation, Role
+from observatoire.accounts.signin_lock import unlock_token
 from observatoire.community.models import Adoption
 from observatoire.community.tests.factories import make_comment
 from observatoire.network.models import Departement
@@ -116,6 +117,14 @@ def build_world(users: dict) -> dict:
         "category": Category.objects.first(),
         "theme": Theme.objects.first(),
         "cooperative": member.cooperative,
+        "unlock_token": unlock_token(member),
+        "access_request": AccessRequest.objects.create(
+            full_name="Alix Martin",
+            email="alix@exemple.coop",
+            cooperative_name="Scop des Essais",
+            postal_code="69001",
+            union=member.cooperative.union,
+        ),
     }
 
 
@@ -127,19 +136,31 @@ MATRIX = {
     "set_language": ({}, dict.fromkeys(ROLES, "redirect")),  # GET goes back; POST chooses
     "accounts:login": ({}, {**dict.fromkeys(ROLES, "redirect"), V: 200}),
     "accounts:logout": ({}, dict.fromkeys(ROLES, 405)),
+    "accounts:unlock": ({"token": "unlock_token"}, EVERYONE),  # the link of an email
+    "accounts:unlock#abime": ({"token": "abime"}, NOWHERE),
+    "accounts:access_request": ({}, {**dict.fromkeys(ROLES, "redirect"), V: 200}),
+    "accounts:access_request_done": ({"?": "ur=ur-bretagne"}, EVERYONE),
+    "accounts:access_request_list": ({}, STAFF),
+    "accounts:access_request_decline": ({"pk": "access_request"}, POST_ONLY),
     "practices:list": ({}, EVERYONE),
     "practices:feed": ({}, EVERYONE),
     "practices:category_list": ({}, EVERYONE),
     "practices:category_detail": ({"slug": "category"}, EVERYONE),
     "practices:theme_detail": ({"slug": "theme"}, EVERYONE),
+    "practices:category_feed": ({"slug": "category"}, EVERYONE),
+    "practices:theme_feed": ({"slug": "theme"}, EVERYONE),
     "practices:detail": ({"slug": "published"}, EVERYONE),
-    "practices:detail#members": ({"slug": "members_only"}, {**EVERYONE, V: 404}),
+    # A visitor is invited to sign in (403, the title hidden) and comes back to it.
+    "practices:detail#members": ({"slug": "members_only"}, {**EVERYONE, V: 403}),
     # A draft is seen through its preview, even by its author.
     "practices:detail#draft": ({"slug": "draft"}, dict.fromkeys(ROLES, 404)),
     "practices:submit": ({}, SIGNED_IN),
     "practices:my_contributions": ({}, SIGNED_IN),
     "practices:edit": ({"slug": "draft"}, {**dict.fromkeys(ROLES, 404), V: 302, M: 200}),
     "practices:preview": ({"slug": "draft"}, {**dict.fromkeys(ROLES, 404), V: 302, M: 200}),
+    "practices:submit_draft": ({"slug": "draft"}, POST_ONLY),  # « Soumettre » on the preview
+    # Suggestions of cooperatives by name: staff credit any; members their own, unasked.
+    "practices:cooperative_options": ({"?": "cooperative_siren=essai"}, STAFF),
     "directory:cooperative_detail": ({"slug": "cooperative"}, EVERYONE),
     "practices:attachment": ({"slug": "published", "pk": "file_published"}, EVERYONE),
     "practices:attachment#members": (
@@ -236,6 +257,7 @@ POST_MATRIX = {
         {**STAFF, P: DONE, MO: DONE, AD: DONE},
     ),
     "practices:delete_draft": ({"slug": "draft"}, {**NOWHERE, V: 302, M: DONE}),
+    "practices:submit_draft": ({"slug": "draft"}, {**NOWHERE, V: 302, M: DONE}),
     # Posted empty: the form comes back with its French error.
     "community:comment_create": ({"slug": "published"}, {**dict.fromkeys(ROLES, 400), V: 302}),
     "community:comment_hide": ({"pk": "comment"}, {**STAFF, P: 200, MO: 200, AD: 200}),
@@ -259,6 +281,13 @@ POST_MATRIX = {
         {V: 302, M: 403, CA: DONE, P: 404, MO: 404, AD: DONE},
     ),
     "accounts:logout": ({}, dict.fromkeys(ROLES, DONE)),
+    # Lets this browser in, then sends it to sign in (someone signed in: home).
+    "accounts:unlock": ({"token": "unlock_token"}, {**dict.fromkeys(ROLES, DONE), V: 302}),
+    # Answered by the staff of the Union régionale it was routed to (and administrators).
+    "accounts:access_request_decline": (
+        {"pk": "access_request"},
+        {**STAFF, P: DONE, MO: DONE, AD: DONE},
+    ),
     "accounts:email_verification_resend": ({}, {**dict.fromkeys(ROLES, DONE), V: 302}),
     "oidc_logout": ({}, dict.fromkeys(ROLES, DONE)),  # signs out here, like /deconnexion/
 }

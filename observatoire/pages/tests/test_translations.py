@@ -34,6 +34,9 @@ SAME_IN_BOTH = {
     "type",
     "description",
     "section",
+    "message",
+    "Message",
+    "%(name)s (SIREN %(siren)s, %(commune)s)",
 }
 FIELD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$')
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")

@@ -195,3 +195,77 @@ def test_restoring_a_version_and_the_journal_render_inert(client, moderator, num
         response = client.get(url)
         assert response.status_code == 200, where
         assert_inert(response.content.decode(), where)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ['"<script>alert(1)</script>"@exemple.coop', '"<img src=x onerror=alert(1)>"@exemple.coop'],
+)
+def test_the_unlock_page_renders_an_address_inert(client, address):
+    """An address may hold markup in its quoted part (Django's EmailValidator accepts it): the
+    unlock page of signin_lock.py shows the account's address."""
+    from observatoire.accounts.signin_lock import unlock_token
+
+    person = make_user(email=address)
+    response = client.get(reverse("accounts:unlock", args=[unlock_token(person)]))
+    assert response.status_code == 200
+    assert_inert(response.content.decode(), "unlock")
+
+
+@pytest.mark.parametrize("number", range(0, len(PAYLOADS), 2))
+def test_access_requests_render_inert(client, number):
+    """What a stranger types in « Demander un accès » is shown to the Union's staff: in the list
+    of requests and in the invitation filled in from it; and in the form sent back with an
+    error."""
+    from observatoire.accounts.models import AccessRequest, Role
+    from observatoire.network.models import Organisation
+
+    payload = PAYLOADS[number]
+    form = {
+        "full_name": payload[:150],
+        "email": "alix@exemple.coop",
+        "cooperative_name": payload[:200],
+        "siren": payload[:11],
+        "postal_code": "44000",
+        "job": payload[:150],
+        "message": payload[:1000],
+    }
+    sent_back = client.post(reverse("accounts:access_request"), form)
+    assert_inert(sent_back.content.decode(), "access request form")
+    union = Organisation.objects.get(slug="ur-pays-de-la-loire")
+    waiting = AccessRequest.objects.create(
+        **{**form, "siren": "", "email": "alix@exemple.coop"}, union=union
+    )
+    client.force_login(make_user(role=Role.PERMANENT, organisation=union))
+    pages = {
+        "list": reverse("accounts:access_request_list"),
+        "invitation": reverse("accounts:invitation_create") + f"?demande={waiting.pk}",
+    }
+    for where, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        assert_inert(response.content.decode(), where)
+
+
+@pytest.mark.parametrize("number", range(0, len(PAYLOADS), 3))
+def test_choosing_a_cooperative_by_name_renders_inert(client, permanent, number):
+    """Issue 8, point 17: the suggestions of cooperatives by name, the error listing those a
+    name matches, and a draft submitted from its preview sent back to its form."""
+    payload = PAYLOADS[number]
+    for _ in range(2):
+        make_cooperative(name=f"Scop {payload}"[:200], commune=payload[:120])
+    client.force_login(permanent)
+    options = client.get(reverse("practices:cooperative_options"), {"cooperative_siren": "Scop"})
+    assert options.status_code == 200
+    assert_inert(options.content.decode(), "cooperative suggestions")
+    data = hostile_form(payload, number)
+    data["cooperative_siren"] = f"Scop {payload}"[:200]
+    response = client.post(reverse("practices:submit"), data)
+    assert response.status_code == 200 and "Plusieurs coopératives" in response.content.decode()
+    assert_inert(response.content.decode(), "ambiguous cooperative")
+    draft = make_practice(status=Practice.Status.DRAFT, title=f"Pratique {payload}"[:200])
+    draft.author, draft.summary = permanent, payload[:600]
+    draft.save()
+    response = client.post(reverse("practices:submit_draft", args=[draft.slug]))
+    assert response.status_code == 200  # « Ce qui a été fait » is missing: the form says so
+    assert_inert(response.content.decode(), "draft sent back to its form")

@@ -36,7 +36,9 @@ def test_a_refused_file_is_explained_and_the_accepted_one_stays(browser, site, s
     page.get_by_label("Titre (obligatoire)").fill("Nos statuts commentés")
     page.get_by_label("Ajouter des fichiers").set_input_files(FILES)
     page.get_by_role("button", name="Enregistrer le brouillon").click()
-    expect(page.get_by_text("« logo.svg » : Les images SVG ne sont pas acceptées")).to_be_visible()
+    expect(page.locator("#id_documents_error")).to_contain_text(
+        "« logo.svg » : Les images SVG ne sont pas acceptées"
+    )
     expect(page.get_by_label("Titre (obligatoire)")).to_have_value("Nos statuts commentés")
     title = page.get_by_label("Intitulé de « statuts.pdf »")
     expect(title).to_have_value("statuts.pdf")
@@ -61,7 +63,9 @@ def test_the_pages_with_documents_pass_axe(browser, site, settings, tmp_path):  
     page.get_by_label("Titre (obligatoire)").fill("Nos statuts commentés")
     page.get_by_label("Ajouter des fichiers").set_input_files(FILES)
     page.get_by_role("button", name="Enregistrer le brouillon").click()
-    expect(page.get_by_text("« logo.svg » : Les images SVG ne sont pas acceptées")).to_be_visible()
+    expect(page.locator("#id_documents_error")).to_contain_text(
+        "« logo.svg » : Les images SVG ne sont pas acceptées"
+    )
     found = {"formulaire en erreur": axe_violations(page)}
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()

@@ -75,12 +75,215 @@ def test_lists_show_the_counts_of_their_results(client):
         return {choice.value: choice.count for choice in theme.choices}
 
     assert counts() == {"gouvernance": 2, "parite-egalite": 2}  # stored counts
-    assert counts(theme="gouvernance") == {"gouvernance": 2, "parite-egalite": 1}
+    # A ticked theme: the themes count the practices each gives, the list not filtered on
+    # themes (values of one facet widen the list): « Parité » would give two.
+    assert counts(theme="gouvernance") == {"gouvernance": 2, "parite-egalite": 2}
     assert counts(q="gouvernance") == {"gouvernance": 2, "parite-egalite": 1}  # grouped
     assert counts(theme=["gouvernance", "parite-egalite"]) == {
         "gouvernance": 2,
         "parite-egalite": 2,
     }
+
+
+def six_cooperative_practices(summary: str = "Une pratique écrite pour les tests.") -> None:
+    """Practices of Scop, Scic and CAE cooperatives in three régions, one of them carried by a
+    Scop and a Scic, one for members only: values of one facet that overlap and others that
+    do not."""
+    from observatoire.network.models import Departement
+    from observatoire.network.tests.factories import make_cooperative
+
+    def cooperative(family: str, departement: str):
+        return make_cooperative(
+            family=family, departement=Departement.objects.get(code=departement)
+        )
+
+    rhone_scop, breton_scop = cooperative("scop", "69"), cooperative("scop", "35")
+    rhone_scic, breton_scic = cooperative("scic", "69"), cooperative("scic", "35")
+    for title, cooperatives, theme in [
+        ("Scop du Rhône", [rhone_scop], "gouvernance"),
+        ("Scop bretonne", [breton_scop], "gouvernance"),
+        ("Scop paritaire", [rhone_scop], "parite-egalite"),
+        ("Scic bretonne", [breton_scic], "gouvernance"),
+        ("Scic paritaire", [rhone_scic], "parite-egalite"),
+        ("Scop et Scic", [rhone_scop, breton_scic], "gouvernance"),
+        ("CAE parisienne", [cooperative("cae", "75")], "transition-ecologique"),
+    ]:
+        make_practice(title=title, summary=summary, cooperatives=cooperatives, themes=[theme])
+    make_practice(
+        title="Scic réservée",
+        summary=summary,
+        cooperatives=[breton_scic],
+        themes=["gouvernance"],
+        visibility=Practice.Visibility.MEMBERS,
+    )
+
+
+def shown_facets(listing) -> dict[str, dict[str, int | None]]:
+    return {
+        facet.param: {choice.value: choice.count for choice in facet.choices}
+        for facet in listing.facets
+    }
+
+
+def ticked(listing) -> dict[str, list[str]]:
+    return {
+        facet.param: [choice.value for choice in facet.choices if choice.selected]
+        for facet in listing.facets
+        if facet.has_selection
+    }
+
+
+def assert_each_count_is_what_its_link_gives(client, path: str, address: str) -> None:
+    """Every value's count is the number of results its link leads to: at once for a facet
+    with nothing ticked (the link narrows the list); for a facet with ticked values, once
+    the other ticked values of that facet are unticked by their links in turn (the link adds
+    the value: values of one facet widen the list, and count as if chosen alone)."""
+    from django.core.cache import cache
+
+    def followed(link: str):
+        cache.clear()  # a visitor's page is kept whole, without its context
+        response = client.get(path + link)
+        assert response.status_code == 200, link
+        return response.context["listing"]
+
+    listing = followed(address)
+    for facet in listing.facets:
+        chosen = [choice.value for choice in facet.choices if choice.selected]
+        for choice in facet.choices:
+            reached = listing if choice.selected else followed(choice.url)
+            for value in chosen:
+                if value != choice.value:
+                    same = next(f for f in reached.facets if f.param == facet.param)
+                    reached = followed(next(c.url for c in same.choices if c.value == value))
+            assert reached.page.paginator.count == choice.count, (address, facet.param, choice)
+
+
+def test_a_ticked_value_keeps_the_other_values_of_its_facet_with_their_counts(client):
+    """« Scop ou Scic » is reached by clicking: once « Scop » is ticked, « Scic » and « CAE »
+    are still offered, each with the number of practices it gives (not the few Scop practices
+    that also name a Scic), while the other facets count the Scop practices alone."""
+    six_cooperative_practices()
+    listing = client.get("/pratiques/", {"forme": "scop"}).context["listing"]
+    assert listing.page.paginator.count == 4
+    facets = shown_facets(listing)
+    assert facets["forme"] == {"scop": 4, "scic": 3, "cae": 1}
+    assert ticked(listing) == {"forme": ["scop"]}
+    assert facets["theme"] == {"gouvernance": 3, "parite-egalite": 1}
+    assert facets["region"] == {"84": 3, "53": 2}
+
+    forme = next(facet for facet in listing.facets if facet.param == "forme")
+    scic = next(choice for choice in forme.choices if choice.value == "scic")
+    both = client.get("/pratiques/" + scic.url).context["listing"]
+    assert both.page.paginator.count == 6  # Scop or Scic
+    assert ticked(both) == {"forme": ["scop", "scic"]}
+    assert shown_facets(both)["forme"] == {"scop": 4, "scic": 3, "cae": 1}
+
+    listing = client.get("/pratiques/", {"forme": "scop", "theme": "gouvernance"}).context[
+        "listing"
+    ]
+    assert listing.page.paginator.count == 3
+    facets = shown_facets(listing)
+    assert facets["forme"] == {"scop": 3, "scic": 2}  # among the « gouvernance » practices
+    assert facets["theme"] == {"gouvernance": 3, "parite-egalite": 1}  # among the Scop ones
+
+
+@pytest.mark.parametrize(
+    ("path", "addresses"),
+    [
+        (
+            "/pratiques/",
+            [
+                "?forme=scop",
+                "?forme=scop&forme=scic",
+                "?forme=scop&theme=gouvernance",
+                "?theme=gouvernance&theme=parite-egalite&region=53",
+                "?forme=scic&theme=gouvernance&region=84",
+                "?q=partage&forme=scop",
+                "?q=partage&forme=scic&theme=gouvernance",
+            ],
+        ),
+        ("/pratiques/categories/organisation-collective/", ["?forme=scic", "?theme=gouvernance"]),
+    ],
+)
+def test_every_count_is_what_following_its_link_gives(client, path, addresses):
+    """For visitors and members, with and without a search, on the list and on a category's
+    page: each value's count is the number of results found by following the links."""
+    from observatoire.accounts.tests.factories import make_user
+
+    six_cooperative_practices(summary="Un temps de partage.")
+    make_practice(title="Sans partage", themes=["gouvernance"])
+    for member in (False, True):
+        if member:
+            client.force_login(make_user())
+        for address in addresses:
+            assert_each_count_is_what_its_link_gives(client, path, address)
+
+
+def test_the_values_of_a_ticked_facet_keep_their_order(client):
+    """Ticking a value moves nothing: its facet lists the values in the order of the whole
+    list (régions alphabetically, themes in the order staff gave them)."""
+    six_cooperative_practices()
+
+    def order(**params) -> dict[str, list[str]]:
+        listing = client.get("/pratiques/", params).context["listing"]
+        return {facet.param: [c.value for c in facet.choices] for facet in listing.facets}
+
+    whole = order()
+    assert whole["region"] == ["84", "53", "11"]
+    assert order(region="53")["region"] == whole["region"]
+    assert order(region=["11", "84"], theme="gouvernance")["region"] == whole["region"]
+    assert order(theme="parite-egalite")["theme"] == whole["theme"]
+    assert order(forme="cae")["forme"] == whole["forme"] == ["scop", "scic", "cae"]
+
+
+def test_a_ticked_value_stays_shown_when_nothing_is_found(client):
+    """No CAE practice about governance: the page finds none, and still shows both ticked
+    values, each with its count, beside the values that would find some."""
+    six_cooperative_practices()
+    listing = client.get("/pratiques/", {"forme": "cae", "theme": "gouvernance"}).context["listing"]
+    assert listing.page.paginator.count == 0
+    assert ticked(listing) == {"forme": ["cae"], "theme": ["gouvernance"]}
+    facets = shown_facets(listing)
+    assert facets["forme"] == {"scop": 3, "scic": 2, "cae": 0}
+    assert facets["theme"] == {"gouvernance": 0, "transition-ecologique": 1}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"forme": "scop"},
+        {"forme": ["scop", "scic"]},
+        {"forme": "scop", "theme": "gouvernance"},
+        {"forme": "scic", "theme": ["gouvernance", "parite-egalite"], "region": "53"},
+        {"q": "partage", "forme": "scop"},
+        {"q": "partage", "forme": "scic", "theme": "gouvernance"},
+    ],
+)
+def test_each_facet_with_a_ticked_value_costs_one_query(client, monkeypatch, params):
+    """Counting a ticked facet's values without its own filter costs one query per such
+    facet, whatever the filters and the search; the other facets share the results' counts."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from observatoire.practices import listing
+
+    six_cooperative_practices(summary="Un temps de partage.")
+
+    def queries() -> int:
+        """The statements that read rows: on PostgreSQL a search's count also sets the
+        planner for its transaction (search/facets.py, ``counts_up_to``), in a savepoint
+        under a test: two to four statements more around each count, none reading data."""
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/pratiques/", params).status_code == 200
+        settings = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL")
+        return len([query for query in captured if not query["sql"].startswith(settings)])
+
+    with_ticked_counts = queries()
+    monkeypatch.setattr(listing, "_ticked_facet_counts", lambda *args, **kwargs: ({}, []))
+    groups = len([param for param in params if param != "q"])
+    assert with_ticked_counts == queries() + groups
 
 
 def test_a_broad_list_stops_counting(client, monkeypatch):
@@ -95,6 +298,27 @@ def test_a_broad_list_stops_counting(client, monkeypatch):
     assert "Plus de 2 pratiques" in response.content.decode()
     theme = next(facet for facet in page.facets if facet.param == "theme")
     assert [(choice.value, choice.count) for choice in theme.choices] == [("gouvernance", None)]
+
+
+def test_a_ticked_facet_of_a_search_too_broad_without_it_shows_no_numbers(client, monkeypatch):
+    """Four matches, one about parity: the search filtered on « Parité » is counted, but
+    without that filter it is past the limit: the themes show their values without numbers,
+    the ticked one still ticked, and the page says why; the other facets count the result."""
+    from observatoire.practices import listing
+
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 2)
+    for number in range(3):
+        make_practice(title=f"Gouvernance {number}", themes=["gouvernance"])
+    make_practice(title="Gouvernance et parité", themes=["gouvernance", "parite-egalite"])
+    response = client.get("/pratiques/", {"q": "gouvernance", "theme": "parite-egalite"})
+    page = response.context["listing"]
+    assert page.page.paginator.count == 1 and page.facets_counted
+    assert page.uncounted_facets == ["theme"]
+    assert "Trop de résultats pour les compter" in response.content.decode()
+    facets = shown_facets(page)
+    assert facets["theme"] == {"gouvernance": None, "parite-egalite": None}
+    assert ticked(page) == {"theme": ["parite-egalite"]}
+    assert facets["categorie"] == {"organisation-collective": 1}
 
 
 def test_a_large_list_with_several_filters_counts_its_results_but_not_its_facets(
@@ -133,7 +357,7 @@ def test_a_large_list_with_several_filters_counts_its_results_but_not_its_facets
     assert "Trop de résultats" not in response.content.decode()
     theme = next(facet for facet in page.facets if facet.param == "theme")
     assert {choice.value: choice.count for choice in theme.choices} == {
-        "gouvernance": 3,
+        "gouvernance": 4,  # the ticked facet counts its values without its own filter
         "parite-egalite": 3,
     }
 
@@ -166,6 +390,22 @@ def seen_by(practices, member: bool, **filters):
     if "forme" in filters:
         practices = practices.filter(cooperatives__family__in=filters["forme"])
     return practices.distinct()
+
+
+def counts_of(practices, param: str) -> dict[str, int]:
+    """How many of ``practices`` carry each theme (``param`` « theme ») or name a cooperative
+    of each form (« forme »), counted from the practices themselves."""
+    lookup, values = {
+        "theme": ("themes__slug", ["gouvernance", "parite-egalite"]),
+        "forme": ("cooperatives__family", ["scic", "scop"]),
+    }[param]
+    counted = {value: practices.filter(**{lookup: value}).distinct().count() for value in values}
+    return {value: n for value, n in counted.items() if n}
+
+
+def shown_counts(listing, param: str) -> dict[str, int]:
+    facet = next((facet for facet in listing.facets if facet.param == param), None)
+    return {c.value: c.count for c in facet.choices if c.count} if facet else {}
 
 
 def test_filtered_lists_read_from_the_facet_rows_are_what_the_practices_say(client):
@@ -227,18 +467,16 @@ def test_filtered_lists_read_from_the_facet_rows_are_what_the_practices_say(clie
                 wanted = expected(member, sort, **filters)
                 assert wanted, filters
                 assert shown(sort, **filters) == wanted, (member, filters, sort)
-            # Each theme's count: how many of the results carry it, counted in the rows.
-            counted = {
-                choice.value: choice.count
-                for facet in seen["listing"].facets
-                if facet.param == "theme"
-                for choice in facet.choices
-                if choice.count
-            }
-            results = Practice.objects.filter(title__in=expected(member, "recentes", **filters))
-            assert counted == {
-                theme: n for theme in themes if (n := results.filter(themes__slug=theme).count())
-            }, (member, filters)
+            # Each value's count, counted in the rows: how many of the results carry it, or,
+            # in a facet with a ticked value, how many the list without that facet's filter.
+            for param in ("theme", "forme"):
+                among = {other: values for other, values in filters.items() if other != param}
+                found = Practice.objects.filter(title__in=expected(member, "recentes", **among))
+                assert shown_counts(seen["listing"], param) == counts_of(found, param), (
+                    member,
+                    filters,
+                    param,
+                )
 
 
 def test_each_row_carries_all_its_practices_tokens_through_changes():
@@ -295,16 +533,19 @@ def test_a_filtered_search_counts_the_same_whichever_side_drives(client, monkeyp
         )
     make_practice(title="Brouillon", summary="Un temps de partage.", status=Practice.Status.DRAFT)
 
-    def expected(member: bool, **filters) -> tuple[int, dict[str, int]]:
+    def expected(member: bool, **filters) -> tuple[int, dict[str, dict[str, int]]]:
+        """The results' number, and each facet's counts: among the results, or, for a facet
+        with a ticked value, among the results without that facet's filter."""
         published = Practice.objects.published().filter(summary__contains="partage")
-        practices = seen_by(published, member, **filters)
-        by_theme = {t: n for t in themes if (n := practices.filter(themes__slug=t).count())}
-        return practices.count(), by_theme
+        counts = {}
+        for param in ("theme", "forme"):
+            among = {other: values for other, values in filters.items() if other != param}
+            counts[param] = counts_of(seen_by(published, member, **among), param)
+        return seen_by(published, member, **filters).count(), counts
 
-    def shown(**filters) -> tuple[int, dict[str, int]]:
+    def shown(**filters) -> tuple[int, dict[str, dict[str, int]]]:
         found = client.get("/pratiques/", {"q": "partage", **filters}).context["listing"]
-        theme = next(facet for facet in found.facets if facet.param == "theme")
-        counts = {choice.value: choice.count for choice in theme.choices if choice.count}
+        counts = {param: shown_counts(found, param) for param in ("theme", "forme")}
         return found.page.paginator.count, counts
 
     cases = [

@@ -235,7 +235,8 @@ def test_request_changes_needs_a_message_then_the_author_resubmits(
         },
     )
     submission.refresh_from_db()
-    assert submission.status == Practice.Status.SUBMITTED
+    # Back to whoever asked for the changes (test_resubmission.py).
+    assert submission.status == Practice.Status.IN_REVIEW and submission.reviewer == moderator
     assert submission in moderation.awaiting_for(moderator)
 
 
@@ -461,7 +462,7 @@ def test_changes_requested_on_a_revision_reopen_it_for_the_author(
     assert "Brouillon de modification." in edit and "Ajoutez un exemple." in edit
     revise(client_as(member), live, actions="Avec un exemple.")
     live.refresh_from_db()
-    assert live.revision_status == "submitted" and live.revision.snapshot["actions"] == (
+    assert live.revision_status == "in_review" and live.revision.snapshot["actions"] == (
         "Avec un exemple."
     )
 
@@ -758,7 +759,9 @@ def test_journal_trash_and_history_have_no_n_plus_one(
     practice.undelete(by=moderator)
     with django_assert_max_num_queries(15) as queries:
         assert client.get(history).status_code == 200
-    for _n in range(5):
+    for n in range(5):  # each changes the text: a version that changes nothing is not listed
+        practice.summary = f"Encore {n}."
+        practice.save()
         moderation.record_version(practice, by=make_user(), note="encore")
     with django_assert_max_num_queries(len(queries.captured_queries) + CACHE_SLACK):
         assert client.get(history).status_code == 200

@@ -50,10 +50,13 @@ def test_related_practices_share_a_theme(client):
     assert "Source" not in related
 
 
-def test_members_only_practice_is_404_for_visitors(client):
-    practice = make_practice(visibility=Practice.Visibility.MEMBERS)
+def test_members_only_practice_invites_visitors_to_sign_in_without_its_title(client):
+    practice = make_practice(title="Un secret bien gardé", visibility=Practice.Visibility.MEMBERS)
     response = client.get(practice.get_absolute_url())
-    assert response.status_code == 404
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Un secret bien gardé" not in page
+    assert f"?next={practice.get_absolute_url()}" in page
 
 
 @pytest.mark.parametrize(

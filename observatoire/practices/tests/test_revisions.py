@@ -193,7 +193,7 @@ def test_changes_requested_keep_the_new_documents_in_the_author_s_form(
     )
     assert response.status_code == 302
     live.refresh_from_db()
-    assert live.revision_status == "submitted"
+    assert live.revision_status == "in_review"  # back to whoever asked for the changes
     titles = [entry["title"] for entry in live.revision.snapshot["attachments"]]
     assert titles == ["guide.pdf", "Rapport annuel"]
     assert Attachment.objects.filter(original_name="rapport.pdf").count() == 1
