@@ -31,7 +31,9 @@ class SectorAdmin(admin.ModelAdmin):
 @admin.register(Cooperative)
 class CooperativeAdmin(admin.ModelAdmin):
     list_display = ["name", "family", "company_form", "siren", "union", "commune"]
-    list_filter = ["family", "union", "federation", "headcount"]
-    search_fields = ["name", "siren", "commune"]
+    list_filter = ["family", "union", "federation", "headcount", "location_precision"]
+    search_fields = ["name", "siren", "commune", "commune_code"]
+    # Placed from the commune (Cooperative.locate) or by hand on the map (place_exactly).
+    readonly_fields = ["latitude", "longitude", "location_precision"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["union"]

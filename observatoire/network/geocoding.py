@@ -108,3 +108,47 @@ def find(*, code: str = "", postcode: str = "", name: str = "") -> Commune | Non
 def _without_article(text: str) -> str:
     words = text.replace("(", " ").replace(")", " ").split()
     return " ".join(word for word in words if word not in ("le", "la", "les", "l"))
+
+
+def named_in(departement: str, name: str) -> Commune | None:
+    """The commune of that name in that département (the directory's older rows know only a
+    name and a département), when exactly one fits."""
+    wanted = normalized(name)
+    if not wanted:
+        return None
+    found = [c for c in _in_departement(departement) if normalized(c.name) == wanted]
+    if not found:
+        bare = _without_article(wanted)
+        found = [
+            c for c in _in_departement(departement) if _without_article(normalized(c.name)) == bare
+        ]
+    return found[0] if len(found) == 1 else None
+
+
+@cache
+def _in_departement(departement: str) -> tuple[Commune, ...]:
+    return tuple(c for c in _index().by_code.values() if c.departement == departement)
+
+
+def communes_of(departement: str) -> tuple[Commune, ...]:
+    """The placed communes of a département, by INSEE code."""
+    return tuple(c for c in _in_departement(departement) if c.placed)
+
+
+# Boxes around metropolitan France with Corsica, and each overseas département (lat, lon).
+FRANCE = (
+    ((41.2, 51.2), (-5.3, 9.7)),
+    ((15.8, 16.6), (-61.9, -60.9)),  # Guadeloupe
+    ((14.3, 14.9), (-61.3, -60.7)),  # Martinique
+    ((2.0, 5.9), (-54.7, -51.5)),  # Guyane
+    ((-21.5, -20.8), (55.1, 55.9)),  # La Réunion
+    ((-13.1, -12.5), (44.9, 45.4)),  # Mayotte
+)
+
+
+def in_france(latitude: float, longitude: float) -> bool:
+    """Whether a point is in metropolitan France, Corsica or an overseas département."""
+    return any(
+        low_lat <= latitude <= high_lat and low_lon <= longitude <= high_lon
+        for (low_lat, high_lat), (low_lon, high_lon) in FRANCE
+    )

@@ -124,6 +124,11 @@ naf_validator = RegexValidator(
 )
 
 
+class LocationPrecision(models.TextChoices):
+    COMMUNE = "commune", _("centre de la commune")
+    EXACT = "exact", _("point placé à la main")
+
+
 class Cooperative(models.Model):
     """A Scop, a Scic or a CAE of the network."""
 
@@ -171,6 +176,17 @@ class Cooperative(models.Model):
         verbose_name=_("fédération"),
     )
     commune = models.CharField(_("commune"), max_length=120)
+    # Where it is: its commune's INSEE code, and a position (network/geocoding.py, offline).
+    commune_code = models.CharField(_("code INSEE de la commune"), max_length=5, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=5, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    location_precision = models.CharField(
+        _("précision de la position"),
+        max_length=8,
+        choices=LocationPrecision.choices,
+        blank=True,
+    )
     departement = models.ForeignKey(
         Departement,
         on_delete=models.PROTECT,
@@ -199,6 +215,11 @@ class Cooperative(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.location_precision:
+            self.locate()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("directory:cooperative_detail", kwargs={"slug": self.slug})
 
@@ -222,3 +243,33 @@ class Cooperative(models.Model):
             self.sector = sector
         if self.departement_id and not self.union_id:
             self.union_id = self.departement.union_id
+
+    def locate(self) -> bool:
+        """Find its commune, offline, and place it at the commune's centre (a point placed by
+        hand stays): by its INSEE code, else by its postcode and commune name, else by the
+        name within its département. Whether it was found; nothing changes if not."""
+        from observatoire.network import geocoding
+
+        found = geocoding.find(code=self.commune_code, postcode=self.postcode, name=self.commune)
+        if found is None and self.departement_id:
+            found = geocoding.named_in(self.departement.code, self.commune)
+        if found is None:
+            return False
+        self.commune_code, self.commune = found.code, found.name
+        if self.location_precision != LocationPrecision.EXACT and found.placed:
+            self.latitude, self.longitude = found.latitude, found.longitude
+            self.location_precision = LocationPrecision.COMMUNE
+        return True
+
+    def place_exactly(self, *, latitude: float, longitude: float) -> None:
+        """Its exact position, placed by a permanent or its administrator: in France (overseas
+        départements included), or a ValidationError that says so."""
+        from observatoire.network import geocoding
+
+        if not geocoding.in_france(latitude, longitude):
+            raise ValidationError(
+                _("Ce point n'est pas en France : placez la coopérative sur la carte de France.")
+            )
+        self.latitude, self.longitude = latitude, longitude
+        self.location_precision = LocationPrecision.EXACT
+        self.save(update_fields=["latitude", "longitude", "location_precision"])

@@ -36,6 +36,8 @@ SAME_IN_BOTH = {
     "section",
     "message",
     "Message",
+    "latitude",
+    "longitude",
     "%(name)s (SIREN %(siren)s, %(commune)s)",
 }
 FIELD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$')

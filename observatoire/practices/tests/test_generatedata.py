@@ -40,6 +40,25 @@ def test_creates_the_requested_rows():
     )
 
 
+def test_generated_cooperatives_are_placed_on_real_communes_of_their_departement():
+    from observatoire.network import geocoding
+
+    call_command("generatedata", seed=3, verbosity=0, practices=5, cooperatives=60, people=5)
+    generated = Cooperative.objects.filter(slug__regex=GENERATED_SLUG).select_related(
+        "departement"
+    )
+    for cooperative in generated:
+        commune = geocoding.commune(cooperative.commune_code)
+        assert commune is not None and commune.name == cooperative.commune, cooperative
+        assert commune.departement == cooperative.departement.code
+        assert (cooperative.latitude, cooperative.longitude) == (
+            commune.latitude,
+            commune.longitude,
+        )
+        assert cooperative.postcode in commune.postcodes
+    assert len({c.commune_code for c in generated}) > 30  # spread, not one town a département
+
+
 def test_same_seed_gives_the_same_data_and_another_seed_other_data():
     generate()
     first = generated_titles()

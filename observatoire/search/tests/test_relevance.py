@@ -58,6 +58,8 @@ ENGINE = [
     ROOT / "observatoire" / "practices" / "search.py",
     ROOT / "observatoire" / "practices" / "indexing.py",
     ROOT / "observatoire" / "practices" / "listing.py",
+    # The generated competitors: their texts name their cooperatives' communes.
+    ROOT / "observatoire" / "practices" / "management" / "commands" / "generatedata.py",
 ]
 
 

@@ -29,7 +29,14 @@ from observatoire.accounts.models import Role, User
 from observatoire.lib.cache import forget_listings
 from observatoire.lib.identifiers import siren_with_checksum
 from observatoire.lib.text import fold, index_text, stem, words
-from observatoire.network.models import Cooperative, Departement, Organisation, Sector
+from observatoire.network import geocoding
+from observatoire.network.models import (
+    Cooperative,
+    Departement,
+    LocationPrecision,
+    Organisation,
+    Sector,
+)
 from observatoire.practices import facet_rows, page_body, related
 from observatoire.practices.indexing import BODY_FIELDS, body_pieces, head_pieces, joined
 from observatoire.practices.models import Category, Practice, Theme
@@ -846,7 +853,8 @@ def cooperative_rows(rng: random.Random, count: int, ref: Reference) -> Iterator
         departement = rng.choices(ref.departements, cum_weights=ref.departement_weights)[0]
         sector = rng.choices(ref.sectors, cum_weights=ref.sector_weights)[0]
         family = pick(rng, FAMILY_WEIGHTS)
-        town = rng.choice(TOWNS.get(departement.code, departement.name).split("|"))
+        commune = generated_commune(rng, departement)
+        town = commune.name if commune else departement.name
         start = rng.choice(NAME_STARTS)
         name = (
             f"{start} {rng.choice(NAME_TRADES)} {rng.choice(NAME_PLACES)}"
@@ -864,6 +872,11 @@ def cooperative_rows(rng: random.Random, count: int, ref: Reference) -> Iterator
             union_id=departement.union_id,
             departement=departement,
             commune=town,
+            commune_code=commune.code if commune else "",
+            postcode=commune.postcodes[0] if commune and commune.postcodes else "",
+            latitude=commune.latitude if commune else None,
+            longitude=commune.longitude if commune else None,
+            location_precision=LocationPrecision.COMMUNE if commune else "",
             federation_id=(ref.federations.get(federation or "") if rng.random() < 0.7 else None),
             naf_code=f"{rng.randint(sector.first_division, sector.last_division):02d}."
             f"{rng.randint(1, 99):02d}{rng.choice('ZZZZABC')}",
@@ -872,6 +885,19 @@ def cooperative_rows(rng: random.Random, count: int, ref: Reference) -> Iterator
             founded_year=max(FIRST_FOUNDING_YEAR[family], founded),
             description=f"{sector.name}, {town}.",
         )
+
+
+def generated_commune(rng: random.Random, departement) -> "geocoding.Commune | None":
+    """A real commune of the département (network/geocoding.py): mostly one of its main
+    towns, where cooperatives gather, else any of its communes, so that the map is filled as
+    the network's would be."""
+    if rng.random() < 0.7:
+        town = rng.choice(TOWNS.get(departement.code, departement.name).split("|"))
+        found = geocoding.named_in(departement.code, town)
+        if found is not None and found.placed:
+            return found
+    communes = geocoding.communes_of(departement.code)
+    return rng.choice(communes) if communes else None
 
 
 @functools.cache
