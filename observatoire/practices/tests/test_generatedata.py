@@ -44,9 +44,7 @@ def test_generated_cooperatives_are_placed_on_real_communes_of_their_departement
     from observatoire.network import geocoding
 
     call_command("generatedata", seed=3, verbosity=0, practices=5, cooperatives=60, people=5)
-    generated = Cooperative.objects.filter(slug__regex=GENERATED_SLUG).select_related(
-        "departement"
-    )
+    generated = Cooperative.objects.filter(slug__regex=GENERATED_SLUG).select_related("departement")
     for cooperative in generated:
         commune = geocoding.commune(cooperative.commune_code)
         assert commune is not None and commune.name == cooperative.commune, cooperative
