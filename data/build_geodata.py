@@ -196,14 +196,17 @@ def departements(downloads: Path) -> dict:
 
 
 def naf(downloads: Path) -> dict:
-    """{code: label} for sections (« A »), divisions (« 01 ») and sous-classes (« 01.11Z »)."""
+    """The French labels of sections (« A »), divisions (« 01 ») and sous-classes
+    (« 01.11Z »), and the section of each division."""
     entries = json.loads(pypi_file(downloads, NAF, "naf/db"))
     labels: dict[str, str] = {}
+    sections: dict[str, str] = {}
     for code, entry in entries.items():
         labels[code] = entry["description"].strip()
         for level in ("section", "division"):
             labels[entry[level]["code"].strip()] = entry[level]["description"].strip()
-    return dict(sorted(labels.items()))
+        sections[entry["division"]["code"].strip()] = entry["section"]["code"].strip()
+    return {"labels": dict(sorted(labels.items())), "sections": dict(sorted(sections.items()))}
 
 
 def main() -> None:
@@ -217,7 +220,7 @@ def main() -> None:
         (DATA / "communes.json.gz").write_bytes(gzip.compress(text, mtime=0))
         outlines = json.dumps(departements(downloads), ensure_ascii=False, separators=(",", ":"))
         (ROOT / "static" / "geo" / "departements.geojson").write_text(outlines + "\n")
-        labels = json.dumps(naf(downloads), ensure_ascii=False, indent=0)
+        labels = json.dumps(naf(downloads), ensure_ascii=False, indent=0, sort_keys=True)
         (DATA / "naf.json").write_text(labels + "\n")
     placed = sum(1 for row in rows if row[6] is not None)
     shapes = len(json.loads(outlines)["features"])

@@ -107,7 +107,7 @@ class Sector(models.Model):
 class CooperativeQuerySet(models.QuerySet):
     def with_card(self) -> "CooperativeQuerySet":
         """What a cooperative card shows, fetched with the cooperative."""
-        return self.select_related("union", "federation", "departement", "sector")
+        return self.select_related("union", "federation", "departement__region", "sector")
 
     def named(self, text: str) -> "CooperativeQuerySet":
         """Those whose name holds every word of ``text`` (case aside), the shortest names
@@ -222,6 +222,18 @@ class Cooperative(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:cooperative_detail", kwargs={"slug": self.slug})
+
+    @property
+    def naf_label(self) -> str:
+        """Its activity in words (NAF rév. 2): « Travaux de menuiserie bois et PVC »."""
+        from observatoire.network import naf
+
+        return naf.label(self.naf_code)
+
+    @property
+    def register_url(self) -> str:
+        """Its page in the public register of companies (Annuaire des entreprises, État)."""
+        return f"https://annuaire-entreprises.data.gouv.fr/entreprise/{self.siren}"
 
     @property
     def legal_form_label(self) -> str:

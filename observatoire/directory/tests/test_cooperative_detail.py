@@ -31,3 +31,31 @@ def test_practices_are_paginated(client, settings):
     response = client.get(cooperative.get_absolute_url(), {"page": 3})
     assert len(response.context["page"].object_list) == 1
     assert client.get(cooperative.get_absolute_url(), {"page": "abc"}).status_code == 200
+
+
+def test_the_identity_names_the_activity_the_place_and_the_register(client):
+    from observatoire.network.models import Departement
+
+    cooperative = make_cooperative(
+        name="Menuiserie du Rhône",
+        naf_code="43.32A",
+        departement=Departement.objects.get(code="69"),
+        commune="Villeurbanne",
+        postcode="69100",
+    )
+    html = client.get(cooperative.get_absolute_url()).content.decode()
+    assert "43.32A — Travaux de menuiserie bois et PVC" in html
+    assert "69100 Villeurbanne" in html
+    assert "Rhône (69)" in html and "Auvergne-Rhône-Alpes" in html
+    register = f"https://annuaire-entreprises.data.gouv.fr/entreprise/{cooperative.siren}"
+    assert f'<a href="{register}" rel="noopener">{register}</a>' in html
+
+
+def test_naf_labels_divisions_and_sections():
+    from observatoire.network import naf
+
+    assert naf.label("43.32a") == "Travaux de menuiserie bois et PVC"
+    assert naf.label("43") == "Travaux de construction spécialisés"
+    assert naf.division("43.32A") == "43" and naf.section("43.32A") == "F"
+    assert naf.section("01") == "A" and naf.section("99.00Z") == "U"
+    assert naf.label("00.00X") == "" and naf.section("") == ""

@@ -38,6 +38,7 @@ SAME_IN_BOTH = {
     "Message",
     "latitude",
     "longitude",
+    "Département",
     "%(name)s (SIREN %(siren)s, %(commune)s)",
 }
 FIELD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$')
