@@ -34,13 +34,26 @@ def validate_siren(value: str) -> None:
         )
 
 
+# La Poste's establishments share one SIREN; their SIRETs are checked by the sum of their
+# digits, a multiple of 5, instead of Luhn (INSEE); its head office's is Luhn-valid too.
+LA_POSTE_SIREN = "356000000"
+
+
 def validate_siret(value: str) -> None:
+    """A SIRET is the SIREN followed by 5 digits, the whole Luhn-valid (La Poste aside)."""
     siret = normalise_siren(value)
     if len(siret) != 14 or not is_ascii_digits(siret):
         raise ValidationError(_("Un SIRET comporte exactement 14 chiffres."), code="siret_format")
     validate_siren(siret[:9])
-    if not luhn_is_valid(siret):
-        raise ValidationError(_("Ce SIRET n'est pas valide."), code="siret_checksum")
+    if siret[:9] == LA_POSTE_SIREN:
+        valid = luhn_is_valid(siret) or sum(int(digit) for digit in siret) % 5 == 0
+    else:
+        valid = luhn_is_valid(siret)
+    if not valid:
+        raise ValidationError(
+            _("Ce SIRET n'est pas valide (la clé de contrôle ne correspond pas)."),
+            code="siret_checksum",
+        )
 
 
 def siren_with_checksum(eight_digits: str) -> str:
@@ -49,3 +62,13 @@ def siren_with_checksum(eight_digits: str) -> str:
         if luhn_is_valid(eight_digits + last):
             return eight_digits + last
     raise ValueError(eight_digits)
+
+
+def siret_with_checksum(siren: str, establishment: int) -> str:
+    """A valid SIRET of that SIREN (used by the data generator): the establishment's number on
+    four digits, then the digit that makes the whole Luhn-valid."""
+    for last in "0123456789":
+        siret = f"{siren}{establishment:04d}{last}"
+        if luhn_is_valid(siret):
+            return siret
+    raise ValueError(siren)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
-from observatoire.lib.identifiers import normalise_siren, validate_siren
+from observatoire.lib.identifiers import normalise_siren, validate_siren, validate_siret
 from observatoire.lib.numbers import parse_int
 from observatoire.lib.urls import reverse
 
@@ -159,6 +159,9 @@ class Cooperative(models.Model):
         _("forme de société"), max_length=4, choices=CompanyForm.choices
     )
     siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
+    siret = models.CharField(
+        _("SIRET du siège"), max_length=14, blank=True, validators=[validate_siret]
+    )
     union = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -241,6 +244,11 @@ class Cooperative(models.Model):
 
     def clean(self) -> None:
         self.siren = normalise_siren(self.siren or "")
+        self.siret = normalise_siren(self.siret or "")
+        if self.siret and self.siren and not self.siret.startswith(self.siren):
+            raise ValidationError(
+                {"siret": _("Le SIRET du siège commence par le SIREN de la coopérative.")}
+            )
         self.naf_code = (self.naf_code or "").strip().upper()
         if self.naf_code and not self.sector_id:
             sector = Sector.for_naf_code(self.naf_code)

@@ -42,8 +42,11 @@ def test_the_identity_names_the_activity_the_place_and_the_register(client):
         departement=Departement.objects.get(code="69"),
         commune="Villeurbanne",
         postcode="69100",
+        siren="732829320",
+        siret="73282932000074",
     )
     html = client.get(cooperative.get_absolute_url()).content.decode()
+    assert "SIRET du siège</dt><dd>73282932000074" in html
     assert "43.32A — Travaux de menuiserie bois et PVC" in html
     assert "69100 Villeurbanne" in html
     assert "Rhône (69)" in html and "Auvergne-Rhône-Alpes" in html

@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from observatoire.accounts.models import Role, User
 from observatoire.lib.cache import forget_listings
-from observatoire.lib.identifiers import siren_with_checksum
+from observatoire.lib.identifiers import siren_with_checksum, siret_with_checksum
 from observatoire.lib.text import fold, index_text, stem, words
 from observatoire.network import geocoding
 from observatoire.network.models import (
@@ -869,6 +869,7 @@ def cooperative_rows(rng: random.Random, count: int, ref: Reference) -> Iterator
             family=family,
             company_form=pick(rng, FORM_WEIGHTS[family]),
             siren=siren,
+            siret=siret_with_checksum(siren, rng.randint(1, 40) * 10),
             union_id=departement.union_id,
             departement=departement,
             commune=town,
