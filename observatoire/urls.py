@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.urls.converters import get_converters
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from observatoire.lib.numbers import IdConverter
@@ -18,7 +19,14 @@ urlpatterns = [
     path("", include("observatoire.accounts.urls")),
     path("pratiques/", include("observatoire.practices.urls")),
     path("moderation/", include("observatoire.practices.moderation_urls")),
-    path("cooperatives/", include("observatoire.directory.urls")),
+    path("annuaire/", include("observatoire.directory.urls")),
+    # The cooperative's page was first at /cooperatives/<slug>/: links to it keep working.
+    path(
+        "cooperatives/<slug:slug>/",
+        RedirectView.as_view(
+            pattern_name="directory:cooperative_detail", permanent=True, query_string=True
+        ),
+    ),
     path("", include("observatoire.community.urls")),
     path("", include("observatoire.notifications.urls")),
     path("langue/", set_language, name="set_language"),

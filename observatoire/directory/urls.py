@@ -1,4 +1,4 @@
-"""URLs of the directory, in French (under /cooperatives/)."""
+"""URLs of the directory, in French (under /annuaire/)."""
 
 from django.urls import path
 

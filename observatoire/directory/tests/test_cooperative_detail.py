@@ -62,3 +62,12 @@ def test_naf_labels_divisions_and_sections():
     assert naf.division("43.32A") == "43" and naf.section("43.32A") == "F"
     assert naf.section("01") == "A" and naf.section("99.00Z") == "U"
     assert naf.label("00.00X") == "" and naf.section("") == ""
+
+
+def test_the_page_is_in_the_directory_and_its_first_address_redirects_there(client):
+    cooperative = make_cooperative()
+    assert cooperative.get_absolute_url() == f"/annuaire/{cooperative.slug}/"
+    response = client.get(f"/cooperatives/{cooperative.slug}/?page=2")
+    assert response.status_code == 301
+    assert response["Location"] == f"/annuaire/{cooperative.slug}/?page=2"
+    assert client.get("/cooperatives/n-existe-pas/", follow=True).status_code == 404

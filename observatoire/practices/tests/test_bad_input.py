@@ -117,7 +117,7 @@ def test_odd_page_numbers_give_a_normal_page(client, page):
         "/pratiques/n-existe-pas/",
         "/pratiques/categories/n-existe-pas/",
         "/pratiques/themes/n-existe-pas/",
-        "/cooperatives/n-existe-pas/",
+        "/annuaire/n-existe-pas/",
         "/nulle-part/",
     ],
 )
