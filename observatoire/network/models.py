@@ -276,6 +276,8 @@ class Cooperative(models.Model):
         if found is None:
             return False
         self.commune_code, self.commune = found.code, found.name
+        if not self.postcode and len(found.postcodes) == 1:  # else the address must say which
+            self.postcode = found.postcodes[0]
         if self.location_precision != LocationPrecision.EXACT and found.placed:
             self.latitude, self.longitude = found.latitude, found.longitude
             self.location_precision = LocationPrecision.COMMUNE

@@ -18,6 +18,7 @@ def place_known_cooperatives(apps, schema_editor):
                 latitude=found.latitude,
                 longitude=found.longitude,
                 location_precision="commune",
+                postcode=found.postcodes[0] if len(found.postcodes) == 1 else "",
             )
 
 

@@ -14,6 +14,7 @@ def test_a_new_cooperative_is_placed_at_its_communes_centre():
     cooperative.refresh_from_db()
     assert cooperative.commune_code == "69266"
     assert cooperative.commune == "Villeurbanne"  # the official name
+    assert cooperative.postcode == "69100"  # its only one
     assert cooperative.location_precision == LocationPrecision.COMMUNE
     assert 45.7 < cooperative.latitude < 45.8 and 4.85 < cooperative.longitude < 4.92
 
@@ -70,3 +71,8 @@ def test_overseas_points_are_in_france():
     cooperative = make_cooperative(commune="Lyon")
     cooperative.place_exactly(latitude=-12.78, longitude=45.23)  # Mamoudzou
     assert Cooperative.objects.get(pk=cooperative.pk).location_precision == "exact"
+
+
+def test_a_commune_with_several_postcodes_gets_none_chosen_for_it():
+    cooperative = make_cooperative(commune="Lyon")
+    assert cooperative.commune_code == "69123" and cooperative.postcode == ""
