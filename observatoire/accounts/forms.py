@@ -22,6 +22,7 @@ from observatoire.lib.abuse import HoneypotMixin
 from observatoire.lib.identifiers import normalise_siren, validate_siren
 from observatoire.lib.mail import send_email
 from observatoire.lib.numbers import is_ascii_digits
+from observatoire.network import geocoding
 from observatoire.network.models import Cooperative, Departement
 
 
@@ -296,13 +297,9 @@ class QueuedPasswordResetForm(HoneypotMixin, PasswordResetForm):
 
 # « Demander un accès »
 def departement_code(postal_code: str) -> str:
-    """The département of a French postal code: its first two digits, three overseas (97x,
-    98x), and Corsica's 20xxx split at 20200 (2A below, 2B from it)."""
-    if postal_code.startswith("20"):
-        return "2A" if int(postal_code) < 20200 else "2B"
-    if postal_code.startswith(("97", "98")):
-        return postal_code[:3]
-    return postal_code[:2]
+    """The département of a French postal code, read in the communes it serves (official data,
+    network/geocoding.py): "" for a code no commune has."""
+    return geocoding.departement_of_postcode(postal_code)
 
 
 class AccessRequestForm(HoneypotMixin, forms.ModelForm):

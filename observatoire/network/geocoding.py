@@ -91,38 +91,47 @@ def find(*, code: str = "", postcode: str = "", name: str = "") -> Commune | Non
         found = commune(code)
         if found is not None:
             return found
-    candidates = _index().by_postcode.get("".join((postcode or "").split()), ())
-    if not candidates:
-        return None
-    wanted = normalized(name)
-    named = [c for c in candidates if normalized(c.name) == wanted]
-    if not named and wanted:
-        # « LE MANS » / « Mans (Le) », « BEAUNE » / « Beaune »: articles aside.
-        bare = _without_article(wanted)
-        named = [c for c in candidates if _without_article(normalized(c.name)) == bare]
-    if len(named) == 1:
-        return named[0]
+    candidates = _index().by_postcode.get(_compact(postcode), ())
+    named = _named(candidates, name)
+    if named is not None:
+        return named
     return candidates[0] if len(candidates) == 1 else None
-
-
-def _without_article(text: str) -> str:
-    words = text.replace("(", " ").replace(")", " ").split()
-    return " ".join(word for word in words if word not in ("le", "la", "les", "l"))
 
 
 def named_in(departement: str, name: str) -> Commune | None:
     """The commune of that name in that département (the directory's older rows know only a
     name and a département), when exactly one fits."""
+    return _named(_in_departement(departement), name)
+
+
+def departement_of_postcode(postcode: str) -> str:
+    """The département of a postcode, from the communes it serves (the one most of them are
+    in, when a postcode crosses a border); "" for a postcode no commune has."""
+    communes = _index().by_postcode.get(_compact(postcode), ())
+    departements = [c.departement for c in communes]
+    return max(departements, key=departements.count) if departements else ""
+
+
+def _compact(postcode: str) -> str:
+    return "".join((postcode or "").split())
+
+
+def _named(candidates: tuple[Commune, ...], name: str) -> Commune | None:
+    """The one commune among ``candidates`` that ``name`` names, articles aside if need be
+    (« LE MANS » / « Le Mans », « Mans (Le) »); None when none or several fit."""
     wanted = normalized(name)
     if not wanted:
         return None
-    found = [c for c in _in_departement(departement) if normalized(c.name) == wanted]
-    if not found:
+    named = [c for c in candidates if normalized(c.name) == wanted]
+    if not named:
         bare = _without_article(wanted)
-        found = [
-            c for c in _in_departement(departement) if _without_article(normalized(c.name)) == bare
-        ]
-    return found[0] if len(found) == 1 else None
+        named = [c for c in candidates if _without_article(normalized(c.name)) == bare]
+    return named[0] if len(named) == 1 else None
+
+
+def _without_article(text: str) -> str:
+    words = text.replace("(", " ").replace(")", " ").split()
+    return " ".join(word for word in words if word not in ("le", "la", "les", "l"))
 
 
 @cache
