@@ -7,6 +7,7 @@ must be given. See README.md for every variable.
 import json
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -210,7 +211,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
@@ -222,6 +223,16 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# The directory's map: drawn on the départements' outlines shipped in static/geo/, without any
+# tile server. An operator may set their own raster tiles
+# (« https://tuiles.example.org/{z}/{x}/{y}.png ») and the attribution their licence asks for;
+# their origin is then allowed for images.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+if MAP_TILE_URL.startswith(("https://", "http://")):
+    _tiles = urlsplit(MAP_TILE_URL)  # « {s}.tuiles.example.org »: any of its subdomains
+    SECURE_CSP["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}")
 
 # Email: the console in development, SMTP in production (EMAIL_HOST and friends).
 EMAIL_BACKEND_PATH = env_str(

@@ -6,5 +6,9 @@ from observatoire.directory import views
 
 app_name = "directory"
 urlpatterns = [
+    path("", views.cooperative_list, name="cooperative_list"),
+    # Before « <slug>/ »: no cooperative may be called « carte ».
+    path("carte/", views.cooperative_map, name="cooperative_map"),
+    path("carte/points.geojson", views.cooperative_points, name="cooperative_points"),
     path("<slug:slug>/", views.cooperative_detail, name="cooperative_detail"),
 ]

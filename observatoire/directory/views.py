@@ -1,13 +1,100 @@
-"""Views of the directory: a cooperative's page, with its practices and adoptions."""
+"""Views of the directory: the list of cooperatives (/annuaire/) and a cooperative's page, with
+its practices and adoptions."""
 
+import json
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from observatoire.lib.cache import LISTING, cache_page_for_visitors, cooperative_version, depends_on
+from observatoire.directory import listing
+from observatoire.lib.cache import (
+    DIRECTORY,
+    LISTING,
+    cache_page_for_visitors,
+    cooperative_version,
+    depends_on,
+)
 from observatoire.lib.pagination import paginate
 from observatoire.network.models import Cooperative
+from observatoire.practices.listing import cut_query, limit_search_rate
 from observatoire.practices.models import Practice
+
+
+@require_safe
+@limit_search_rate
+@cache_page_for_visitors(params=listing.LIST_PARAMS, members=True)
+def cooperative_list(request: HttpRequest) -> HttpResponse:
+    depends_on(request, DIRECTORY)
+    found = listing.build(request)
+    keep = [
+        (key, value)
+        for key, values in request.GET.lists()
+        if key in listing.LIST_PARAMS and key not in ("q", "page", "pres", "rayon")
+        for value in values
+    ]
+    return render(
+        request,
+        "directory/cooperative_list.html",
+        {
+            "listing": found,
+            "query_text": cut_query(request.GET.get("q", ""))[0],
+            "place_text": request.GET.get("pres", "")[:80],
+            "radius_text": request.GET.get("rayon", "")[:6],
+            "keep": keep,
+            "query_string": _without_page(request),
+        },
+    )
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The list's address parameters, to go from the list to the map and back."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# The overseas départements, drawn each in its own small map beside France's.
+OVERSEAS = [
+    ("971", "Guadeloupe"),
+    ("972", "Martinique"),
+    ("973", "Guyane"),
+    ("974", "La Réunion"),
+    ("976", "Mayotte"),
+]
+
+
+@require_safe
+@limit_search_rate
+@cache_page_for_visitors(params=listing.LIST_PARAMS, members=True)
+def cooperative_map(request: HttpRequest) -> HttpResponse:
+    """The map: the list's filters and search, drawn from cooperative_points; the list stays
+    its accessible alternative, one link away."""
+    depends_on(request, DIRECTORY)
+    query = _without_page(request)
+    return render(
+        request,
+        "directory/cooperative_map.html",
+        {
+            "listing": listing.build(request),
+            "query_string": query,
+            "overseas": OVERSEAS,
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    )
+
+
+@require_safe
+@limit_search_rate
+@cache_page_for_visitors(params=listing.LIST_PARAMS[:-1], members=True)
+def cooperative_points(request: HttpRequest) -> HttpResponse:
+    """The map's points as GeoJSON, for the filters of the address (the page cache keeps one
+    answer per filter set until a cooperative changes)."""
+    depends_on(request, DIRECTORY)
+    body = json.dumps(listing.points(request), ensure_ascii=False, separators=(",", ":"))
+    return HttpResponse(body, content_type="application/geo+json; charset=utf-8")
 
 
 @require_safe

@@ -40,6 +40,7 @@ from django.utils.http import urlencode
 from observatoire.lib.personal import cut_at_personal_parts, fill_personal_parts
 
 LISTING = "listing"
+DIRECTORY = "directory"  # what the directory's lists, counts and map show
 TAXONOMY = "taxonomy"
 FRAGMENT_SECONDS = 600
 # How long a reverse proxy or a browser may reuse a visitor's page without asking again.
@@ -118,6 +119,12 @@ def listing_version(request=None) -> str:
 def forget_listings() -> None:
     """Lists and counts changed (a publication, a synonym…); practice pages are untouched."""
     bump(LISTING)
+
+
+def forget_directory(cooperative_pk: int | None = None) -> None:
+    """The directory changed (a cooperative saved, or all of them rebuilt): its lists and
+    map, and the cooperative's page."""
+    bump(DIRECTORY, *([cooperative_version(cooperative_pk)] if cooperative_pk else []))
 
 
 def forget_taxonomy() -> None:

@@ -104,6 +104,26 @@ def named_in(departement: str, name: str) -> Commune | None:
     return _named(_in_departement(departement), name)
 
 
+def named(name: str) -> tuple[Commune, ...]:
+    """The communes a name alone may mean (« près de Nantes »), articles aside if need be, by
+    code: one most often, several for a name many share (three Saint-Nazaire, nine Saint-Denis),
+    none for a name no commune has. Without their population, choosing is left to the person."""
+    wanted = normalized(name)
+    return _by_name().get(wanted) or _by_name().get(_without_article(wanted), ())
+
+
+@cache
+def _by_name() -> dict[str, tuple[Commune, ...]]:
+    by_name: dict[str, list[Commune]] = {}
+    for commune_ in _index().by_code.values():
+        key = normalized(commune_.name)
+        by_name.setdefault(key, []).append(commune_)
+        bare = _without_article(key)
+        if bare != key:
+            by_name.setdefault(bare, []).append(commune_)
+    return {key: tuple(found) for key, found in by_name.items()}
+
+
 def departement_of_postcode(postcode: str) -> str:
     """The département of a postcode, from the communes it serves (the one most of them are
     in, when a postcode crosses a border); "" for a postcode no commune has."""

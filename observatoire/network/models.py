@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Length
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.lib.identifiers import normalise_siren, validate_siren, validate_siret
@@ -117,6 +118,10 @@ class CooperativeQuerySet(models.QuerySet):
             found = found.filter(name__icontains=word)
         return found.order_by(Length("name"), "name", "pk")
 
+    def listed(self) -> "CooperativeQuerySet":
+        """Those the directory shows: not archived."""
+        return self.filter(archived_at__isnull=True)
+
 
 naf_validator = RegexValidator(
     r"^\d{2}\.\d{2}[A-Z]$",
@@ -206,6 +211,24 @@ class Cooperative(models.Model):
     )
     website = models.URLField(_("site web"), blank=True)
     description = models.TextField(_("présentation"), blank=True)
+    # What the network's programmes know of it, shown on its page and filtered on.
+    ambassador = models.BooleanField(_("ambassadrice du réseau"), default=False)
+    offers_mentoring = models.BooleanField(_("prête à parrainer"), default=False)
+    seeks_mentoring = models.BooleanField(_("cherche un parrainage"), default=False)
+    added_at = models.DateTimeField(_("inscrite à l'annuaire le"), default=timezone.now)
+    archived_at = models.DateTimeField(
+        _("archivée le"),
+        null=True,
+        blank=True,
+        help_text=_("Une coopérative qui a quitté le réseau est archivée, jamais supprimée."),
+    )
+    # What the directory reads, written by directory_index.refresh() on every save: the name as
+    # it sorts in French, the stems search matches, and the facet tokens lists filter on.
+    sort_name = models.CharField(max_length=200, default="", editable=False)
+    search_title = models.TextField(default="", editable=False)
+    search_head = models.TextField(default="", editable=False)
+    search_body = models.TextField(default="", editable=False)
+    tokens = models.JSONField(default=list, editable=False)
 
     objects = CooperativeQuerySet.as_manager()
 
@@ -213,7 +236,11 @@ class Cooperative(models.Model):
         verbose_name = _("coopérative")
         verbose_name_plural = _("coopératives")
         ordering = ["name"]
-        indexes = [models.Index(fields=["union", "family"])]
+        indexes = [
+            models.Index(fields=["union", "family"]),
+            models.Index(fields=["sort_name", "id"], name="cooperative_sort_name"),
+            models.Index(fields=["added_at", "id"], name="cooperative_added_at"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -222,9 +249,22 @@ class Cooperative(models.Model):
         if not self.location_precision:
             self.locate()
         super().save(*args, **kwargs)
+        # Not a normalisation: what the directory counts and finds changes with it, in the
+        # same transaction.
+        self.refresh_index()
 
     def get_absolute_url(self) -> str:
         return reverse("directory:cooperative_detail", kwargs={"slug": self.slug})
+
+    def refresh_index(self) -> None:
+        """Keep its search stems, facet tokens and the directory's counts in step."""
+        from observatoire.network import directory_index
+
+        directory_index.refresh(self)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def naf_label(self) -> str:
@@ -295,3 +335,33 @@ class Cooperative(models.Model):
         self.latitude, self.longitude = latitude, longitude
         self.location_precision = LocationPrecision.EXACT
         self.save(update_fields=["latitude", "longitude", "location_precision"])
+
+
+class CooperativeFacet(models.Model):
+    """One facet token of a cooperative the directory lists (« region:53 »): its rows are read
+    like practices' (search/facets.py), directory_index.py writes them."""
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="facet_rows"
+    )
+    token = models.CharField(max_length=120)
+    # The cooperative's, so that a filtered list is read in name order from the index alone.
+    sort_name = models.CharField(max_length=200)
+    # Every token of the cooperative: the other filters are checked here, in the index.
+    tokens = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "token"], name="cooperative_facet_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["token", "sort_name", "cooperative", "tokens"],
+                name="cooperative_facet_carries",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.token

@@ -18,6 +18,7 @@ TEMPLATE = "includes/main_nav.html"
 CURRENT = {
     "practices:list": "list",
     "practices:category_list": "categories",
+    "directory:cooperative_list": "directory",
     "practices:submit": "submit",
     "practices:my_contributions": "contributions",
     "pages:about": "about",

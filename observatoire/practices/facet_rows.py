@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from observatoire.network import directory_index
 from observatoire.search import facets
 
 LIST_NAME = "practices"
@@ -82,6 +83,26 @@ def refresh(practice) -> None:
         ]
     )
     facets.adjust_counts(LIST_NAME, before=before, after=after)
+    _refresh_cooperatives(practice)
+
+
+def _refresh_cooperatives(practice) -> None:
+    """Its cooperatives' « a des pratiques » in the directory, when this publication (or its
+    withdrawal) changes it."""
+    shown = practice.status == "published" and practice.deleted_at is None
+    shown = shown and practice.visibility == "public"
+    sharing = facets.token("pratiques", directory_index.YES)
+    stale = [
+        pk
+        for pk, tokens in practice.cooperatives.values_list("pk", "tokens")
+        if (sharing in tokens) != shown
+    ]
+    if stale:
+        cooperatives = practice.cooperatives.select_related(
+            "departement__region", "union", "federation"
+        )
+        for cooperative in cooperatives.filter(pk__in=stale):
+            cooperative.refresh_index()
 
 
 @transaction.atomic

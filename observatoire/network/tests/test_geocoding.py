@@ -110,3 +110,20 @@ def test_the_shipped_file_is_the_one_the_script_writes():
     rows = json.loads(gzip.decompress(geocoding.DATA.read_bytes()))
     assert all(len(row) == 8 for row in rows)
     assert not [row for row in rows if row[2].startswith(("975", "977", "978", "98"))]
+
+
+@pytest.mark.parametrize(
+    ("name", "codes"),
+    [
+        ("Nantes", ["44109"]),
+        ("NANTES", ["44109"]),
+        ("Le Mans", ["72181"]),
+        ("Mans", ["72181"]),
+        ("Paris", ["75056"]),
+        ("saint nazaire", ["30288", "44184", "66186"]),  # the person chooses
+        ("Nulle-Part-sur-Mer", []),
+        ("", []),
+    ],
+)
+def test_a_name_alone_finds_the_communes_it_may_mean(name, codes):
+    assert [commune.code for commune in geocoding.named(name)] == codes

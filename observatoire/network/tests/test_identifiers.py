@@ -72,3 +72,12 @@ def test_a_wrong_head_office_siret_is_explained_in_french(siret, message):
     with pytest.raises(ValidationError) as refused:
         cooperative.full_clean()
     assert message in str(refused.value.message_dict["siret"])
+
+
+def test_the_sous_classes_of_a_section_are_real_codes():
+    from observatoire.network import naf
+
+    construction = naf.codes_in("F")
+    assert "43.32A" in construction and "62.01Z" not in construction
+    assert all(naf.section(code) == "F" and naf.label(code) for code in construction)
+    assert naf.codes_in("Z") == []

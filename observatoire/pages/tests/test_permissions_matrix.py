@@ -162,6 +162,10 @@ MATRIX = {
     # Suggestions of cooperatives by name: staff credit any; members their own, unasked.
     "practices:cooperative_options": ({"?": "cooperative_siren=essai"}, STAFF),
     "directory:cooperative_detail": ({"slug": "cooperative"}, EVERYONE),
+    "directory:cooperative_list": ({}, EVERYONE),
+    "directory:cooperative_list#near": ({"?": "pres=Lyon&rayon=50&forme=scop&q=essai"}, EVERYONE),
+    "directory:cooperative_map": ({"?": "forme=scop"}, EVERYONE),
+    "directory:cooperative_points": ({"?": "forme=scop"}, EVERYONE),
     "practices:attachment": ({"slug": "published", "pk": "file_published"}, EVERYONE),
     "practices:attachment#members": (
         {"slug": "members_only", "pk": "file_members"},

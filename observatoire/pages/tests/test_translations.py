@@ -29,6 +29,7 @@ SAME_IN_BOTH = {
     "Pages",
     "Contact",
     "Pagination",
+    "Distance",
     "Menu",
     "code",
     "type",

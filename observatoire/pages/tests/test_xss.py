@@ -85,6 +85,9 @@ def test_every_practice_field_renders_inert_everywhere(client, number):
         "search by payload": reverse("practices:list") + "?q=" + payload,
         "category": reverse("practices:category_detail", args=["un-vecu"]),
         "cooperative": cooperative.get_absolute_url(),
+        "directory": reverse("directory:cooperative_list"),
+        "directory search": reverse("directory:cooperative_list") + "?q=" + payload[:200],
+        "directory near": reverse("directory:cooperative_list") + "?pres=" + payload[:200],
         "home": reverse("pages:home"),
     }
     for where, url in pages.items():

@@ -29,7 +29,7 @@ from observatoire.accounts.models import Role, User
 from observatoire.lib.cache import forget_listings
 from observatoire.lib.identifiers import siren_with_checksum, siret_with_checksum
 from observatoire.lib.text import fold, index_text, stem, words
-from observatoire.network import geocoding
+from observatoire.network import directory_index, geocoding, naf
 from observatoire.network.models import (
     Cooperative,
     Departement,
@@ -879,12 +879,15 @@ def cooperative_rows(rng: random.Random, count: int, ref: Reference) -> Iterator
             longitude=commune.longitude if commune else None,
             location_precision=LocationPrecision.COMMUNE if commune else "",
             federation_id=(ref.federations.get(federation or "") if rng.random() < 0.7 else None),
-            naf_code=f"{rng.randint(sector.first_division, sector.last_division):02d}."
-            f"{rng.randint(1, 99):02d}{rng.choice('ZZZZABC')}",
+            naf_code=rng.choice(naf.codes_in(sector.code) or ["70.22Z"]),
             sector=sector,
             headcount=pick(rng, HEADCOUNT_WEIGHTS),
             founded_year=max(FIRST_FOUNDING_YEAR[family], founded),
             description=f"{sector.name}, {town}.",
+            ambassador=rng.random() < 0.03,
+            offers_mentoring=rng.random() < 0.06,
+            seeks_mentoring=rng.random() < 0.04,
+            added_at=ANCHOR - timedelta(days=rng.randrange(0, 3650)),
         )
 
 
@@ -1212,6 +1215,8 @@ class Command(BaseCommand):
             # practices of each theme and category (« Pratiques proches »): build them again.
             facet_rows.rebuild_all(Practice)
             related.rebuild_all(Practice, Theme, Category)
+            # And what the directory reads of each cooperative (« a des pratiques » included).
+            directory_index.rebuild_all(Cooperative)
             # And the bodies of their pages (page_body.py).
             page_body.render_all()
         # bulk_create and queryset deletes bypass Practice.save() and delete(), which renew the

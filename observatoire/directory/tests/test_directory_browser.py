@@ -1,0 +1,113 @@
+"""The directory and its map in Chromium, at desktop and phone width: points drawn and clustered,
+a popup leading to the cooperative, the overseas insets, the list as the way without JavaScript,
+axe-core, and no page wider than a phone."""
+
+import pytest
+from playwright.sync_api import expect
+
+from observatoire.network.models import Cooperative, Departement
+from observatoire.network.tests.factories import make_cooperative
+from observatoire.pages.tests.test_browser import (  # noqa: F401 (fixtures)
+    SCREENSHOTS,
+    axe_violations,
+    browser,
+    new_page,
+    restore_reference_data,
+    site,
+    watch_errors,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+def make_directory() -> None:
+    for number in range(12):
+        make_cooperative(name=f"Lyonnaise {number}", commune="Lyon")
+    make_cooperative(
+        name="Scic de Rennes",
+        family=Cooperative.Family.SCIC,
+        departement=Departement.objects.get(code="35"),
+        commune="Rennes",
+    )
+    make_cooperative(
+        name="Scop de La Réunion",
+        departement=Departement.objects.get(code="974"),
+        commune="Saint-Denis",
+    )
+
+
+def open_map(page, site, query: str = "") -> None:  # noqa: F811
+    page.goto(f"{site.url}/annuaire/carte/{query}")
+    expect(page.locator("#carte[data-loaded]")).to_have_count(1, timeout=10000)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, PHONE])
+def test_the_map_draws_the_points_and_a_popup_leads_to_the_cooperative(browser, site, viewport):  # noqa: F811
+    make_directory()
+    context = browser.new_context(locale="fr-FR", viewport=viewport, has_touch=viewport is PHONE)
+    page = context.new_page()
+    errors = watch_errors(page)
+    open_map(page, site)
+    assert page.locator("#carte").get_attribute("data-loaded") == "14"
+    # Lyon's twelve in one cluster, Rennes alone; La Réunion in its inset.
+    expect(page.locator("#carte .marker-cluster")).to_have_count(1)
+    expect(page.locator(".map-inset[data-code='974'] .map-point")).to_have_count(1)
+    SCREENSHOTS.mkdir(exist_ok=True)  # for a person to look at, not committed
+    page.screenshot(path=SCREENSHOTS / f"carte-{viewport['width']}.png", full_page=True)
+    rennes = page.locator("#carte .map-point[title^='Scic de Rennes']")
+    expect(rennes).to_have_count(1)
+    if viewport is PHONE:
+        rennes.tap()
+    else:
+        rennes.click()
+    link = page.locator(".leaflet-popup a", has_text="Scic de Rennes")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.locator("h1")).to_have_text("Scic de Rennes")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert errors == []
+    context.close()
+
+
+def test_the_map_takes_the_list_filters_and_is_usable_by_keyboard(browser, site):  # noqa: F811
+    make_directory()
+    page = new_page(browser)
+    errors = watch_errors(page)
+    page.goto(site.url + "/annuaire/?forme=scic")
+    page.get_by_role("link", name="Voir sur la carte").click()
+    expect(page.locator("#carte[data-loaded]")).to_have_count(1, timeout=10000)
+    assert page.locator("#carte").get_attribute("data-loaded") == "1"
+    # Tab reaches the point; Enter opens its popup.
+    point = page.locator("#carte .map-point")
+    point.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup a", has_text="Scic de Rennes")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Voir la liste").click()
+    assert page.url.endswith("/annuaire/?forme=scic")
+    assert errors == []
+    page.context.close()
+
+
+def test_the_directory_works_without_javascript_and_passes_axe(browser, site):  # noqa: F811
+    make_directory()
+    page = new_page(browser, javascript=False)
+    page.goto(site.url + "/annuaire/")
+    expect(page.locator(".results-count")).to_contain_text("14 coopératives")
+    page.locator(".facet a", has_text="Scic").first.click()
+    expect(page.locator(".results-count")).to_contain_text("1 coopérative")
+    page.get_by_label("Près de (commune ou code postal)").fill("Lyon")
+    page.get_by_label("Rayon (km)").fill("50")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.locator(".results-count")).to_contain_text("0 coopérative")
+    assert "forme=scic" in page.url and "pres=Lyon" in page.url
+    page.goto(site.url + "/annuaire/?pres=Lyon&rayon=50")
+    expect(page.locator(".results-count")).to_contain_text("12 coopératives")
+    page.context.close()
+    page = new_page(browser)  # axe-core runs in the page: JavaScript on
+    for path in ("/annuaire/?pres=Lyon&rayon=50&forme=scop", "/annuaire/?q=rennes"):
+        page.goto(site.url + path)
+        assert axe_violations(page) == [], path
+    page.context.close()
