@@ -29,6 +29,7 @@ import django  # noqa: E402
 django.setup()
 
 from observatoire.accounts.models import Role, User  # noqa: E402
+from observatoire.network.models import Cooperative  # noqa: E402
 from observatoire.practices.management.commands.generatedata import (  # noqa: E402
     EMAIL_DOMAIN,
     GENERATED_SLUG,
@@ -42,6 +43,11 @@ BROAD_WORDS = 12  # the broad-query file: the most frequent title words, alone
 FREQUENT_WORDS = 40  # a third of the searches use one of these (broad), the rest words of a title
 SEED = int(os.environ.get("BENCH_URL_SEED", 42))
 LIST_PATH = "/pratiques/"
+DIRECTORY_PATH = "/annuaire/"
+POINTS_PATH = "/annuaire/carte/points.geojson"
+COOP_URLS = int(os.environ.get("BENCH_COOP_URLS", 10000))
+DIRECTORY_LIST_URLS = int(os.environ.get("BENCH_DIRECTORY_URLS", 3000))
+POINTS_URLS = int(os.environ.get("BENCH_POINTS_URLS", 300))
 FACET_FIELDS = ["forme", "effectif", "secteur", "ur", "region"]  # of a practice's cooperatives
 WORD = re.compile(r"[^\W\d_]{4,}")
 # Words too common in French to make a search (the application drops them anyway).
@@ -170,6 +176,7 @@ def write_urls(directory: Path) -> None:
     # frequent title words.
     broad = ["cooperative", *[word for word in frequent if word != "cooperative"]]
     files["search-broad"] = [url([("q", word)]) for word in broad[:BROAD_WORDS]]
+    files.update(directory_urls(rng))
     files["floor"] = ["/banc/plancher/"]
     lines = []
     for name, paths in files.items():
@@ -177,6 +184,58 @@ def write_urls(directory: Path) -> None:
         lines.append(f"{name}={len(paths)}")
     (directory / "summary.txt").write_text(" ".join(lines) + "\n")
     print(" ".join(lines))
+
+
+def directory_urls(rng: random.Random) -> dict[str, list[str]]:
+    """The directory's mixes: cooperative pages; lists with one to three of a cooperative's own
+    facet values; searches of words from names, communes and activities, half of them with a
+    facet; the map's points, for the whole directory and for filters (every listed cooperative
+    is public: visitors and members load the same URLs)."""
+    rows = list(
+        Cooperative.objects.filter(slug__regex=GENERATED_SLUG, archived_at__isnull=True)
+        .order_by("pk")
+        .values_list("slug", "name", "commune", "tokens")
+    )
+    if not rows:
+        return {}
+    files: dict[str, list[str]] = {}
+    files["coop-visitor"] = [
+        f"{DIRECTORY_PATH}{slug}/" for slug, *_rest in rng.sample(rows, min(COOP_URLS, len(rows)))
+    ]
+
+    def pairs(tokens: list[str], most: int) -> list[tuple[str, str]]:
+        by_param: dict[str, list[str]] = defaultdict(list)
+        for token in tokens:
+            param, _sep, value = token.partition(":")
+            by_param[param].append(value)
+        params = rng.sample(sorted(by_param), min(len(by_param), rng.randint(1, most)))
+        return [(param, rng.choice(by_param[param])) for param in params]
+
+    def listing() -> str:
+        tokens = rng.choice(rows)[3]
+        return f"{DIRECTORY_PATH}?{urlencode(pairs(tokens, 3))}" if tokens else ""
+
+    def search() -> str:
+        _slug, name, commune, tokens = rng.choice(rows)
+        words = [w for w in WORD.findall(f"{name} {commune}".lower()) if w not in STOP]
+        if not words:
+            return ""
+        params = [("q", " ".join(rng.sample(words, min(len(words), rng.randint(1, 2)))))]
+        if rng.random() < 0.5 and tokens:
+            params += pairs(tokens, 1)
+        return f"{DIRECTORY_PATH}?{urlencode(params)}"
+
+    def points() -> str:
+        tokens = rng.choice(rows)[3]
+        return f"{POINTS_PATH}?{urlencode(pairs(tokens, 1))}" if tokens else ""
+
+    files["dirlist-visitor"] = distinct(rng, DIRECTORY_LIST_URLS, listing)
+    files["dirsearch-visitor"] = distinct(rng, DIRECTORY_LIST_URLS, search)
+    # The whole directory first (the URL the map opens on), then filtered maps.
+    files["points-visitor"] = [POINTS_PATH, *distinct(rng, POINTS_URLS, points)]
+    for kind in ("coop", "dirlist", "dirsearch", "points"):
+        files[f"{kind}-member"] = files[f"{kind}-visitor"]
+    return files
 
 
 def members(count: int, seed: int) -> list[str]:

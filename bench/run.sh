@@ -30,7 +30,7 @@ WORKERS=$((2 * $(nproc)))
 OUT=bench/out
 PG_ADMIN=(-h 127.0.0.1 -p 5432 -U postgres)
 # Page kinds measured as a visitor and as a member, between the two floors.
-KINDS=${BENCH_KINDS:-"detail list search"}
+KINDS=${BENCH_KINDS:-"detail list search coop dirlist dirsearch points"}
 
 export DJANGO_DEBUG=0
 export DJANGO_SECRET_KEY=bench-only-secret-key-not-for-production-0123456789abcdef
