@@ -252,22 +252,16 @@ def targets(modes: dict[str, dict[str, Row]]) -> list[str]:
                     continue
                 cells.append(f"{ratio:.3f} ≥ {minimum} : {verdict(ratio >= minimum, row)}")
             lines.append(f"| {MIXES[mix]}, {WHO[who]} | " + " | ".join(cells) + " |")
-    cells = []
-    for mode in columns:
-        row = modes[mode].get("search_broad/visitor")
-        p95 = ms(row, "p95_us")
-        cells.append(f"{shown(p95, 0)} ms : {verdict(p95 <= BROAD_P95_MS, row)}")
-    lines.append(
-        f"| Recherche large, p95 ≤ {BROAD_P95_MS:.0f} ms à 8 clients | " + " | ".join(cells) + " |"
-    )
-    cells = []
-    for mode in columns:
-        row = modes[mode].get("points/visitor")
-        p95 = ms(row, "p95_us")
-        cells.append(f"{shown(p95, 0)} ms : {verdict(p95 <= POINTS_P95_MS, row)}")
-    lines.append(
-        f"| Carte : points GeoJSON, p95 ≤ {POINTS_P95_MS:.0f} ms | " + " | ".join(cells) + " |"
-    )
+    for mix, label, most in (
+        ("search_broad", f"Recherche large, p95 ≤ {BROAD_P95_MS:.0f} ms à 8 clients", BROAD_P95_MS),
+        ("points", f"Carte : points GeoJSON, p95 ≤ {POINTS_P95_MS:.0f} ms", POINTS_P95_MS),
+    ):
+        cells = []
+        for mode in columns:
+            row = modes[mode].get(f"{mix}/visitor")
+            p95 = ms(row, "p95_us")
+            cells.append(f"{shown(p95, 0)} ms : {verdict(p95 <= most, row)}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     for mix, _on, _off in RATIO_TARGETS:
         cells = []
         for mode in columns:

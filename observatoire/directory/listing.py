@@ -141,6 +141,12 @@ class DirectoryListing:
     next_url: str = ""
 
     @property
+    def facets_counted(self) -> bool:  # as includes/facets_panel.html reads it
+        return self.counted
+
+    uncounted_facets: tuple = ()
+
+    @property
     def active_filters(self) -> list[FacetChoice]:
         return [c for facet in self.facets for c in facet.choices if c.selected]
 

@@ -1,70 +1,39 @@
 """The directory's full-text index: SQLite's FTS5 table over cooperatives and its triggers, and
-PostgreSQL's two vectors kept by a trigger, as practices have theirs (practices/fts.py).
+PostgreSQL's two vectors kept by a trigger, written by search/schema.py as practices' are.
 
 SQLite rebuilds a table to alter one of its columns, and the rebuild drops the table's
 triggers: a migration that alters network_cooperative on SQLite must end with
 ``ensure_index`` (a test checks the triggers exist after all migrations).
 """
 
-FTS_TABLE = "network_cooperative_fts"
-COLUMNS = ("search_title", "search_head", "search_body")
-TRIGGER_NAMES = (
-    "network_cooperative_fts_insert",
-    "network_cooperative_fts_delete",
-    "network_cooperative_fts_update",
-)
+from observatoire.search import schema
+
+TABLE = "network_cooperative"
+FTS_TABLE = f"{TABLE}_fts"
+TRIGGER_NAMES = tuple(schema.fts5_trigger_names(TABLE))
 
 POSTGRES_FORWARD = [
-    "ALTER TABLE network_cooperative ADD COLUMN IF NOT EXISTS search_vector tsvector",
-    "ALTER TABLE network_cooperative ADD COLUMN IF NOT EXISTS search_rank_vector tsvector",
-    """CREATE OR REPLACE FUNCTION network_cooperative_search_vector() RETURNS trigger AS $$
-    BEGIN
-        NEW.search_rank_vector :=
-            setweight(to_tsvector('simple'::regconfig, coalesce(NEW.search_title, '')), 'A') ||
-            setweight(to_tsvector('simple'::regconfig, coalesce(NEW.search_head, '')), 'B');
-        NEW.search_vector := NEW.search_rank_vector ||
-            setweight(to_tsvector('simple'::regconfig, coalesce(NEW.search_body, '')), 'D');
-        RETURN NEW;
-    END $$ LANGUAGE plpgsql""",
-    "DROP TRIGGER IF EXISTS network_cooperative_search_vector_trigger ON network_cooperative",
-    """CREATE TRIGGER network_cooperative_search_vector_trigger
-        BEFORE INSERT OR UPDATE OF search_title, search_head, search_body ON network_cooperative
-        FOR EACH ROW EXECUTE FUNCTION network_cooperative_search_vector()""",
-    """CREATE INDEX IF NOT EXISTS network_cooperative_search_vector_idx
-        ON network_cooperative USING gin (search_vector)""",
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector",
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_rank_vector tsvector",
+    *schema.tsvector_statements(TABLE),
+    f"""CREATE INDEX IF NOT EXISTS {TABLE}_search_vector_idx
+        ON {TABLE} USING gin (search_vector)""",
     # Rows written before the trigger: their vectors computed once.
-    "UPDATE network_cooperative SET search_title = search_title",
+    f"UPDATE {TABLE} SET search_title = search_title",
 ]
 POSTGRES_BACKWARD = [
-    "DROP TRIGGER IF EXISTS network_cooperative_search_vector_trigger ON network_cooperative",
-    "DROP FUNCTION IF EXISTS network_cooperative_search_vector()",
-    "DROP INDEX IF EXISTS network_cooperative_search_vector_idx",
-    "ALTER TABLE network_cooperative DROP COLUMN IF EXISTS search_rank_vector",
-    "ALTER TABLE network_cooperative DROP COLUMN IF EXISTS search_vector",
+    f"DROP TRIGGER IF EXISTS {TABLE}_search_vector_trigger ON {TABLE}",
+    f"DROP FUNCTION IF EXISTS {TABLE}_search_vector()",
+    f"DROP INDEX IF EXISTS {TABLE}_search_vector_idx",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_rank_vector",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
 ]
 
 
 def _sqlite_statements() -> list[str]:
-    names = ", ".join(COLUMNS)
-    new = ", ".join(f"new.{column}" for column in COLUMNS)
-    old = ", ".join(f"old.{column}" for column in COLUMNS)
     return [
-        f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
-            {names}, content='network_cooperative', content_rowid='id',
-            tokenize='unicode61 remove_diacritics 0')""",
-        f"""CREATE TRIGGER IF NOT EXISTS network_cooperative_fts_insert
-            AFTER INSERT ON network_cooperative BEGIN
-            INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new});
-        END""",
-        f"""CREATE TRIGGER IF NOT EXISTS network_cooperative_fts_delete
-            AFTER DELETE ON network_cooperative BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old});
-        END""",
-        f"""CREATE TRIGGER IF NOT EXISTS network_cooperative_fts_update
-            AFTER UPDATE OF {names} ON network_cooperative BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old});
-            INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new});
-        END""",
+        schema.fts5_table(TABLE, if_missing=True),
+        *schema.fts5_triggers(TABLE),
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
     ]
 

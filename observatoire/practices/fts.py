@@ -6,6 +6,8 @@ triggers: every migration that alters practices_practice on SQLite must end with
 written before the head column existed use ``ensure_sqlite_triggers_v1``.
 """
 
+from observatoire.search import schema
+
 FTS_TABLE = "practices_practice_fts"
 COLUMNS = ("search_title", "search_head", "search_body")
 COLUMNS_V1 = ("search_title", "search_body")
@@ -17,30 +19,11 @@ TRIGGER_NAMES = {
 
 
 def create_table(columns: tuple[str, ...] = COLUMNS) -> str:
-    return f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
-        {", ".join(columns)}, content='practices_practice', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 0')"""
+    return schema.fts5_table("practices_practice", columns)
 
 
 def sqlite_triggers(columns: tuple[str, ...] = COLUMNS) -> list[str]:
-    names = ", ".join(columns)
-    new = ", ".join(f"new.{column}" for column in columns)
-    old = ", ".join(f"old.{column}" for column in columns)
-    return [
-        f"""CREATE TRIGGER IF NOT EXISTS practices_practice_fts_insert
-            AFTER INSERT ON practices_practice BEGIN
-            INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new});
-        END""",
-        f"""CREATE TRIGGER IF NOT EXISTS practices_practice_fts_delete
-            AFTER DELETE ON practices_practice BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old});
-        END""",
-        f"""CREATE TRIGGER IF NOT EXISTS practices_practice_fts_update
-            AFTER UPDATE OF {names} ON practices_practice BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old});
-            INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new});
-        END""",
-    ]
+    return schema.fts5_triggers("practices_practice", columns)
 
 
 def _ensure(schema_editor, columns: tuple[str, ...]) -> None:
