@@ -71,3 +71,16 @@ def test_the_page_is_in_the_directory_and_its_first_address_redirects_there(clie
     assert response.status_code == 301
     assert response["Location"] == f"/annuaire/{cooperative.slug}/?page=2"
     assert client.get("/cooperatives/n-existe-pas/", follow=True).status_code == 404
+
+
+def test_the_page_shows_the_network_flags_and_an_archived_cooperative_says_so(client):
+    from django.utils import timezone
+
+    cooperative = make_cooperative(name="Ambassadrice", ambassador=True, seeks_mentoring=True)
+    html = client.get(cooperative.get_absolute_url()).content.decode()
+    assert "Ambassadrice du réseau" in html and "Cherche un parrainage" in html
+    assert "Prête à parrainer" not in html and "a quitté le réseau" not in html
+    cooperative.archived_at = timezone.now()
+    cooperative.save()
+    html = client.get(cooperative.get_absolute_url()).content.decode()
+    assert "Cette coopérative a quitté le réseau" in html
