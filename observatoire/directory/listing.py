@@ -62,6 +62,9 @@ FACET_LABELS = {
     "pratiques": gettext_lazy("Pratiques partagées"),
 }
 ALPHABETICAL = {"ur", "region", "federation", "departement"}
+# Facets of a hundred values offered once a broader one is chosen: the départements of a
+# region or an UR, the NAF divisions of a section (or when one of their values is ticked).
+NARROWER = {"departement": ("region", "ur"), "division": ("section",)}
 SORTS = {
     "nom": gettext_lazy("Nom"),
     "recentes": gettext_lazy("Dernières inscrites"),
@@ -282,16 +285,11 @@ def count(filters, query: ParsedQuery, near: Near | None) -> tuple[int, dict, bo
     rows = _facet_rows(filters) if query.is_empty and near is None else None
     if rows is None:
         rows = _cooperatives(filters, query, near)
-    found, counts = stored.counts_up_to(rows.values("tokens")[: COUNT_LIMIT + 1], COUNT_LIMIT)
+    # Every row read once: their exact number, and their tokens grouped while they are few.
+    found, counts = stored.counts_up_to(rows.values("tokens"), COUNT_LIMIT)
     if found > COUNT_LIMIT:
-        total = rows.count()
-        return (
-            total,
-            stored.by_param(
-                stored.stored_counts(directory_index.LIST_NAME, scope=directory_index.SCOPE)
-            ),
-            False,
-        )
+        whole = stored.stored_counts(directory_index.LIST_NAME, scope=directory_index.SCOPE)
+        return found, stored.by_param(whole), False
     return found, stored.by_param(counts), True
 
 
@@ -331,8 +329,11 @@ def _facet_views(counts, params, filters, labels, *, counted: bool) -> list[Face
     views = []
     links = facet_links()
     for param in directory_index.PARAMS:
-        values = dict(counts.get(param, {}))
         selected = filters.get(param, [])
+        broader = NARROWER.get(param, ())
+        if broader and not selected and not any(other in filters for other in broader):
+            continue
+        values = dict(counts.get(param, {}))
         for value in selected:
             values.setdefault(value, 0)
         names = labels[param]

@@ -55,6 +55,8 @@ def _without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+MOST_PRACTICES = 1000  # a cooperative's practices listed on its page, at most
+
 # The overseas départements, drawn each in its own small map beside France's.
 OVERSEAS = [
     ("971", "Guadeloupe"),
@@ -103,12 +105,17 @@ def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cooperative = get_object_or_404(Cooperative.objects.with_card(), slug=slug)
     # Its practices (as lists show them) and its adoptions.
     depends_on(request, LISTING, cooperative_version(cooperative.pk))
-    practices = (
-        Practice.objects.discoverable_by(request.user)
-        .filter(cooperatives=cooperative)
+    # Its practices, read by key from its own links (a few), each checked as its page would
+    # be: asked for « published, visible and one of these », SQLite went through every
+    # published practice (50 ms at 50,000) for want of statistics.
+    own = Practice.cooperatives.through.objects.filter(cooperative=cooperative)
+    linked = (
+        Practice.objects.filter(pk__in=own.values_list("practice_id", flat=True)[:MOST_PRACTICES])
+        .without_index()
         .select_related("category")
         .order_by("-published_at", "-pk")
     )
+    practices = [practice for practice in linked if practice.is_discoverable_by(request.user)]
     return render(
         request,
         "directory/cooperative_detail.html",

@@ -6,7 +6,7 @@ page stays cacheable whole (lib/cache.py); signed-in people get fresh buttons an
 
 from django import template
 from django.conf import settings
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef
 
 from observatoire.community.forms import CommentForm
 from observatoire.community.models import (
@@ -198,11 +198,11 @@ def follow_button(context, target: Model) -> dict:
 def cooperative_adoptions(context, cooperative) -> dict:
     """« Pratiques adoptées » on a cooperative's page: the practices this person may see."""
     request = context["request"]
+    # Driven by its own adoptions (a few), each practice checked: « practice IN (every
+    # visible practice) » read them all (180 ms at 50,000 on SQLite).
+    visible = Practice.objects.discoverable_by(request.user).filter(pk=OuterRef("practice_id"))
     adoptions = (
-        Adoption.objects.filter(
-            cooperative=cooperative,
-            practice__in=Practice.objects.discoverable_by(request.user).values("pk"),
-        )
+        Adoption.objects.filter(Exists(visible), cooperative=cooperative)
         .select_related("practice__category")
         .defer("practice__search_title", "practice__search_body")
         .order_by("-created_at", "-pk")[:ADOPTIONS_SHOWN]

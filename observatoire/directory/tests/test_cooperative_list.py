@@ -127,7 +127,7 @@ def test_near_a_commune_sorts_by_distance_within_the_radius(client):
     assert "à 0 km" in html and re.search(r"à (5\d|6\d) km", html)  # Saint-Nazaire
     response = client.get(URL, {"pres": "44000", "rayon": "80"})
     assert names(response) == ["Nantaise", "Nazairienne"]
-    assert facet(response, "departement") == {"44": 2}  # Rennes is 100 km away
+    assert facet(response, "region") == {"52": 2}  # Rennes is 100 km away
 
 
 @pytest.mark.parametrize(
@@ -222,3 +222,18 @@ def test_a_name_several_communes_share_asks_which(client):
     assert "pres=44184" in choice and "rayon=30" in choice
     response = client.get(URL + choice)
     assert names(response) == ["Nazairienne"] and response.context["listing"].near.radius == 30
+
+
+def test_departements_and_naf_divisions_are_offered_within_a_region_or_a_section(client):
+    """A hundred départements or divisions would bury the other facets: they come once a
+    broader value is chosen (or when one of theirs is in the address)."""
+    in_departement("44", name="Nantaise", commune="Nantes", naf_code="43.32A")
+    in_departement("35", name="Rennaise", commune="Rennes", naf_code="62.01Z")
+    offered = [f.param for f in client.get(URL).context["listing"].facets]
+    assert "departement" not in offered and "division" not in offered
+    response = client.get(URL, {"region": "52"})
+    assert facet(response, "departement") == {"44": 1}
+    response = client.get(URL, {"section": "F"})
+    assert facet(response, "division") == {"43": 1}
+    response = client.get(URL, {"departement": "35"})
+    assert facet(response, "departement") == {"35": 1, "44": 1}
