@@ -85,9 +85,7 @@ def test_the_map_takes_the_list_filters_and_is_usable_by_keyboard(browser, site)
     page.keyboard.press("Enter")
     expect(page.locator(".leaflet-popup a", has_text="Scic de Rennes")).to_be_visible()
     # Checked once faded in: half-transparent, any text fails its contrast.
-    page.wait_for_function(
-        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
-    )
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
     assert axe_violations(page) == []
     page.get_by_role("link", name="Voir la liste").click()
     assert page.url.endswith("/annuaire/?forme=scic")
