@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from observatoire.lib.numbers import parse_int
 from observatoire.lib.text import fold
+from observatoire.lib.urls import reverse
 from observatoire.network import directory_index, geocoding, naf
 from observatoire.network.fts import FTS_TABLE
 from observatoire.network.models import (
@@ -441,6 +442,12 @@ def points(request) -> dict[str, Any]:
     query = parsed_query(cut_query(params.get("q", ""))[0], request)
     near, _errors, _places = read_near(params)
     rows = _cooperatives(filters, query, near).filter(latitude__isnull=False)
+    # One address reversed, the others written from it: no reverse() per point.
+    prefix = reverse("directory:cooperative_detail", kwargs={"slug": "-"})[:-2]
+
+    def page_of(slug: str) -> str:
+        return f"{prefix}{slug}/"
+
     families = dict(Cooperative.Family.choices)
     forms = dict(Cooperative.CompanyForm.choices)
     features = [
@@ -449,7 +456,7 @@ def points(request) -> dict[str, Any]:
             "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
             "properties": {
                 "name": name,
-                "url": f"/annuaire/{slug}/",
+                "url": page_of(slug),
                 "form": f"{families.get(family, family)} {forms.get(form, form)}",
                 "commune": commune,
             },

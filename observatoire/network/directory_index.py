@@ -103,6 +103,23 @@ def _joined(pieces: Iterable[str]) -> str:
     return " ".join(filter(None, (index_text(piece) for piece in pieces if piece)))
 
 
+INDEXED = ("sort_name", "search_title", "search_head", "search_body", "tokens")
+
+
+def indexed(cooperative, *, has_practices: bool) -> tuple[dict, str]:
+    """What the directory keeps of a cooperative (the values of ``INDEXED``), and the text
+    whose words go to the search vocabulary (departement, region, union loaded)."""
+    head = head_pieces(cooperative)
+    fields = {
+        "sort_name": sort_key(cooperative.name),
+        "search_title": index_text(cooperative.name),
+        "search_head": _joined(head),
+        "search_body": _joined([cooperative.description]),
+        "tokens": tokens_of(cooperative, has_practices=has_practices),
+    }
+    return fields, "\n".join([cooperative.name, *head, cooperative.description])
+
+
 def has_practices(cooperative) -> bool:
     return cooperative.practices.filter(**SHARED_PRACTICES).exists()
 
@@ -113,21 +130,14 @@ def refresh(cooperative) -> None:
     the stored counts; renew the cached directory pages when anything they show changed."""
     model = type(cooperative)
     model.objects.select_for_update().filter(pk=cooperative.pk).first()  # one writer
-    head = head_pieces(cooperative)
-    tokens = tokens_of(cooperative, has_practices=has_practices(cooperative))
-    fields = {
-        "sort_name": sort_key(cooperative.name),
-        "search_title": index_text(cooperative.name),
-        "search_head": _joined(head),
-        "search_body": _joined([cooperative.description]),
-        "tokens": tokens,
-    }
+    fields, text = indexed(cooperative, has_practices=has_practices(cooperative))
+    tokens = fields["tokens"]
     stored = model.objects.filter(pk=cooperative.pk).values(*fields).first() or {}
     changed = {name: value for name, value in fields.items() if stored.get(name) != value}
     if changed:
         model.objects.filter(pk=cooperative.pk).update(**changed)
     if changed.keys() - {"tokens", "sort_name"}:  # new words, perhaps
-        remember_words("\n".join([cooperative.name, *head, cooperative.description]))
+        remember_words(text)
     for name, value in fields.items():
         setattr(cooperative, name, value)
     rows = cooperative.facet_rows
@@ -170,14 +180,11 @@ def rebuild_all(cooperative_model, *, forget: bool = True) -> None:
     counted: list[tuple[list[str], bool]] = []
     facet_rows, batch, vocabulary = [], [], set()
     for cooperative in cooperatives.iterator(chunk_size=2000):
-        head = head_pieces(cooperative)
-        tokens = tokens_of(cooperative, has_practices=cooperative.pk in with_practices)
-        cooperative.sort_name = sort_key(cooperative.name)
-        cooperative.search_title = index_text(cooperative.name)
-        cooperative.search_head = _joined(head)
-        cooperative.search_body = _joined([cooperative.description])
-        cooperative.tokens = tokens
-        vocabulary.update(words("\n".join([cooperative.name, *head, cooperative.description])))
+        fields, text = indexed(cooperative, has_practices=cooperative.pk in with_practices)
+        for name, value in fields.items():
+            setattr(cooperative, name, value)
+        tokens = fields["tokens"]
+        vocabulary.update(words(text))
         batch.append(cooperative)
         counted.append((tokens, True))
         facet_rows += [
@@ -189,8 +196,7 @@ def rebuild_all(cooperative_model, *, forget: bool = True) -> None:
             )
             for token in tokens
         ]
-    fields = ["sort_name", "search_title", "search_head", "search_body", "tokens"]
-    cooperative_model.objects.bulk_update(batch, fields, batch_size=1000)
+    cooperative_model.objects.bulk_update(batch, INDEXED, batch_size=1000)
     facet_model.objects.all().delete()
     facet_model.objects.bulk_create(facet_rows, batch_size=5000)
     facets.rebuild_counts(LIST_NAME, [item for item in counted if item[0]])
