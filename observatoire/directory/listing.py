@@ -275,12 +275,12 @@ def _facet_rows(filters: dict[str, list[str]]):
 
 def count(filters, query: ParsedQuery, near: Near | None) -> tuple[int, dict, bool]:
     """(how many, their counts by facet, whether those counts are theirs)."""
-    selected = [stored.token(p, v) for p, values in filters.items() for v in values]
-    if query.is_empty and near is None and len(selected) <= 1:
+    among = None
+    if query.is_empty and near is None:  # one value of one or two facets: counts kept on write
+        among = stored.among(filters, pairs=directory_index.PAIRS)
+    if among is not None:
         kept = stored.stored_counts(
-            directory_index.LIST_NAME,
-            scope=directory_index.SCOPE,
-            among=selected[0] if selected else "",
+            directory_index.LIST_NAME, scope=directory_index.SCOPE, among=among
         )
         return kept.get(stored.TOTAL, 0), stored.by_param(kept), True
     rows = _facet_rows(filters) if query.is_empty and near is None else None
@@ -314,7 +314,12 @@ def _page_ids(filters, query: ParsedQuery, near: Near | None, sort: str):
 
 
 def _cards(ids: list[int], near: Near | None) -> list[Cooperative]:
-    found = Cooperative.objects.with_card().in_bulk(ids)
+    # Not their texts (presentation, search fields): a card shows none of them.
+    found = (
+        Cooperative.objects.with_card()
+        .defer("description", "search_title", "search_head", "search_body", "tokens")
+        .in_bulk(ids)
+    )
     cards = [found[pk] for pk in ids if pk in found]
     if near is not None:
         latitude, factor = near.degrees()

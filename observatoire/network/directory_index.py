@@ -26,6 +26,9 @@ from observatoire.search.vocabulary import remember_words
 
 LIST_NAME = "cooperatives"
 SCOPE = "public"  # every listed cooperative is public; counts are read in this scope
+# The counts of every list filtered on two facets are kept too (search/facets.py): a list with
+# three ticked facets shows each one's values counted without it, so on two.
+PAIRS = True
 # The facets, in the order the directory shows them.
 PARAMS = (
     "forme",
@@ -145,8 +148,12 @@ def refresh(cooperative) -> None:
     if sorted(token for token, _name in old) != tokens or any(
         name != fields["sort_name"] for _token, name in old
     ):
-        before = facets.contributions([t for t, _n in old], public=True) if old else Counter()
-        after = facets.contributions(tokens, public=True) if tokens else Counter()
+        before = (
+            facets.contributions([t for t, _n in old], public=True, pairs=PAIRS)
+            if old
+            else Counter()
+        )
+        after = facets.contributions(tokens, public=True, pairs=PAIRS) if tokens else Counter()
         rows.all().delete()
         rows.model.objects.bulk_create(
             [
@@ -164,10 +171,11 @@ def refresh(cooperative) -> None:
 
 
 @transaction.atomic
-def rebuild_all(cooperative_model, *, forget: bool = True) -> None:
+def rebuild_all(cooperative_model, *, forget: bool = True, pairs: bool = PAIRS) -> None:
     """Every cooperative's stems, tokens, facet rows and the counts again, in few queries:
     after a bulk load (generatedata) or a migration (``cooperative_model`` may be its
-    historical model, whose methods are not there)."""
+    historical model, whose methods are not there; ``pairs``: whether the counts of
+    two-facet lists are kept, not before migration 0005)."""
     facet_model = cooperative_model.facet_rows.rel.related_model
     with_practices = set(
         cooperative_model.objects.filter(
@@ -199,7 +207,7 @@ def rebuild_all(cooperative_model, *, forget: bool = True) -> None:
     cooperative_model.objects.bulk_update(batch, INDEXED, batch_size=1000)
     facet_model.objects.all().delete()
     facet_model.objects.bulk_create(facet_rows, batch_size=5000)
-    facets.rebuild_counts(LIST_NAME, [item for item in counted if item[0]])
+    facets.rebuild_counts(LIST_NAME, [item for item in counted if item[0]], pairs=pairs)
     _remember(vocabulary)
     if forget:
         page_cache.forget_directory()

@@ -16,6 +16,9 @@ from observatoire.network import directory_index
 from observatoire.search import facets
 
 LIST_NAME = "practices"
+# The practices' counts are also kept for every list filtered on two facets (search/facets.py):
+# a list with three ticked facets shows each one's values counted without it, so on two.
+PAIRS = True
 # What a cooperative row gives: family, headcount, sector code, union slug, region code.
 COOPERATIVE_FIELDS = (
     "cooperative__family",
@@ -71,8 +74,12 @@ def refresh(practice) -> None:
         (p, d, carried) == (public, date, tokens) for _t, p, d, carried in old
     ):
         return
-    before = facets.contributions([t for t, *_rest in old], public=old[0][1]) if old else Counter()
-    after = facets.contributions(tokens, public=public) if tokens else Counter()
+    before = (
+        facets.contributions([t for t, *_rest in old], public=old[0][1], pairs=PAIRS)
+        if old
+        else Counter()
+    )
+    after = facets.contributions(tokens, public=public, pairs=PAIRS) if tokens else Counter()
     rows.all().delete()
     rows.model.objects.bulk_create(
         [
@@ -106,9 +113,10 @@ def _refresh_cooperatives(practice) -> None:
 
 
 @transaction.atomic
-def rebuild_all(practice_model) -> None:
+def rebuild_all(practice_model, *, pairs: bool = PAIRS) -> None:
     """Every facet row and count again from the published practices, in a few queries
-    (``practice_model`` may be a migration's historical model)."""
+    (``practice_model`` may be a migration's historical model; ``pairs``: whether the counts
+    of two-facet lists are kept, not before migration 0025)."""
     facet_model = practice_model.facet_rows.rel.related_model
     # Migration 0009's model has no date yet (0012 added it, and copies it), nor the practice's
     # tokens on each row (0017).
@@ -153,4 +161,6 @@ def rebuild_all(practice_model) -> None:
         ],
         batch_size=5000,
     )
-    facets.rebuild_counts(LIST_NAME, [(tokens, public) for _pk, tokens, public, _d in items])
+    facets.rebuild_counts(
+        LIST_NAME, [(tokens, public) for _pk, tokens, public, _d in items], pairs=pairs
+    )

@@ -37,7 +37,7 @@ from observatoire.lib.numbers import parse_int
 from observatoire.lib.prepared import Prepared
 from observatoire.lib.text import fold
 from observatoire.practices import page_body, search
-from observatoire.practices.facet_rows import LIST_NAME
+from observatoire.practices.facet_rows import LIST_NAME, PAIRS
 from observatoire.practices.facets import FACETS, choice_labels
 from observatoire.practices.list_markup import (
     FacetChoice,
@@ -546,7 +546,8 @@ def _counts(
 ):
     """(count, capped, counts by facet, whether those counts are the results').
 
-    - The unfiltered list and a list filtered on one value read the counts kept on write.
+    - The unfiltered list, and a list filtered on one value or on one value of each of two
+      facets, read the counts kept on write (``facet_rows.PAIRS``).
     - Any other list without a query counts the facet rows of the practices carrying its
       filters, without reading the practices at all.
     - A search counts the facet rows of its first COUNT_LIMIT results, and the year counts
@@ -557,11 +558,9 @@ def _counts(
     """
     scope = viewer_scope(user)
     sizes = sizes or _sizes_reader(scope)
-    selected = [stored.token(param, value) for param, values in filters.items() for value in values]
-    if query.is_empty and len(selected) <= 1:
-        kept = (
-            stored.stored_counts(LIST_NAME, scope=scope, among=selected[0]) if selected else sizes()
-        )
+    among = stored.among(filters, pairs=PAIRS) if query.is_empty else None
+    if among is not None:
+        kept = stored.stored_counts(LIST_NAME, scope=scope, among=among) if among else sizes()
         return kept.get(stored.TOTAL, 0), False, stored.by_param(kept), True
     if query.is_empty:
         counted = dict(_carrying_counts(*_carrying_args(filters, scope, sizes)))

@@ -38,6 +38,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from observatoire.lib.prepared import Prepared, attach
+from observatoire.network import cards
 from observatoire.network.models import Cooperative, Departement, Organisation, Sector
 from observatoire.practices import list_markup
 from observatoire.practices.models import (
@@ -54,7 +55,7 @@ BODY_TEMPLATE = "practices/practice_body.html"
 CONTACT_TEMPLATE = "practices/practice_contact.html"
 # Every template the stored body is made of (the contact is not), and a number to raise when
 # what they call (filters, models' methods) renders differently.
-STORED_TEMPLATES = (BODY_TEMPLATE, "includes/cooperative_card.html")
+STORED_TEMPLATES = (BODY_TEMPLATE,)
 FORMAT = 1
 # Where the contact goes: an HTML comment, which no text of the practice can make (escaped).
 CONTACT_MARK: SafeString = mark_safe("<!--contact-->")
@@ -84,9 +85,11 @@ def with_body_relations(practice: Practice) -> Practice:
 @cache
 def _key() -> str:
     """What a stored body was rendered from, but the address prefix: the templates' text, the
-    translations and Django's version (month names), FORMAT."""
+    code of the cooperatives' cards (network/cards.py), the translations and Django's version
+    (month names), FORMAT."""
     digest = hashlib.sha256(f"{FORMAT} {django.get_version()}".encode())
     digest.update(repr(list_markup.CARD_FORMATS).encode())  # a change stores every card again
+    digest.update(Path(cards.__file__).read_bytes())
     for name in STORED_TEMPLATES:
         digest.update(get_template(name).template.source.encode())  # type: ignore[attr-defined]
     for path in settings.LOCALE_PATHS:

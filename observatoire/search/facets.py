@@ -6,7 +6,10 @@ them, the same on both databases:
 
 - ``FacetCount`` rows, kept up to date whenever an item's tokens or visibility change, give the
   counts of the unfiltered list and of every list filtered on a single value, in one query;
-- any other list (several filters, a search) counts its own items with one grouped query:
+  for a list that asks it (``pairs``: the practices), those of every list filtered on one
+  value of each of two facets too (« Scop » and « Bretagne »), and so those that a list with
+  three ticked facets shows beside each of them;
+- any other list (more filters, a search) counts its own items with one grouped query:
   one facet row an item, whose ``tokens`` (every token of its item) are expanded and grouped
   (``carried_counts_sql``; a search's, up to a limit: ``counts_up_to``).
 
@@ -17,6 +20,7 @@ reads the rows of one and checks the others in them (``Carries``), and counts th
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
+from itertools import combinations, product
 
 from django.db import connection, connections, transaction
 from django.db.models import BooleanField, F, Func, QuerySet, Value
@@ -28,6 +32,11 @@ from observatoire.search.models import FacetCount
 TOTAL = "*"
 MATCHES = "\x1fmatches"  # in counts_up_to's answer: the number of items, not a token
 SCOPES = ("public", "members")
+# Joins the two tokens of a list filtered on two facets, in ``FacetCount.among`` (no token holds
+# a space; a single token holds none either, so the two never meet).
+PAIR = " "
+# Rows written at most by one statement (SQLite takes 32,766 parameters, five a row).
+UPSERT_ROWS = 2000
 
 
 def token(param: str, value: object) -> str:
@@ -39,16 +48,39 @@ def split_token(text: str) -> tuple[str, str]:
     return param, value
 
 
-def contributions(tokens: Iterable[str], *, public: bool) -> Counter:
+def contributions(tokens: Iterable[str], *, public: bool, pairs: bool = False) -> Counter:
     """What one published item adds to the counts: for every list it is in (the unfiltered one,
-    and one per token), each of its tokens and the total, in each scope that sees it."""
+    one per token and, with ``pairs``, one per two tokens of different facets), each of its
+    tokens and the total, in each scope that sees it.
+
+    A practice has about ten tokens: 11 lists without pairs, some 45 with them, each counting
+    11 values."""
+    return Counter(_contribution_keys(tokens, public=public, pairs=pairs))
+
+
+def _contribution_keys(tokens: Iterable[str], *, public: bool, pairs: bool):
+    """The (scope, among, token) ``contributions`` counts once each: an iterator, so that a
+    rebuild counts those of every item at C speed (``Counter.update``)."""
     tokens = sorted(set(tokens))
-    counts: Counter = Counter()
-    for scope in SCOPES if public else ("members",):
-        for among in ("", *tokens):
-            for token_ in (TOTAL, *tokens):
-                counts[(scope, among, token_)] += 1
-    return counts
+    lists = ["", *tokens]
+    if pairs:
+        lists += [PAIR.join(two) for two in combinations(tokens, 2) if _two_facets(*two)]
+    scopes = SCOPES if public else ("members",)
+    return product(scopes, lists, (TOTAL, *tokens))
+
+
+def _two_facets(first: str, second: str) -> bool:
+    return split_token(first)[0] != split_token(second)[0]
+
+
+def among(filters: dict[str, list[str]], *, pairs: bool) -> str | None:
+    """The ``among`` under which the counts of the list filtered on ``filters`` (facet → values,
+    no query) are stored: "" for none, the token of a single value, with ``pairs`` the two
+    tokens of one value of each of two facets; None when they are not stored (two values of
+    one facet widen the list; three facets)."""
+    if len(filters) > (2 if pairs else 1) or any(len(values) != 1 for values in filters.values()):
+        return None
+    return PAIR.join(sorted(token(param, values[0]) for param, values in filters.items()))
 
 
 def adjust_counts(list_name: str, *, before: Counter, after: Counter) -> None:
@@ -60,22 +92,55 @@ def adjust_counts(list_name: str, *, before: Counter, after: Counter) -> None:
     if not rows:
         return
     table = FacetCount._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (list_name, scope, among, token, count) VALUES "
-        + ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
-        + " ON CONFLICT (list_name, scope, among, token)"
-        + f" DO UPDATE SET count = {table}.count + excluded.count"
-    )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [field for row in rows for field in row])
+        # In key order, batch after batch: two writers take the rows in the same order.
+        for start in range(0, len(rows), UPSERT_ROWS):
+            batch = rows[start : start + UPSERT_ROWS]
+            sql = (
+                f"INSERT INTO {table} (list_name, scope, among, token, count) VALUES "
+                + ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
+                + " ON CONFLICT (list_name, scope, among, token)"
+                + f" DO UPDATE SET count = {table}.count + excluded.count"
+            )
+            cursor.execute(sql, [field for row in batch for field in row])
 
 
-def rebuild_counts(list_name: str, items: Iterable[tuple[Iterable[str], bool]]) -> None:
+def rebuild_counts(
+    list_name: str, items: Iterable[tuple[Iterable[str], bool]], *, pairs: bool = False
+) -> None:
     """Count everything again from (tokens, public) of every published item: after a bulk
-    load (generatedata) or to mend counts by hand."""
-    total: Counter = Counter()
+    load (generatedata) or to mend counts by hand. The same counts as the sum of every item's
+    ``contributions``, which would cost some 500 additions an item with pairs (35 s for 50,000
+    practices): instead each scope counts how many items carry each token, each two and (with
+    pairs) each three tokens, and every stored count is one of those."""
+    numbers: Counter = Counter()  # items, by scope
+    ones: dict[str, Counter] = {scope: Counter() for scope in SCOPES}
+    twos: dict[str, Counter] = {scope: Counter() for scope in SCOPES}
+    threes: dict[str, Counter] = {scope: Counter() for scope in SCOPES}
     for tokens, public in items:
-        total.update(contributions(tokens, public=public))
+        tokens = sorted(set(tokens))
+        for scope in SCOPES if public else ("members",):
+            numbers[scope] += 1
+            ones[scope].update(tokens)
+            twos[scope].update(combinations(tokens, 2))
+            if pairs:
+                threes[scope].update(combinations(tokens, 3))
+    total: Counter = Counter()
+    for scope, number in numbers.items():
+        total[(scope, "", TOTAL)] = number
+        for one, n in ones[scope].items():
+            total[(scope, "", one)] = total[(scope, one, TOTAL)] = total[(scope, one, one)] = n
+        for (first, second), n in twos[scope].items():
+            total[(scope, first, second)] = total[(scope, second, first)] = n
+            if pairs and _two_facets(first, second):
+                among_ = first + PAIR + second
+                for token_ in (TOTAL, first, second):
+                    total[(scope, among_, token_)] = n
+        for three, n in threes[scope].items():
+            for other in three:
+                first, second = (token_ for token_ in three if token_ != other)
+                if _two_facets(first, second):
+                    total[(scope, first + PAIR + second, other)] = n
     with transaction.atomic():
         FacetCount.objects.filter(list_name=list_name).delete()
         FacetCount.objects.bulk_create(
@@ -83,7 +148,7 @@ def rebuild_counts(list_name: str, items: Iterable[tuple[Iterable[str], bool]]) 
                 FacetCount(list_name=list_name, scope=scope, among=among, token=token, count=n)
                 for (scope, among, token), n in total.items()
             ],
-            batch_size=2000,
+            batch_size=UPSERT_ROWS,
         )
 
 
@@ -97,7 +162,8 @@ _stored_counts = Prepared(
 
 
 def stored_counts(list_name: str, *, scope: str, among: str = "") -> dict[str, int]:
-    """The counts of the list filtered on ``among`` (a token, or "" for none), by token."""
+    """The counts of the list filtered on ``among`` (a token, two joined by ``PAIR``, or "" for
+    none: see ``among()``), by token."""
     return dict(_stored_counts(list_name, scope, among))
 
 

@@ -49,13 +49,14 @@ class FacetCount(models.Model):
     Kept up to date on write (``facets.adjust_counts``), so that the unfiltered list and the
     lists filtered on one value read their counts in one query instead of counting tens of
     thousands of rows. ``among`` is the token of the filtered list, empty for the unfiltered
-    one; ``token`` « * » holds the number of items itself. ``scope`` is « public » (what
-    visitors see) or « members ».
+    one, or for a list that keeps them (the practices), the tokens of two values of different
+    facets joined by a space; ``token`` « * » holds the number of items itself. ``scope`` is
+    « public » (what visitors see) or « members ».
     """
 
     list_name = models.CharField(max_length=40)
     scope = models.CharField(max_length=10)
-    among = models.CharField(max_length=120, blank=True)
+    among = models.CharField(max_length=250, blank=True)  # two tokens of 120 at most
     token = models.CharField(max_length=120)
     count = models.IntegerField(default=0)
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from observatoire.network import directory_index
 from observatoire.network.models import Cooperative, CooperativeFacet, Departement
 from observatoire.network.tests.factories import make_cooperative
 from observatoire.practices.models import Practice
@@ -78,6 +79,22 @@ def test_counts_follow_edits_and_archiving(client):
     assert not CooperativeFacet.objects.filter(cooperative=first).exists()
     stored = FacetCount.objects.get(list_name="cooperatives", scope="public", among="", token="*")
     assert stored.count == 1
+    # On two facets too (counts kept for each pair of values), and what a rebuild gives.
+    first.archived_at = None
+    first.save()
+    response = client.get(URL, {"forme": "scic", "effectif": first.headcount})
+    assert names(response) == ["Première"]
+    assert facet(response, "forme") == {"scic": 1, "scop": 1}
+
+    def kept() -> dict:
+        rows = FacetCount.objects.filter(list_name="cooperatives").exclude(count=0)
+        return {(row.among, row.token): row.count for row in rows}
+
+    before = kept()
+    assert ("forme:scic effectif:" + first.headcount, "*") not in before  # tokens in order
+    assert before[(f"effectif:{first.headcount} forme:scic", "*")] == 1
+    directory_index.rebuild_all(Cooperative)
+    assert kept() == before
 
 
 @pytest.mark.parametrize(

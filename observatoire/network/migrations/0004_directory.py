@@ -15,7 +15,8 @@ def index_all(apps, schema_editor) -> None:
     from observatoire.network import directory_index
 
     # The cache may not exist yet (createcachetable runs after migrate): nothing to renew.
-    directory_index.rebuild_all(apps.get_model("network", "Cooperative"), forget=False)
+    # The counts of two-facet lists come with 0005, once ``among`` holds two tokens.
+    directory_index.rebuild_all(apps.get_model("network", "Cooperative"), forget=False, pairs=False)
 
 
 class Migration(migrations.Migration):
