@@ -439,6 +439,20 @@ def build(request, labels: dict[str, dict[str, str]] | None = None) -> Directory
     )
 
 
+def ordered_ids(request) -> tuple[QuerySet | None, list[str]]:
+    """The ids of every cooperative the list at this address shows, in its order (every page
+    of it: an export), or None and the messages of a « près de » that cannot be read (unknown,
+    a name several communes share, a radius that is not a number): a file would otherwise
+    hold what the person did not ask for."""
+    params = request.GET
+    filters, _ignored = read_filters(params, facet_labels())
+    query = parsed_query(cut_query(params.get("q", ""))[0], request)
+    near, errors, places = read_near(params)
+    if errors or places:
+        return None, errors
+    return _page_ids(filters, query, near, _sort(params, query, near)), []
+
+
 def points(request) -> dict[str, Any]:
     """The placed cooperatives of the list the address describes, as GeoJSON: what the map
     draws, with what a popup shows (name, legal form, commune, link)."""

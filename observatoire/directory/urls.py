@@ -10,5 +10,8 @@ urlpatterns = [
     # Before « <slug>/ »: no cooperative may be called « carte ».
     path("carte/", views.cooperative_map, name="cooperative_map"),
     path("carte/points.geojson", views.cooperative_points, name="cooperative_points"),
+    # Open data: the list at this address, every page of it.
+    path("export.csv", views.cooperative_export, {"kind": "csv"}, name="export_csv"),
+    path("export.geojson", views.cooperative_export, {"kind": "geojson"}, name="export_geojson"),
     path("<slug:slug>/", views.cooperative_detail, name="cooperative_detail"),
 ]

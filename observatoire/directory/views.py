@@ -4,11 +4,11 @@ its practices and adoptions."""
 import json
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from observatoire.directory import listing
+from observatoire.directory import exports, listing
 from observatoire.lib.cache import (
     DIRECTORY,
     LISTING,
@@ -124,3 +124,34 @@ def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
             **paginate(request, practices),
         },
     )
+
+
+# The two open-data files: content type, file name, and how each is written.
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", "annuaire-cooperatives.csv", exports.csv_lines),
+    "geojson": (
+        "application/geo+json; charset=utf-8",
+        "annuaire-cooperatives.geojson",
+        exports.geojson_chunks,
+    ),
+}
+
+
+@require_safe
+@limit_search_rate
+def cooperative_export(request: HttpRequest, kind: str) -> HttpResponse | StreamingHttpResponse:
+    """Every cooperative of the list at this address (filters, search, « près de »), as CSV or
+    GeoJSON (directory/exports.py), written as it is read. A place that cannot be read gets
+    the list's French message and a way back, never a file of something else."""
+    ids, errors = listing.ordered_ids(request)
+    if ids is None:
+        return render(
+            request,
+            "directory/export_error.html",
+            {"errors": errors, "query_string": _without_page(request)},
+            status=400,
+        )
+    content_type, filename, write = EXPORTS[kind]
+    response = StreamingHttpResponse(write(ids), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -166,6 +166,10 @@ MATRIX = {
     "directory:cooperative_list#near": ({"?": "pres=Lyon&rayon=50&forme=scop&q=essai"}, EVERYONE),
     "directory:cooperative_map": ({"?": "forme=scop"}, EVERYONE),
     "directory:cooperative_points": ({"?": "forme=scop"}, EVERYONE),
+    "directory:export_csv": ({"?": "forme=scop"}, EVERYONE),
+    "directory:export_geojson": ({"?": "forme=scop&q=essai"}, EVERYONE),
+    # A place no commune has: the list's message, no file.
+    "directory:export_csv#unknown_place": ({"?": "pres=Nullepartville"}, dict.fromkeys(ROLES, 400)),
     "practices:attachment": ({"slug": "published", "pk": "file_published"}, EVERYONE),
     "practices:attachment#members": (
         {"slug": "members_only", "pk": "file_members"},

@@ -94,6 +94,14 @@ def test_every_practice_field_renders_inert_everywhere(client, number):
         response = client.get(url, follow=True)  # a raw payload may leave junk: cleaned
         assert response.status_code == 200, where
         assert_inert(response.content.decode(), where)
+    # Open data: files, never read as HTML; the page of a place no commune has, inert.
+    for name in ("directory:export_csv", "directory:export_geojson"):
+        response = client.get(reverse(name), {"q": payload[:200]})
+        assert "html" not in response["Content-Type"], name
+        assert response["X-Content-Type-Options"] == "nosniff", name
+    response = client.get(reverse("directory:export_csv"), {"pres": f"x{payload}"[:80]})
+    assert response.status_code == 400
+    assert_inert(response.content.decode(), "export of an unknown place")
     # The detail page shows the text itself, escaped, not a mangled version of it.
     detail = client.get(practice.get_absolute_url()).content.decode()
     assert "gouvernance" in detail
