@@ -14,4 +14,6 @@ urlpatterns = [
     path("export.csv", views.cooperative_export, {"kind": "csv"}, name="export_csv"),
     path("export.geojson", views.cooperative_export, {"kind": "geojson"}, name="export_geojson"),
     path("<slug:slug>/", views.cooperative_detail, name="cooperative_detail"),
+    path("<slug:slug>/modifier/", views.cooperative_edit, name="cooperative_edit"),
+    path("<slug:slug>/historique/", views.cooperative_history, name="cooperative_history"),
 ]

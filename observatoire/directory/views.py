@@ -4,11 +4,15 @@ its practices and adoptions."""
 import json
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
-from observatoire.directory import exports, listing
+from observatoire.directory import editing, exports, listing
 from observatoire.lib.cache import (
     DIRECTORY,
     LISTING,
@@ -121,8 +125,58 @@ def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "directory/cooperative_detail.html",
         {
             "cooperative": cooperative,
+            # Members see the contact; visitors only when the cooperative chose to show it.
+            "show_contact": cooperative.contact_public or request.user.is_authenticated,
+            "may_edit": editing.may_edit(request.user, cooperative),
             **paginate(request, practices),
         },
+    )
+
+
+def _editable(request: HttpRequest, slug: str) -> Cooperative:
+    cooperative = get_object_or_404(Cooperative.objects.with_card(), slug=slug)
+    if not editing.may_edit(request.user, cooperative):
+        raise PermissionDenied(
+            _(
+                "Seuls l'administrateur·rice de la coopérative et les permanents de son UR "
+                "modifient sa fiche."
+            )
+        )
+    return cooperative
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def cooperative_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Its page kept true by its administrator or a permanent of its UR (directory/editing.py):
+    every change a version; an error keeps what was typed."""
+    cooperative = _editable(request, slug)
+    form = editing.CooperativeForm(request.POST or None, instance=cooperative)
+    if request.method == "POST" and form.is_valid():
+        version = editing.save(form, request.user)
+        if version is None:
+            messages.info(request, _("Rien n'a changé : la fiche est telle qu'elle était."))
+        else:
+            messages.success(request, _("La fiche est enregistrée."))
+        return redirect(cooperative.get_absolute_url())
+    return render(
+        request,
+        "directory/cooperative_edit.html",
+        {"cooperative": cooperative, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_safe
+def cooperative_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who changed the page, when, and what it said after each edit."""
+    cooperative = _editable(request, slug)
+    versions = list(cooperative.versions.select_related("author"))
+    return render(
+        request,
+        "directory/cooperative_history.html",
+        {"cooperative": cooperative, "versions": editing.described(versions)},
     )
 
 

@@ -211,6 +211,14 @@ class Cooperative(models.Model):
     )
     website = models.URLField(_("site web"), blank=True)
     description = models.TextField(_("présentation"), blank=True)
+    # Its contact: members see it; visitors only when the cooperative chose to show it.
+    contact_email = models.EmailField(_("courriel de contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
+    contact_public = models.BooleanField(
+        _("contact visible de tout le monde"),
+        default=False,
+        help_text=_("Sinon, seuls les membres connectés voient le courriel et le téléphone."),
+    )
     # What the network's programmes know of it, shown on its page and filtered on.
     ambassador = models.BooleanField(_("ambassadrice du réseau"), default=False)
     offers_mentoring = models.BooleanField(_("prête à parrainer"), default=False)
@@ -365,3 +373,35 @@ class CooperativeFacet(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class CooperativeVersion(models.Model):
+    """What a cooperative's page said after one edit, kept forever: who changed it, when, and
+    the values of every field a person edits (``directory/editing.py``, EDITABLE). Like a
+    practice's versions: history is never rewritten."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cooperative_versions",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(default=dict)
+    changed = models.JSONField(default=list)  # the fields this edit changed
+
+    class Meta:
+        verbose_name = _("version d'une coopérative")
+        verbose_name_plural = _("versions des coopératives")
+        ordering = ["cooperative", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "number"], name="cooperative_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative} v{self.number}"

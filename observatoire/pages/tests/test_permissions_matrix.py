@@ -38,6 +38,8 @@ NOWHERE = dict.fromkeys(ROLES, 404)
 STAFF = {V: 302, M: 403, CA: 403, P: 200, MO: 200, AD: 200}
 INVITERS = {**SIGNED_IN, M: 403}
 ONLY_ADMIN_SITE = {V: 302, M: 302, CA: 302, P: 302, MO: 302, AD: 200}
+EDITORS = {V: 302, M: 403, CA: 200, P: 200, MO: 200, AD: 200}  # of a cooperative's page
+OTHER_UNION = {V: 302, M: 403, CA: 403, P: 403, MO: 403, AD: 200}
 
 
 def walk(patterns, namespace=""):
@@ -117,6 +119,7 @@ def build_world(users: dict) -> dict:
         "category": Category.objects.first(),
         "theme": Theme.objects.first(),
         "cooperative": member.cooperative,
+        "other_cooperative": elsewhere.cooperatives.get(),
         "unlock_token": unlock_token(member),
         "access_request": AccessRequest.objects.create(
             full_name="Alix Martin",
@@ -166,6 +169,11 @@ MATRIX = {
     "directory:cooperative_list#near": ({"?": "pres=Lyon&rayon=50&forme=scop&q=essai"}, EVERYONE),
     "directory:cooperative_map": ({"?": "forme=scop"}, EVERYONE),
     "directory:cooperative_points": ({"?": "forme=scop"}, EVERYONE),
+    # Its page kept by its administrator and the staff of its UR; another UR's, by neither.
+    "directory:cooperative_edit": ({"slug": "cooperative"}, EDITORS),
+    "directory:cooperative_edit#other_union": ({"slug": "other_cooperative"}, OTHER_UNION),
+    "directory:cooperative_history": ({"slug": "cooperative"}, EDITORS),
+    "directory:cooperative_history#other_union": ({"slug": "other_cooperative"}, OTHER_UNION),
     "directory:export_csv": ({"?": "forme=scop"}, EVERYONE),
     "directory:export_geojson": ({"?": "forme=scop&q=essai"}, EVERYONE),
     # A place no commune has: the list's message, no file.
@@ -265,6 +273,15 @@ POST_MATRIX = {
         {**STAFF, P: DONE, MO: DONE, AD: DONE},
     ),
     "practices:delete_draft": ({"slug": "draft"}, {**NOWHERE, V: 302, M: DONE}),
+    # Posted empty: nothing changes (every field may be empty), back to its page.
+    "directory:cooperative_edit": (
+        {"slug": "cooperative"},
+        {V: 302, M: 403, CA: DONE, P: DONE, MO: DONE, AD: DONE},
+    ),
+    "directory:cooperative_edit#other_union": (
+        {"slug": "other_cooperative"},
+        {**OTHER_UNION, AD: DONE},
+    ),
     "practices:submit_draft": ({"slug": "draft"}, {**NOWHERE, V: 302, M: DONE}),
     # Posted empty: the form comes back with its French error.
     "community:comment_create": ({"slug": "published"}, {**dict.fromkeys(ROLES, 400), V: 302}),

@@ -280,3 +280,36 @@ def test_choosing_a_cooperative_by_name_renders_inert(client, permanent, number)
     response = client.post(reverse("practices:submit_draft", args=[draft.slug]))
     assert response.status_code == 200  # « Ce qui a été fait » is missing: the form says so
     assert_inert(response.content.decode(), "draft sent back to its form")
+
+
+@pytest.mark.parametrize("number", range(0, len(PAYLOADS), 6))
+def test_a_cooperative_page_edited_with_hostile_text_renders_inert(client, number):
+    """Issue 9, point 6: what a cooperative's administrator types (presentation, phone, a
+    point), shown on its page, its edit form sent back with errors, and its history."""
+    from observatoire.accounts.models import Role
+
+    payload = PAYLOADS[number]
+    cooperative = make_cooperative(name=f"Scop {payload}"[:200])
+    client.force_login(make_user(role=Role.COOPERATIVE_ADMIN, cooperative=cooperative))
+    edit = reverse("directory:cooperative_edit", args=[cooperative.slug])
+    data = {
+        "description": payload,
+        "website": "",
+        "contact_email": "",
+        "contact_phone": "",
+        "latitude": "",
+        "longitude": "",
+        "contact_public": "on",
+    }
+    assert client.post(edit, data).status_code == 302
+    rejected = client.post(edit, {**data, "contact_phone": payload[:30], "latitude": payload[:20]})
+    assert rejected.status_code == 400
+    assert_inert(rejected.content.decode(), "cooperative form with errors")
+    for where, url in {
+        "page": cooperative.get_absolute_url(),
+        "form": edit,
+        "history": reverse("directory:cooperative_history", args=[cooperative.slug]),
+    }.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        assert_inert(response.content.decode(), f"cooperative {where}")

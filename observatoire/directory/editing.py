@@ -1,0 +1,218 @@
+"""Keeping a cooperative's page true: who may edit it, the form, and the versions each edit adds.
+
+A cooperative's administrator edits their own cooperative's page; a permanent or a moderator
+of its Union régionale edits any cooperative of that UR; an administrator edits any. What
+they edit is what the cooperative says of itself (presentation, website, contact and whether
+visitors see it) and its exact position on the map; what the register says (name, SIREN,
+legal form, NAF code, address) comes from the SIRENE import and staff's admin.
+
+Every edit that changes something adds a ``CooperativeVersion`` (who, when, what changed,
+and every editable field's value after it), in the same transaction as the change: the
+history says who wrote what, and is never rewritten.
+"""
+
+import re
+
+from django import forms
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from observatoire.accounts.models import STAFF_ROLES, Role
+from observatoire.network.models import Cooperative, CooperativeVersion, LocationPrecision
+
+# What a version keeps: every field a person edits here.
+EDITABLE = (
+    "description",
+    "website",
+    "contact_email",
+    "contact_phone",
+    "contact_public",
+    "latitude",
+    "longitude",
+    "location_precision",
+)
+MAX_DESCRIPTION = 3000
+# Decimal degrees as people type them: no exponent, no « nan », at most eight decimals.
+DEGREES = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,8})?")
+
+
+def _degrees(text: str) -> float | None:
+    text = text.strip().replace(",", ".")
+    return float(text) if DEGREES.fullmatch(text) else None
+
+
+def may_edit(user, cooperative: Cooperative) -> bool:
+    """Whether ``user`` may edit ``cooperative``'s page (see the module's docstring)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_administrator:
+        return True
+    if user.role == Role.COOPERATIVE_ADMIN:
+        return user.cooperative_id == cooperative.pk
+    if user.role in STAFF_ROLES:
+        return user.organisation_id is not None and user.organisation_id == cooperative.union_id
+    return False
+
+
+def snapshot(cooperative: Cooperative) -> dict:
+    return {name: getattr(cooperative, name) for name in EDITABLE}
+
+
+class CooperativeForm(forms.ModelForm):
+    """The page a cooperative keeps: its words, its contact, its point on the map."""
+
+    latitude = forms.CharField(label=_("Latitude"), required=False, max_length=20)
+    longitude = forms.CharField(label=_("Longitude"), required=False, max_length=20)
+
+    class Meta:
+        model = Cooperative
+        fields = ["description", "website", "contact_email", "contact_phone", "contact_public"]
+        labels = {
+            "description": _("Ce que nous faisons"),
+            "website": _("Site web"),
+            "contact_email": _("Courriel de contact"),
+            "contact_phone": _("Téléphone de contact"),
+            "contact_public": _("Montrer ce contact à tout le monde, pas seulement aux membres"),
+        }
+        help_texts = {
+            "website": _("Son adresse complète, par exemple https://www.exemple.coop/"),
+        }
+        error_messages = {
+            "website": {"invalid": _("Donnez une adresse web complète, commençant par https://")},
+            "contact_email": {"invalid": _("Cette adresse de courriel n'est pas valide.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].widget.attrs["maxlength"] = MAX_DESCRIPTION
+        self.fields["description"].widget.attrs["rows"] = 6
+        if self.instance.location_precision == LocationPrecision.EXACT and not self.is_bound:
+            self.initial["latitude"] = f"{self.instance.latitude:.5f}"
+            self.initial["longitude"] = f"{self.instance.longitude:.5f}"
+        for name in ("latitude", "longitude"):
+            self.fields[name].widget.attrs["inputmode"] = "decimal"
+        self.fields["latitude"].help_text = _(
+            "Laissez vides pour placer la coopérative au centre de sa commune ; sinon, en "
+            "degrés décimaux (par exemple 45.76404 et 4.83566 à Lyon)."
+        )
+
+    def clean_description(self) -> str:
+        text = self.cleaned_data["description"].strip()
+        if len(text) > MAX_DESCRIPTION:
+            raise forms.ValidationError(
+                _("La présentation tient en %(max)s caractères au plus (elle en a %(n)s).")
+                % {"max": MAX_DESCRIPTION, "n": len(text)}
+            )
+        return text
+
+    def clean_contact_phone(self) -> str:
+        phone = " ".join(self.cleaned_data["contact_phone"].split())
+        if phone and not all(c.isdigit() or c in " +.()-" for c in phone):
+            raise forms.ValidationError(
+                _("Un numéro de téléphone ne contient que des chiffres, des espaces et « + ».")
+            )
+        if phone and sum(c.isdigit() for c in phone) < 6:
+            raise forms.ValidationError(_("Ce numéro de téléphone est trop court."))
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        texts = [(self.cleaned_data.get(name) or "").strip() for name in ("latitude", "longitude")]
+        if not any(texts):
+            cleaned["point"] = None
+            return cleaned
+        if not all(texts):
+            self.add_error(
+                "longitude" if texts[0] else "latitude",
+                _("Donnez la latitude et la longitude, ou aucune des deux."),
+            )
+            return cleaned
+        latitude, longitude = (_degrees(text) for text in texts)
+        if latitude is None or longitude is None:
+            self.add_error(
+                "latitude",
+                _("Latitude et longitude s'écrivent en degrés décimaux, par exemple 45.76404."),
+            )
+            return cleaned
+        from observatoire.network import geocoding
+
+        if not geocoding.in_france(latitude, longitude):
+            self.add_error(
+                "latitude",
+                _("Ce point n'est pas en France : placez la coopérative sur la carte de France."),
+            )
+            return cleaned
+        # Five decimals: a metre, and what the form shows again (no change when resent).
+        cleaned["point"] = (round(latitude, 5), round(longitude, 5))
+        return cleaned
+
+
+@transaction.atomic
+def save(form: CooperativeForm, author) -> CooperativeVersion | None:
+    """Apply a valid form and add a version, or nothing when nothing changed. The row is
+    locked first: two people saving at once each get their own version, in turn."""
+    cooperative = Cooperative.objects.select_for_update().get(pk=form.instance.pk)
+    before = snapshot(cooperative)
+    for name in CooperativeForm.Meta.fields:
+        setattr(cooperative, name, form.cleaned_data[name])
+    point = form.cleaned_data.get("point")
+    if point is not None:
+        cooperative.latitude, cooperative.longitude = point
+        cooperative.location_precision = LocationPrecision.EXACT
+    elif cooperative.location_precision == LocationPrecision.EXACT:
+        # The point removed: back to its commune's centre.
+        cooperative.location_precision = ""
+        cooperative.latitude = cooperative.longitude = None
+    after_values = snapshot(cooperative)
+    if not cooperative.location_precision:
+        cooperative.locate()
+        after_values = snapshot(cooperative)
+    changed = [name for name in EDITABLE if before[name] != after_values[name]]
+    if not changed:
+        return None
+    cooperative.save()
+    number = cooperative.versions.aggregate(last=Max("number"))["last"] or 0
+    if number == 0:  # the page as it was before its first edit (imported, or by staff)
+        number = 1
+        CooperativeVersion.objects.create(
+            cooperative=cooperative, number=number, author=None, data=before, changed=[]
+        )
+    form.instance = cooperative
+    return CooperativeVersion.objects.create(
+        cooperative=cooperative,
+        number=number + 1,
+        author=author,
+        data=after_values,
+        changed=changed,
+    )
+
+
+LABELS = {
+    "description": _("Ce que nous faisons"),
+    "website": _("Site web"),
+    "contact_email": _("Courriel de contact"),
+    "contact_phone": _("Téléphone de contact"),
+    "contact_public": _("Contact visible de tout le monde"),
+    "latitude": _("Latitude"),
+    "longitude": _("Longitude"),
+    "location_precision": _("Précision de la position"),
+}
+
+
+def described(versions: list[CooperativeVersion]) -> list[dict]:
+    """Each version as the history shows it: number, date, author, and each changed field
+    with its label and the value it took (« oui »/« non », the precision's label)."""
+    precision = dict(LocationPrecision.choices)
+    rows = []
+    for version in versions:
+        changes = []
+        for name in version.changed:
+            value = version.data.get(name)
+            if isinstance(value, bool):
+                value = _("oui") if value else _("non")
+            elif name == "location_precision":
+                value = precision.get(value, value)
+            changes.append((LABELS.get(name, name), "" if value is None else value))
+        rows.append({"version": version, "changes": changes})
+    return rows
