@@ -16,6 +16,7 @@ import re
 from django import forms
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.accounts.models import STAFF_ROLES, Role
@@ -31,6 +32,7 @@ EDITABLE = (
     "latitude",
     "longitude",
     "location_precision",
+    "archived",  # whether it left the network (``archived_at`` set): staff only
 )
 MAX_DESCRIPTION = 3000
 # Decimal degrees as people type them: no exponent, no « nan », at most eight decimals.
@@ -55,13 +57,27 @@ def may_edit(user, cooperative: Cooperative) -> bool:
     return False
 
 
+def may_archive(user) -> bool:
+    """Whether ``user`` may say a cooperative left the network (its UR's staff, an admin)."""
+    return user.is_administrator or user.role in STAFF_ROLES
+
+
 def snapshot(cooperative: Cooperative) -> dict:
-    return {name: getattr(cooperative, name) for name in EDITABLE}
+    values = {name: getattr(cooperative, name) for name in EDITABLE if name != "archived"}
+    return {**values, "archived": cooperative.archived_at is not None}
 
 
 class CooperativeForm(forms.ModelForm):
     """The page a cooperative keeps: its words, its contact, its point on the map."""
 
+    archived = forms.BooleanField(
+        label=_("La coopérative a quitté le réseau"),
+        required=False,
+        help_text=_(
+            "Archivée, elle sort de l'annuaire et de la carte ; sa fiche, ses pratiques et son "
+            "historique restent. Décochez pour la faire revenir."
+        ),
+    )
     latitude = forms.CharField(label=_("Latitude"), required=False, max_length=20)
     longitude = forms.CharField(label=_("Longitude"), required=False, max_length=20)
 
@@ -83,8 +99,13 @@ class CooperativeForm(forms.ModelForm):
             "contact_email": {"invalid": _("Cette adresse de courriel n'est pas valide.")},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None and may_archive(user):
+            self.initial.setdefault("archived", self.instance.archived_at is not None)
+            self.order_fields([name for name in self.fields if name != "archived"] + ["archived"])
+        else:
+            del self.fields["archived"]
         self.fields["description"].widget.attrs["maxlength"] = MAX_DESCRIPTION
         self.fields["description"].widget.attrs["rows"] = 6
         if self.instance.location_precision == LocationPrecision.EXACT and not self.is_bound:
@@ -156,6 +177,10 @@ def save(form: CooperativeForm, author) -> CooperativeVersion | None:
     before = snapshot(cooperative)
     for name in CooperativeForm.Meta.fields:
         setattr(cooperative, name, form.cleaned_data[name])
+    if "archived" in form.fields and form.cleaned_data["archived"] != (
+        cooperative.archived_at is not None
+    ):
+        cooperative.archived_at = timezone.now() if form.cleaned_data["archived"] else None
     point = form.cleaned_data.get("point")
     if point is not None:
         cooperative.latitude, cooperative.longitude = point
@@ -197,6 +222,7 @@ LABELS = {
     "latitude": _("Latitude"),
     "longitude": _("Longitude"),
     "location_precision": _("Précision de la position"),
+    "archived": _("Archivée (a quitté le réseau)"),
 }
 
 

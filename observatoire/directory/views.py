@@ -151,7 +151,7 @@ def cooperative_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Its page kept true by its administrator or a permanent of its UR (directory/editing.py):
     every change a version; an error keeps what was typed."""
     cooperative = _editable(request, slug)
-    form = editing.CooperativeForm(request.POST or None, instance=cooperative)
+    form = editing.CooperativeForm(request.POST or None, instance=cooperative, user=request.user)
     if request.method == "POST" and form.is_valid():
         version = editing.save(form, request.user)
         if version is None:

@@ -161,3 +161,30 @@ def test_the_contact_shows_to_members_and_to_visitors_when_chosen(client):
     client.logout()
     page = client.get(cooperative.get_absolute_url()).content.decode()
     assert "bonjour@contactable.coop" in page
+
+
+def test_its_union_archives_a_cooperative_that_left_and_brings_it_back(client):
+    cooperative = make_cooperative(name="Partie")
+    make_cooperative(name="Restée")
+    admin = make_user(role=Role.COOPERATIVE_ADMIN, cooperative=cooperative)
+    client.force_login(admin)
+    assert "archived" not in client.get(edit_url(cooperative)).context["form"].fields
+    client.post(edit_url(cooperative), form_data(archived="on"))  # not theirs to say: ignored
+    cooperative.refresh_from_db()
+    assert cooperative.archived_at is None
+
+    client.force_login(make_user(role=Role.PERMANENT, organisation=cooperative.union))
+    client.post(edit_url(cooperative), form_data(archived="on"))
+    cooperative.refresh_from_db()
+    assert cooperative.archived_at is not None
+    listed = client.get("/annuaire/").context["listing"].page.object_list
+    assert [c.name for c in listed] == ["Restée"]
+    assert cooperative.versions.order_by("-number").first().data["archived"] is True
+    history = client.get(f"/annuaire/{cooperative.slug}/historique/").content.decode()
+    assert "Archivée (a quitté le réseau)" in history
+
+    client.post(edit_url(cooperative), form_data())  # unticked: back in the directory
+    cooperative.refresh_from_db()
+    assert cooperative.archived_at is None
+    listed = client.get("/annuaire/").context["listing"].page.object_list
+    assert sorted(c.name for c in listed) == ["Partie", "Restée"]
