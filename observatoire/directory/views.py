@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -21,6 +21,7 @@ from observatoire.lib.cache import (
     depends_on,
 )
 from observatoire.lib.pagination import paginate
+from observatoire.lib.prepared import Prepared
 from observatoire.network.models import Cooperative
 from observatoire.practices.listing import cut_query, limit_search_rate
 from observatoire.practices.models import Practice
@@ -60,6 +61,28 @@ def _without_page(request: HttpRequest) -> str:
 
 
 MOST_PRACTICES = 1000  # a cooperative's practices listed on its page, at most
+
+# A cooperative's page, its queries compiled once per process (lib/prepared.py): building them
+# (select_related, a hundred columns) cost the page more than running them.
+_cooperative_page = Prepared(
+    lambda slug: Cooperative.objects.with_card().filter(slug=slug), name="cooperative_page"
+)
+# Its practices, read by key from its own links (a few), each checked as its page would be:
+# asked for « published, visible and one of these », SQLite went through every published
+# practice (50 ms at 50,000) for want of statistics.
+_cooperative_practices = Prepared(
+    lambda pk: (
+        Practice.objects.filter(
+            pk__in=Practice.cooperatives.through.objects.filter(cooperative=pk).values_list(
+                "practice_id", flat=True
+            )[:MOST_PRACTICES]
+        )
+        .without_index()
+        .select_related("category")
+        .order_by("-published_at", "-pk")
+    ),
+    name="cooperative_practices",
+)
 
 # The overseas départements, drawn each in its own small map beside France's.
 OVERSEAS = [
@@ -106,19 +129,13 @@ def cooperative_points(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_page_for_visitors(params=("page",))
 def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    cooperative = get_object_or_404(Cooperative.objects.with_card(), slug=slug)
+    found = _cooperative_page(slug)
+    if not found:
+        raise Http404
+    cooperative = found[0]
     # Its practices (as lists show them) and its adoptions.
     depends_on(request, LISTING, cooperative_version(cooperative.pk))
-    # Its practices, read by key from its own links (a few), each checked as its page would
-    # be: asked for « published, visible and one of these », SQLite went through every
-    # published practice (50 ms at 50,000) for want of statistics.
-    own = Practice.cooperatives.through.objects.filter(cooperative=cooperative)
-    linked = (
-        Practice.objects.filter(pk__in=own.values_list("practice_id", flat=True)[:MOST_PRACTICES])
-        .without_index()
-        .select_related("category")
-        .order_by("-published_at", "-pk")
-    )
+    linked = _cooperative_practices(cooperative.pk)
     practices = [practice for practice in linked if practice.is_discoverable_by(request.user)]
     return render(
         request,

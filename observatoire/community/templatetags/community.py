@@ -19,7 +19,7 @@ from observatoire.community.models import (
 )
 from observatoire.lib.prepared import Prepared
 from observatoire.lib.stencil import Stencil
-from observatoire.practices.models import Practice
+from observatoire.practices.models import Practice, reads_members_only
 
 register = template.Library()
 
@@ -198,13 +198,22 @@ def follow_button(context, target: Model) -> dict:
 def cooperative_adoptions(context, cooperative) -> dict:
     """« Pratiques adoptées » on a cooperative's page: the practices this person may see."""
     request = context["request"]
-    # Driven by its own adoptions (a few), each practice checked: « practice IN (every
-    # visible practice) » read them all (180 ms at 50,000 on SQLite).
-    visible = Practice.objects.discoverable_by(request.user).filter(pk=OuterRef("practice_id"))
-    adoptions = (
-        Adoption.objects.filter(Exists(visible), cooperative=cooperative)
+    adoptions = _cooperative_adoptions(reads_members_only(request.user), cooperative.pk)
+    return {"adoptions": adoptions, "cooperative": cooperative}
+
+
+# Driven by its own adoptions (a few), each practice checked: « practice IN (every visible
+# practice) » read them all (180 ms at 50,000 on SQLite). Compiled once per process and scope
+# (lib/prepared.py): building it cost the page more than running it.
+_cooperative_adoptions = Prepared(
+    lambda members, pk: (
+        Adoption.objects.filter(
+            Exists(Practice.objects.discoverable(members).filter(pk=OuterRef("practice_id"))),
+            cooperative=pk,
+        )
         .select_related("practice__category")
         .defer("practice__search_title", "practice__search_body")
         .order_by("-created_at", "-pk")[:ADOPTIONS_SHOWN]
-    )
-    return {"adoptions": adoptions, "cooperative": cooperative}
+    ),
+    name="cooperative_adoptions",
+)

@@ -5,6 +5,15 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from observatoire.network.fts import ensure_index
+
+
+def restore_search_triggers(apps, schema_editor) -> None:
+    """SQLite rebuilt network_cooperative to add the contact columns, dropping the triggers
+    of its full-text index (network/fts.py): back, and the index rebuilt."""
+    if schema_editor.connection.vendor == "sqlite":
+        ensure_index(apps, schema_editor)
+
 
 class Migration(migrations.Migration):
 
@@ -47,4 +56,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('cooperative', 'number'), name='cooperative_version_unique')],
             },
         ),
+        migrations.RunPython(restore_search_triggers, migrations.RunPython.noop),
     ]

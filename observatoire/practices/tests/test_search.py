@@ -145,18 +145,23 @@ def test_search_never_shows_hidden_practices(client):
 
 
 def test_full_text_triggers_survive_the_migrations():
-    """SQLite drops a table's triggers when a migration rebuilds it (see practices/fts.py)."""
+    """SQLite drops a table's triggers when a migration rebuilds it (see practices/fts.py and
+    network/fts.py): the practices' and the directory's."""
     from django.db import connection
 
+    from observatoire.network import fts as directory_fts
     from observatoire.practices.fts import TRIGGER_NAMES
 
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            expected = TRIGGER_NAMES
+            expected = {*TRIGGER_NAMES, *directory_fts.TRIGGER_NAMES}
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-            expected = {"practices_practice_search_vector_trigger"}
+            expected = {
+                "practices_practice_search_vector_trigger",
+                f"{directory_fts.TABLE}_search_vector_trigger",
+            }
         names = {row[0] for row in cursor.fetchall()}
     assert expected <= names
 
