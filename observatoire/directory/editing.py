@@ -189,10 +189,9 @@ def save(form: CooperativeForm, author) -> CooperativeVersion | None:
         # The point removed: back to its commune's centre.
         cooperative.location_precision = ""
         cooperative.latitude = cooperative.longitude = None
-    after_values = snapshot(cooperative)
     if not cooperative.location_precision:
         cooperative.locate()
-        after_values = snapshot(cooperative)
+    after_values = snapshot(cooperative)
     changed = [name for name in EDITABLE if before[name] != after_values[name]]
     if not changed:
         return None
@@ -213,11 +212,9 @@ def save(form: CooperativeForm, author) -> CooperativeVersion | None:
     )
 
 
+# The history's names for what changed: the form's labels, but where a short one reads better.
 LABELS = {
-    "description": _("Ce que nous faisons"),
-    "website": _("Site web"),
-    "contact_email": _("Courriel de contact"),
-    "contact_phone": _("Téléphone de contact"),
+    **CooperativeForm.Meta.labels,
     "contact_public": _("Contact visible de tout le monde"),
     "latitude": _("Latitude"),
     "longitude": _("Longitude"),

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.urls import reverse
 from django.utils import translation
 
+from observatoire.directory import listing
 from observatoire.lib.mail import absolute_url
 from observatoire.network import naf
 from observatoire.network.models import Cooperative, LocationPrecision
@@ -159,8 +159,7 @@ def spreadsheet_safe(text: str) -> str:
 def _rows(ids) -> Iterator[dict]:
     """Each cooperative's fields, ``CHUNK`` at a time, in the order of ``ids`` (a queryset of
     primary keys), with the address of its page."""
-    prefix = reverse("directory:cooperative_detail", kwargs={"slug": "-"})[:-2]
-    site = absolute_url(prefix)
+    site = absolute_url(listing.page_prefix())
     order = list(ids)
     for start in range(0, len(order), CHUNK):
         chunk = order[start : start + CHUNK]

@@ -439,30 +439,39 @@ def build(request, labels: dict[str, dict[str, str]] | None = None) -> Directory
     )
 
 
+def _address(request):
+    """What the map and the exports read of the list's address: its filters, query, place,
+    and the messages and choices of a « près de » that cannot be read."""
+    params = request.GET
+    filters, _ignored = read_filters(params, facet_labels())
+    query = parsed_query(cut_query(params.get("q", ""))[0], request)
+    near, errors, places = read_near(params)
+    return filters, query, near, errors, places
+
+
+def page_prefix() -> str:
+    """The address of a cooperative's page without its slug: one reverse() for a whole file
+    or map, each page written from it."""
+    return reverse("directory:cooperative_detail", kwargs={"slug": "-"})[:-2]
+
+
 def ordered_ids(request) -> tuple[QuerySet | None, list[str]]:
     """The ids of every cooperative the list at this address shows, in its order (every page
     of it: an export), or None and the messages of a « près de » that cannot be read (unknown,
     a name several communes share, a radius that is not a number): a file would otherwise
     hold what the person did not ask for."""
-    params = request.GET
-    filters, _ignored = read_filters(params, facet_labels())
-    query = parsed_query(cut_query(params.get("q", ""))[0], request)
-    near, errors, places = read_near(params)
+    filters, query, near, errors, places = _address(request)
     if errors or places:
         return None, errors
-    return _page_ids(filters, query, near, _sort(params, query, near)), []
+    return _page_ids(filters, query, near, _sort(request.GET, query, near)), []
 
 
 def points(request) -> dict[str, Any]:
     """The placed cooperatives of the list the address describes, as GeoJSON: what the map
     draws, with what a popup shows (name, legal form, commune, link)."""
-    params = request.GET
-    filters, _ignored = read_filters(params, facet_labels())
-    query = parsed_query(cut_query(params.get("q", ""))[0], request)
-    near, _errors, _places = read_near(params)
+    filters, query, near, _errors, _places = _address(request)
     rows = _cooperatives(filters, query, near).filter(latitude__isnull=False)
-    # One address reversed, the others written from it: no reverse() per point.
-    prefix = reverse("directory:cooperative_detail", kwargs={"slug": "-"})[:-2]
+    prefix = page_prefix()
 
     def page_of(slug: str) -> str:
         return f"{prefix}{slug}/"
