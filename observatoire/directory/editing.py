@@ -2,8 +2,8 @@
 
 A cooperative's administrator edits their own cooperative's page; a permanent or a moderator
 of its Union régionale edits any cooperative of that UR; an administrator edits any. What
-they edit is what the cooperative says of itself (presentation, website, contact and whether
-visitors see it) and its exact position on the map; what the register says (name, SIREN,
+they edit is what the cooperative says of itself (presentation, website, logo, contact and
+whether visitors see it) and its exact position on the map; what the register says (name, SIREN,
 legal form, NAF code, address) comes from the SIRENE import and staff's admin.
 
 Every edit that changes something adds a ``CooperativeVersion`` (who, when, what changed,
@@ -21,11 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from observatoire.accounts.models import STAFF_ROLES, Role
 from observatoire.network.models import Cooperative, CooperativeVersion, LocationPrecision
+from observatoire.practices import uploads
 
 # What a version keeps: every field a person edits here.
 EDITABLE = (
     "description",
     "website",
+    "logo",  # its stored file's name
     "contact_email",
     "contact_phone",
     "contact_public",
@@ -64,6 +66,7 @@ def may_archive(user) -> bool:
 
 def snapshot(cooperative: Cooperative) -> dict:
     values = {name: getattr(cooperative, name) for name in EDITABLE if name != "archived"}
+    values["logo"] = cooperative.logo.name or ""
     return {**values, "archived": cooperative.archived_at is not None}
 
 
@@ -78,6 +81,12 @@ class CooperativeForm(forms.ModelForm):
             "historique restent. Décochez pour la faire revenir."
         ),
     )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,.webp,.gif"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Retirer le logo"), required=False)
     latitude = forms.CharField(label=_("Latitude"), required=False, max_length=20)
     longitude = forms.CharField(label=_("Longitude"), required=False, max_length=20)
 
@@ -106,6 +115,11 @@ class CooperativeForm(forms.ModelForm):
             self.order_fields([name for name in self.fields if name != "archived"] + ["archived"])
         else:
             del self.fields["archived"]
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+        self.fields["logo"].help_text = _(
+            "Une image PNG, JPEG, WebP ou GIF, de %(size)s au plus ; elle remplace l'actuelle."
+        ) % {"size": uploads.human_size(uploads.max_bytes())}
         self.fields["description"].widget.attrs["maxlength"] = MAX_DESCRIPTION
         self.fields["description"].widget.attrs["rows"] = 6
         if self.instance.location_precision == LocationPrecision.EXACT and not self.is_bound:
@@ -126,6 +140,19 @@ class CooperativeForm(forms.ModelForm):
                 % {"max": MAX_DESCRIPTION, "n": len(text)}
             )
         return text
+
+    def clean_logo(self) -> uploads.CleanedUpload | None:
+        """An image checked and re-encoded like a practice's (its metadata dropped); anything
+        else (a PDF, an SVG, a renamed program) refused in French."""
+        uploaded = self.cleaned_data.get("logo")
+        if not uploaded:
+            return None
+        cleaned = uploads.validate_upload(uploaded)
+        if not uploads.is_image(cleaned.content_type):
+            raise forms.ValidationError(
+                _("Le logo doit être une image PNG, JPEG, WebP ou GIF."), code="not_image"
+            )
+        return cleaned
 
     def clean_contact_phone(self) -> str:
         phone = " ".join(self.cleaned_data["contact_phone"].split())
@@ -181,6 +208,12 @@ def save(form: CooperativeForm, author) -> CooperativeVersion | None:
         cooperative.archived_at is not None
     ):
         cooperative.archived_at = timezone.now() if form.cleaned_data["archived"] else None
+    logo = form.cleaned_data.get("logo")
+    replaced = cooperative.logo.name if logo or form.cleaned_data.get("remove_logo") else ""
+    if logo is not None:
+        cooperative.logo.save(logo.file.name, logo.file, save=False)
+    elif replaced:
+        cooperative.logo = ""
     point = form.cleaned_data.get("point")
     if point is not None:
         cooperative.latitude, cooperative.longitude = point
@@ -196,6 +229,9 @@ def save(form: CooperativeForm, author) -> CooperativeVersion | None:
     if not changed:
         return None
     cooperative.save()
+    if replaced:  # the old file, once the new state is kept (a version keeps only its name)
+        storage, name = cooperative.logo.storage, replaced
+        transaction.on_commit(lambda: storage.delete(name))
     number = cooperative.versions.aggregate(last=Max("number"))["last"] or 0
     if number == 0:  # the page as it was before its first edit (imported, or by staff)
         number = 1
@@ -215,6 +251,7 @@ def save(form: CooperativeForm, author) -> CooperativeVersion | None:
 # The history's names for what changed: the form's labels, but where a short one reads better.
 LABELS = {
     **CooperativeForm.Meta.labels,
+    "logo": _("Logo"),
     "contact_public": _("Contact visible de tout le monde"),
     "latitude": _("Latitude"),
     "longitude": _("Longitude"),
@@ -236,6 +273,8 @@ def described(versions: list[CooperativeVersion]) -> list[dict]:
                 value = _("oui") if value else _("non")
             elif name == "location_precision":
                 value = precision.get(value, value)
+            elif name == "logo":  # a stored file's name says nothing to a reader
+                value = _("nouveau logo") if value else _("logo retiré")
             changes.append((LABELS.get(name, name), "" if value is None else value))
         rows.append({"version": version, "changes": changes})
     return rows

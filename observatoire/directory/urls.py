@@ -16,4 +16,5 @@ urlpatterns = [
     path("<slug:slug>/", views.cooperative_detail, name="cooperative_detail"),
     path("<slug:slug>/modifier/", views.cooperative_edit, name="cooperative_edit"),
     path("<slug:slug>/historique/", views.cooperative_history, name="cooperative_history"),
+    path("<slug:slug>/logo/", views.cooperative_logo, name="cooperative_logo"),
 ]

@@ -2,12 +2,19 @@
 its practices and adoptions."""
 
 import json
+import mimetypes
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -23,6 +30,7 @@ from observatoire.lib.cache import (
 from observatoire.lib.pagination import paginate
 from observatoire.lib.prepared import Prepared
 from observatoire.network.models import Cooperative
+from observatoire.practices import uploads
 from observatoire.practices.listing import cut_query, limit_search_rate
 from observatoire.practices.models import Practice
 
@@ -150,6 +158,27 @@ def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
+def cooperative_logo(request: HttpRequest, slug: str) -> FileResponse:
+    """Its logo, to anyone who may see its page: the stored type, never sniffed, no script."""
+    cooperative = get_object_or_404(Cooperative.objects.only("logo"), slug=slug)
+    if not cooperative.logo:
+        raise Http404(_("Cette coopérative n'a pas de logo."))
+    content_type = mimetypes.guess_type(cooperative.logo.name)[0] or ""
+    if not uploads.is_image(content_type):
+        raise Http404(_("Cette coopérative n'a pas de logo."))
+    try:
+        handle = cooperative.logo.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("Cette coopérative n'a pas de logo.")) from error
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # Public, as its page is; a new logo gets a new address (its file name is in the URL).
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def _editable(request: HttpRequest, slug: str) -> Cooperative:
     cooperative = get_object_or_404(Cooperative.objects.with_card(), slug=slug)
     if not editing.may_edit(request.user, cooperative):
@@ -164,11 +193,14 @@ def _editable(request: HttpRequest, slug: str) -> Cooperative:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@uploads.limit_upload_size
 def cooperative_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Its page kept true by its administrator or a permanent of its UR (directory/editing.py):
-    every change a version; an error keeps what was typed."""
+    every change a version; an error keeps what was typed (a file is chosen again)."""
     cooperative = _editable(request, slug)
-    form = editing.CooperativeForm(request.POST or None, instance=cooperative, user=request.user)
+    form = editing.CooperativeForm(
+        request.POST or None, request.FILES or None, instance=cooperative, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         version = editing.save(form, request.user)
         if version is None:

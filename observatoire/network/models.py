@@ -183,6 +183,8 @@ class Cooperative(models.Model):
         limit_choices_to={"kind": Organisation.Kind.FEDERATION},
         verbose_name=_("fédération"),
     )
+    # Its head office's street line (« 12 rue des Lilas »), as the SIRENE register writes it.
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
     commune = models.CharField(_("commune"), max_length=120)
     # Where it is: its commune's INSEE code, and a position (network/geocoding.py, offline).
     commune_code = models.CharField(_("code INSEE de la commune"), max_length=5, blank=True)
@@ -210,6 +212,9 @@ class Cooperative(models.Model):
         _("année de création"), validators=[MinValueValidator(1830), MaxValueValidator(2100)]
     )
     website = models.URLField(_("site web"), blank=True)
+    # Checked and re-encoded like a practice's images (practices/uploads.py), served by
+    # directory.views.cooperative_logo.
+    logo = models.FileField(_("logo"), upload_to="logos/%Y/", blank=True)
     description = models.TextField(_("présentation"), blank=True)
     # Its contact: members see it; visitors only when the cooperative chose to show it.
     contact_email = models.EmailField(_("courriel de contact"), blank=True)
@@ -224,6 +229,8 @@ class Cooperative(models.Model):
     offers_mentoring = models.BooleanField(_("prête à parrainer"), default=False)
     seeks_mentoring = models.BooleanField(_("cherche un parrainage"), default=False)
     added_at = models.DateTimeField(_("inscrite à l'annuaire le"), default=timezone.now)
+    # Closed in the SIRENE register (importcooperatives): flagged on its page, never deleted.
+    closed_on = models.DateField(_("fermée au registre le"), null=True, blank=True)
     archived_at = models.DateTimeField(
         _("archivée le"),
         null=True,

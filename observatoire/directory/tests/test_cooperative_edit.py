@@ -188,3 +188,100 @@ def test_its_union_archives_a_cooperative_that_left_and_brings_it_back(client):
     assert cooperative.archived_at is None
     listed = client.get("/annuaire/").context["listing"].page.object_list
     assert sorted(c.name for c in listed) == ["Partie", "Restée"]
+
+
+def png_bytes(size=(40, 30)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_a_logo_is_checked_stored_shown_served_and_removed(
+    client, media, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cooperative = make_cooperative(name="Menuiserie des Pentes")
+    admin = make_user(role=Role.COOPERATIVE_ADMIN, cooperative=cooperative)
+    client.force_login(admin)
+    logo = SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png")
+    response = client.post(edit_url(cooperative), {**form_data(), "logo": logo})
+    assert response.status_code == 302
+    cooperative.refresh_from_db()
+    stored = cooperative.logo.name
+    assert stored.startswith("logos/") and stored.endswith(".png")
+    version = cooperative.versions.order_by("-number").first()
+    assert "logo" in version.changed and version.data["logo"] == stored
+    page = client.get(cooperative.get_absolute_url()).content.decode()
+    assert f"/annuaire/{cooperative.slug}/logo/" in page and "Logo de Menuiserie des Pentes" in page
+    client.logout()  # a visitor sees it too, as an image that runs nothing
+    served = client.get(f"/annuaire/{cooperative.slug}/logo/")
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(served.streaming_content).startswith(b"\x89PNG")
+    history_url = f"/annuaire/{cooperative.slug}/historique/"
+    assert client.get(history_url).status_code == 302  # the history is its editors' only
+    client.force_login(admin)
+    assert "nouveau logo" in client.get(history_url).content.decode()
+
+    # Removed: the page and the address say so, and the file goes once the change is kept.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit_url(cooperative), {**form_data(), "remove_logo": "on"})
+    assert response.status_code == 302
+    cooperative.refresh_from_db()
+    assert not cooperative.logo
+    assert not (media / stored).exists()
+    assert client.get(f"/annuaire/{cooperative.slug}/logo/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("logo.png", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"),  # a PDF
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("logo.png", b"MZ\x90\x00" + b"\x00" * 200),  # a program
+        ("logo.png", b"not an image at all"),
+        ("logo.png", b""),
+    ],
+)
+def test_a_logo_that_is_not_an_image_is_refused_in_french_and_nothing_is_lost(
+    client, media, name, content
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cooperative = make_cooperative()
+    client.force_login(make_user(role=Role.COOPERATIVE_ADMIN, cooperative=cooperative))
+    upload = SimpleUploadedFile(name, content, content_type="image/png")
+    data = form_data(description="Ce que j'ai tapé reste là.")
+    response = client.post(edit_url(cooperative), {**data, "logo": upload})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Ce que j&#x27;ai tapé reste là." in text  # what was typed is kept
+    assert 'id="id_logo_error"' in text
+    cooperative.refresh_from_db()
+    assert not cooperative.logo and cooperative.description == ""
+    assert not list(media.rglob("*.*"))
+
+
+def test_an_oversized_logo_is_refused_before_it_is_read(client, media, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.ATTACHMENT_MAX_BYTES = 1000
+    cooperative = make_cooperative()
+    client.force_login(make_user(role=Role.COOPERATIVE_ADMIN, cooperative=cooperative))
+    upload = SimpleUploadedFile("logo.png", png_bytes((400, 400)) + b"\x00" * 2000)
+    response = client.post(edit_url(cooperative), {**form_data(), "logo": upload})
+    assert response.status_code == 400
+    assert "la limite est de" in response.content.decode()
+    cooperative.refresh_from_db()
+    assert not cooperative.logo

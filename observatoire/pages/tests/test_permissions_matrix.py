@@ -6,6 +6,7 @@ in » for visitors; other redirects are written ``"redirect"``. A view that only
 checked with GET (405) here and with POST in its own tests.
 """
 
+import io
 import secrets
 from datetime import timedelta
 
@@ -13,13 +14,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image
 
 from conftest import ROLES
 from observatoire.accounts.models import AccessRequest, Invitation, Role
 from observatoire.accounts.signin_lock import unlock_token
 from observatoire.community.models import Adoption
 from observatoire.community.tests.factories import make_comment
-from observatoire.network.models import Departement
+from observatoire.network.models import Cooperative, Departement
 from observatoire.network.tests.factories import make_cooperative
 from observatoire.notifications.notify import notify
 from observatoire.practices import moderation
@@ -49,6 +51,12 @@ def walk(patterns, namespace=""):
             yield from walk(pattern.url_patterns, f"{namespace}:{inner}".strip(":"))
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}:{pattern.name}".strip(":")
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
 
 
 def attach(practice, uploader=None) -> Attachment:
@@ -97,6 +105,9 @@ def build_world(users: dict) -> dict:
     Practice.objects.filter(pk=binned.pk).update(deleted_at=timezone.now())
     # The first version says something else: restoring it is a change to confirm.
     first = {**snapshot_of(published), "summary": "Un résumé d'avant"}
+    # Its cooperative has a logo (a PNG, as the edit form would have stored it).
+    member.cooperative.logo.save("logo.png", ContentFile(png()), save=False)
+    Cooperative.objects.filter(pk=member.cooperative.pk).update(logo=member.cooperative.logo.name)
     moderation.record_version(published, by=None, note="Première version", snapshot=first)
     moderation.record_version(published, by=None, note="Deuxième version")
     return {
@@ -173,6 +184,8 @@ MATRIX = {
     "directory:cooperative_edit": ({"slug": "cooperative"}, EDITORS),
     "directory:cooperative_edit#other_union": ({"slug": "other_cooperative"}, OTHER_UNION),
     "directory:cooperative_history": ({"slug": "cooperative"}, EDITORS),
+    "directory:cooperative_logo": ({"slug": "cooperative"}, EVERYONE),
+    "directory:cooperative_logo#none": ({"slug": "other_cooperative"}, NOWHERE),
     "directory:cooperative_history#other_union": ({"slug": "other_cooperative"}, OTHER_UNION),
     "directory:export_csv": ({"?": "forme=scop"}, EVERYONE),
     "directory:export_geojson": ({"?": "forme=scop&q=essai"}, EVERYONE),

@@ -285,11 +285,14 @@ def test_choosing_a_cooperative_by_name_renders_inert(client, permanent, number)
 @pytest.mark.parametrize("number", range(0, len(PAYLOADS), 6))
 def test_a_cooperative_page_edited_with_hostile_text_renders_inert(client, number):
     """Issue 9, point 6: what a cooperative's administrator types (presentation, phone, a
-    point), shown on its page, its edit form sent back with errors, and its history."""
+    point), shown on its page, its edit form sent back with errors, and its history; and its
+    address as the SIRENE import writes it."""
     from observatoire.accounts.models import Role
 
     payload = PAYLOADS[number]
     cooperative = make_cooperative(name=f"Scop {payload}"[:200])
+    # What the register says (importcooperatives) is shown too: its street line.
+    type(cooperative).objects.filter(pk=cooperative.pk).update(address=payload[:250])
     client.force_login(make_user(role=Role.COOPERATIVE_ADMIN, cooperative=cooperative))
     edit = reverse("directory:cooperative_edit", args=[cooperative.slug])
     data = {
