@@ -257,6 +257,8 @@ LABELS = {
     "longitude": _("Longitude"),
     "location_precision": _("Précision de la position"),
     "archived": _("Archivée (a quitté le réseau)"),
+    "merged_into": _("Fusionnée dans"),  # directory/duplicates.py
+    "merged_from": _("A reçu la fiche en double"),
 }
 
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.cooperative_list, name="cooperative_list"),
     # Before « <slug>/ »: no cooperative may be called « carte ».
     path("carte/", views.cooperative_map, name="cooperative_map"),
+    path("doublons/", views.duplicate_list, name="duplicate_list"),
+    path("doublons/fusion/", views.duplicate_merge, name="duplicate_merge"),
     path("carte/points.geojson", views.cooperative_points, name="cooperative_points"),
     # Open data: the list at this address, every page of it.
     path("export.csv", views.cooperative_export, {"kind": "csv"}, name="export_csv"),

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from observatoire.directory import editing, exports, listing
+from observatoire.directory import duplicates, editing, exports, listing
 from observatoire.lib.cache import (
     DIRECTORY,
     LISTING,
@@ -177,6 +177,72 @@ def cooperative_logo(request: HttpRequest, slug: str) -> FileResponse:
     # Public, as its page is; a new logo gets a new address (its file name is in the URL).
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@login_required
+@require_safe
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    """Cooperatives that may be entered twice, for the permanents who merge them."""
+    if not duplicates.may_list(request.user):
+        raise PermissionDenied(
+            _("Seuls les permanents des Unions régionales voient les doublons possibles.")
+        )
+    pairs = duplicates.possible_duplicates(request.user)
+    return render(request, "directory/duplicate_list.html", paginate(request, pairs))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def duplicate_merge(request: HttpRequest) -> HttpResponse:
+    """What merging one cooperative into another moves (GET), and the merge (POST)."""
+    if not duplicates.may_list(request.user):
+        raise PermissionDenied(
+            _("Seuls les permanents des Unions régionales fusionnent des coopératives.")
+        )
+    params = request.POST if request.method == "POST" else request.GET
+    keep_slug, drop_slug = params.get("garder", ""), params.get("retirer", "")
+    found = {
+        c.slug: c for c in Cooperative.objects.listed().filter(slug__in=[keep_slug, drop_slug])
+    }
+    keep, drop = found.get(keep_slug), found.get(drop_slug)
+    if keep is None or drop is None or keep.pk == drop.pk:
+        return render(
+            request,
+            "directory/duplicate_merge.html",
+            {
+                "error": _(
+                    "Choisissez deux coopératives différentes de l'annuaire : l'une est "
+                    "introuvable, déjà archivée, ou c'est la même."
+                )
+            },
+            status=400,
+        )
+    if not duplicates.may_merge(request.user, keep, drop):
+        raise PermissionDenied(
+            _("Seuls les permanents de leur Union régionale fusionnent ces coopératives.")
+        )
+    if request.method == "POST":
+        moved = duplicates.merge(drop, keep, request.user)
+        messages.success(
+            request,
+            _(
+                "%(drop)s est fusionnée dans %(keep)s : %(practices)s pratique(s), "
+                "%(people)s personne(s), %(adoptions)s adoption(s) déplacées ; elle est archivée."
+            )
+            % {
+                "drop": drop.name,
+                "keep": keep.name,
+                "practices": moved.practices,
+                "people": moved.people,
+                "adoptions": moved.adoptions,
+            },
+        )
+        return redirect(keep.get_absolute_url())
+    return render(
+        request,
+        "directory/duplicate_merge.html",
+        {"keep": keep, "drop": drop, "moved": duplicates.what_moves(drop, keep)},
+    )
 
 
 def _editable(request: HttpRequest, slug: str) -> Cooperative:

@@ -27,6 +27,8 @@ CURRENT = {
     # Under « Modération », with its own menu (practices/moderation/_nav.html).
     "community:report_list": "moderation",
     "accounts:access_request_list": "moderation",
+    "directory:duplicate_list": "moderation",
+    "directory:duplicate_merge": "moderation",
 }
 
 

@@ -185,6 +185,9 @@ MATRIX = {
     "directory:cooperative_edit#other_union": ({"slug": "other_cooperative"}, OTHER_UNION),
     "directory:cooperative_history": ({"slug": "cooperative"}, EDITORS),
     "directory:cooperative_logo": ({"slug": "cooperative"}, EVERYONE),
+    "directory:duplicate_list": ({}, STAFF),
+    # Without two cooperatives to merge: a French error for staff.
+    "directory:duplicate_merge": ({"?": "garder=x&retirer=y"}, {**STAFF, P: 400, MO: 400, AD: 400}),
     "directory:cooperative_logo#none": ({"slug": "other_cooperative"}, NOWHERE),
     "directory:cooperative_history#other_union": ({"slug": "other_cooperative"}, OTHER_UNION),
     "directory:export_csv": ({"?": "forme=scop"}, EVERYONE),
@@ -296,6 +299,8 @@ POST_MATRIX = {
         {**OTHER_UNION, AD: DONE},
     ),
     "practices:submit_draft": ({"slug": "draft"}, {**NOWHERE, V: 302, M: DONE}),
+    # Posted empty: which two to merge is missing, said in French to staff.
+    "directory:duplicate_merge": ({}, {**STAFF, P: 400, MO: 400, AD: 400}),
     # Posted empty: the form comes back with its French error.
     "community:comment_create": ({"slug": "published"}, {**dict.fromkeys(ROLES, 400), V: 302}),
     "community:comment_hide": ({"pk": "comment"}, {**STAFF, P: 200, MO: 200, AD: 200}),

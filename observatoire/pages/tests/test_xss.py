@@ -316,3 +316,26 @@ def test_a_cooperative_page_edited_with_hostile_text_renders_inert(client, numbe
         response = client.get(url)
         assert response.status_code == 200, where
         assert_inert(response.content.decode(), f"cooperative {where}")
+
+
+@pytest.mark.parametrize("number", range(0, len(PAYLOADS), 6))
+def test_possible_duplicates_with_hostile_names_render_inert(client, number):
+    """Issue 9, point 6: the list of possible duplicates and the merge's confirmation show
+    cooperatives' names as the register or their admins wrote them."""
+    from observatoire.accounts.models import Role
+
+    payload = PAYLOADS[number]
+    keep = make_cooperative(name=f"Scop {payload}"[:200])
+    drop = make_cooperative(name=f"{payload} SARL"[:200])
+    permanent = make_user(role=Role.PERMANENT)
+    permanent.organisation = keep.union
+    permanent.save()
+    client.force_login(permanent)
+    listed = client.get(reverse("directory:duplicate_list"))
+    assert listed.status_code == 200
+    assert_inert(listed.content.decode(), "duplicates")
+    confirm = client.get(
+        reverse("directory:duplicate_merge"), {"garder": keep.slug, "retirer": drop.slug}
+    )
+    assert confirm.status_code == 200
+    assert_inert(confirm.content.decode(), "merge confirmation")
