@@ -227,12 +227,18 @@ SECURE_CSP: dict[str, list[str]] = {
 # The directory's map: drawn on the départements' outlines shipped in static/geo/, without any
 # tile server. An operator may set their own raster tiles
 # (« https://tuiles.example.org/{z}/{x}/{y}.png ») and the attribution their licence asks for;
-# their origin is then allowed for images.
+# their origin is then allowed for images. Or a raster PMTiles archive, one file read by HTTP
+# range requests (« /static/tuiles/france.pmtiles », or on another server): its origin is then
+# allowed for fetch(), and its tiles are shown from blob: addresses.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+MAP_TILES_PMTILES = urlsplit(MAP_TILE_URL).path.endswith(".pmtiles")
 if MAP_TILE_URL.startswith(("https://", "http://")):
     _tiles = urlsplit(MAP_TILE_URL)  # « {s}.tuiles.example.org »: any of its subdomains
-    SECURE_CSP["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}")
+    _origin = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
+    SECURE_CSP["connect-src" if MAP_TILES_PMTILES else "img-src"].append(_origin)
+if MAP_TILES_PMTILES:
+    SECURE_CSP["img-src"].append("blob:")
 
 # Email: the console in development, SMTP in production (EMAIL_HOST and friends).
 EMAIL_BACKEND_PATH = env_str(

@@ -118,6 +118,7 @@ def cooperative_map(request: HttpRequest) -> HttpResponse:
             "query_string": query,
             "overseas": OVERSEAS,
             "tile_url": settings.MAP_TILE_URL,
+            "pmtiles": settings.MAP_TILES_PMTILES,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         },
     )

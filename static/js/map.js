@@ -1,8 +1,9 @@
 // The directory's map (templates/directory/cooperative_map.html): the départements' outlines
-// shipped with the site as basemap (or the operator's tiles, MAP_TILE_URL), the cooperatives of
-// the list's filters as clustered points, each with a popup linking to its page; the overseas
-// départements in small maps of their own. Points come from the GeoJSON endpoint; nothing is
-// loaded from another site. Texts come from the page (data-*), so that they are translated.
+// shipped with the site as basemap (or the operator's tiles or PMTiles archive, MAP_TILE_URL),
+// the cooperatives of the list's filters as clustered points, each with a popup linking to its
+// page; the overseas départements in small maps of their own. Points come from the GeoJSON
+// endpoint; nothing is loaded from another site. Texts come from the page (data-*), so that
+// they are translated.
 "use strict";
 
 (() => {
@@ -16,7 +17,14 @@
 
   const newMap = (container, options) => {
     const map = L.map(container, { zoomSnap: 0.25, minZoom: 3, maxZoom: 16, ...options });
-    if (data.tiles) {
+    if (data.tiles && "pmtiles" in data) {
+      // One raster PMTiles archive, read by range requests (vendor/pmtiles).
+      if (typeof pmtiles !== "undefined") {
+        pmtiles.leafletRasterLayer(new pmtiles.PMTiles(data.tiles), {
+          attribution: data.attribution, maxZoom: 18,
+        }).addTo(map);
+      }
+    } else if (data.tiles) {
       L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 18 }).addTo(map);
     }
     return map;

@@ -82,3 +82,28 @@ def test_an_operator_tile_server_is_allowed_by_the_csp(settings):
     finally:
         del os.environ["MAP_TILE_URL"]
         importlib.reload(site_settings)
+
+
+def test_an_operator_pmtiles_archive_is_allowed_by_the_csp(client, settings):
+    """A .pmtiles MAP_TILE_URL: its origin joins connect-src (range requests), blob: joins
+    img-src (the tiles drawn from them), and the map page loads the vendored reader."""
+    import importlib
+    import os
+
+    from observatoire import settings as site_settings
+
+    os.environ["MAP_TILE_URL"] = "https://tuiles.example.org/france.pmtiles"
+    try:
+        reloaded = importlib.reload(site_settings)
+        assert reloaded.MAP_TILES_PMTILES
+        assert "https://tuiles.example.org" in reloaded.SECURE_CSP["connect-src"]
+        assert "https://tuiles.example.org" not in reloaded.SECURE_CSP["img-src"]
+        assert "blob:" in reloaded.SECURE_CSP["img-src"]
+    finally:
+        del os.environ["MAP_TILE_URL"]
+        importlib.reload(site_settings)
+    assert "blob:" not in site_settings.SECURE_CSP["img-src"]
+    settings.MAP_TILE_URL = "/static/tuiles/france.pmtiles"
+    settings.MAP_TILES_PMTILES = True
+    html = client.get("/annuaire/carte/", {"forme": "sarl-pmtiles"}).content.decode()
+    assert "vendor/pmtiles-4.5.0/pmtiles.js" in html and "data-pmtiles" in html

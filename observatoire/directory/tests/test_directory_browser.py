@@ -132,3 +132,90 @@ def test_ten_thousand_cooperatives_draw_in_under_a_second(browser, site):  # noq
     print(f"10 000 coopératives dessinées en {min(timings)} ms (essais : {timings})")
     assert min(timings) < 1000
     expect(page.locator(".marker-cluster").first).to_be_visible()
+
+
+def pmtiles_archive(tile: bytes, max_zoom: int = 8) -> bytes:
+    """A raster PMTiles archive (spec v3) whose every tile, zoom 0 to ``max_zoom``, is ``tile``:
+    one directory entry running over all their tile ids, nothing compressed."""
+    import struct
+
+    def varint(value: int) -> bytes:
+        out = b""
+        while True:
+            byte, value = value & 0x7F, value >> 7
+            out += bytes([byte | (0x80 if value else 0)])
+            if not value:
+                return out
+
+    tiles = (4 ** (max_zoom + 1) - 1) // 3  # every tile id of zooms 0 to max_zoom
+    # One entry: tile id 0 (delta), its run over every id, its length, its offset + 1.
+    directory = varint(1) + varint(0) + varint(tiles) + varint(len(tile)) + varint(1)
+    metadata = b"{}"
+    header_size = 127
+    root, meta = header_size, header_size + len(directory)
+    data = meta + len(metadata)
+    header = b"PMTiles" + bytes([3])
+    header += struct.pack(
+        "<QQQQQQQQQQQ",
+        root,
+        len(directory),
+        meta,
+        len(metadata),
+        data,
+        0,
+        data,
+        len(tile),
+        tiles,
+        1,
+        1,
+    )
+    header += bytes([1, 1, 1, 2, 0, max_zoom])  # clustered, no compression, PNG, zooms
+    header += struct.pack("<iiii", -52000000, 410000000, 95000000, 511000000)  # France
+    header += bytes([5]) + struct.pack("<ii", 22000000, 465000000)
+    assert len(header) == header_size
+    return header + directory + metadata + tile
+
+
+def test_an_operator_pmtiles_archive_is_the_basemap(browser, site, settings):  # noqa: F811
+    """Issue 9, point 3: MAP_TILE_URL may name a raster .pmtiles file, read by range requests
+    with the vendored pmtiles library; its tiles show under the points, the CSP allowing them."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), (180, 210, 240)).save(out, "PNG")
+    archive = pmtiles_archive(out.getvalue())
+    settings.MAP_TILE_URL = "/tuiles/france.pmtiles"
+    settings.MAP_TILES_PMTILES = True
+    settings.MAP_TILE_ATTRIBUTION = "© Tuiles d'essai"
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "img-src": [*settings.SECURE_CSP["img-src"], "blob:"],
+    }
+    make_directory()
+    page = new_page(browser)
+    errors = watch_errors(page)
+    ranges = []
+
+    def serve(route, request):  # as a static server does: the bytes asked for, 206
+        start, end = request.headers["range"].removeprefix("bytes=").split("-")
+        start, end = int(start), min(int(end), len(archive) - 1)
+        ranges.append((start, end))
+        route.fulfill(
+            status=206,
+            headers={
+                "Content-Range": f"bytes {start}-{end}/{len(archive)}",
+                "Content-Type": "application/octet-stream",
+                "Accept-Ranges": "bytes",
+            },
+            body=archive[start : end + 1],
+        )
+
+    page.route("**/tuiles/france.pmtiles", serve)
+    open_map(page, site)
+    expect(page.locator("#carte .leaflet-tile-pane img[src^='blob:']").first).to_be_visible()
+    expect(page.locator("#carte .leaflet-control-attribution")).to_contain_text("Tuiles d'essai")
+    assert ranges and ranges[0][0] == 0  # its header first, then only the parts it needs
+    assert page.locator("#carte").get_attribute("data-loaded") == "14"  # the points, on top
+    assert errors == []

@@ -32,6 +32,12 @@ VENDORED = {
             },
         },
     ),
+    # PMTiles (BSD-3-Clause, the licence its package.json names; the package ships no file of
+    # it): its raster layer for Leaflet, loaded only when MAP_TILE_URL names a .pmtiles archive.
+    "pmtiles-4.5.0": (
+        "pmtiles",
+        {"pmtiles.js": "dist/pmtiles.js", "pmtiles.js.map": "dist/pmtiles.js.map"},
+    ),
     "leaflet.markercluster-1.5.3": (
         "leaflet.markercluster",
         {
