@@ -14,13 +14,19 @@ history says who wrote what, and is never rewritten.
 import re
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.accounts.models import STAFF_ROLES, Role
-from observatoire.network.models import Cooperative, CooperativeVersion, LocationPrecision
+from observatoire.network.models import (
+    Cooperative,
+    CooperativeVersion,
+    LocationPrecision,
+    Organisation,
+)
 from observatoire.practices import uploads
 
 # What a version keeps: every field a person edits here.
@@ -262,10 +268,36 @@ LABELS = {
 }
 
 
+def _label(name: str) -> str:
+    """The history's name for a field: the form's, else the model's (the SIRENE import
+    changes the register's fields: « code NAF », « adresse »…)."""
+    if name in LABELS:
+        return str(LABELS[name])
+    try:
+        verbose = str(getattr(Cooperative._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        return name
+    return verbose[:1].upper() + verbose[1:]
+
+
+def _shown(name: str, value, unions: dict[int, str]):
+    """A value as the history shows it: a choice's label, a union's name."""
+    if name == "union":
+        return unions.get(value, value)
+    try:
+        field = Cooperative._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    return choices.get(value, value)
+
+
 def described(versions: list[CooperativeVersion]) -> list[dict]:
     """Each version as the history shows it: number, date, author, and each changed field
     with its label and the value it took (« oui »/« non », the precision's label)."""
     precision = dict(LocationPrecision.choices)
+    union_ids = {v.data.get("union") for v in versions if "union" in v.changed}
+    unions = dict(Organisation.objects.filter(pk__in=union_ids).values_list("pk", "name"))
     rows = []
     for version in versions:
         changes = []
@@ -277,6 +309,8 @@ def described(versions: list[CooperativeVersion]) -> list[dict]:
                 value = precision.get(value, value)
             elif name == "logo":  # a stored file's name says nothing to a reader
                 value = _("nouveau logo") if value else _("logo retiré")
-            changes.append((LABELS.get(name, name), "" if value is None else value))
+            else:
+                value = _shown(name, value, unions)
+            changes.append((_label(name), "" if value is None else value))
         rows.append({"version": version, "changes": changes})
     return rows

@@ -165,7 +165,7 @@ def cooperative_logo(request: HttpRequest, slug: str) -> FileResponse:
     cooperative = get_object_or_404(Cooperative.objects.only("logo"), slug=slug)
     if not cooperative.logo:
         raise Http404(_("Cette coopérative n'a pas de logo."))
-    content_type = mimetypes.guess_type(cooperative.logo.name)[0] or ""
+    content_type = mimetypes.guess_type(cooperative.logo.name or "")[0] or ""
     if not uploads.is_image(content_type):
         raise Http404(_("Cette coopérative n'a pas de logo."))
     try:

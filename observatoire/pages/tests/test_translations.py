@@ -31,6 +31,8 @@ SAME_IN_BOTH = {
     "Pagination",
     "Distance",
     "Latitude",
+    "Logo",
+    "logo",
     "Longitude",
     "Version %(n)s",
     "Menu",
