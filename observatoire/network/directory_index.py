@@ -16,7 +16,7 @@ values of one facet never hold a cooperative twice.
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from observatoire.lib import cache as page_cache
 from observatoire.lib.text import fold, index_text, words
@@ -204,13 +204,39 @@ def rebuild_all(cooperative_model, *, forget: bool = True, pairs: bool = PAIRS) 
             )
             for token in tokens
         ]
-    cooperative_model.objects.bulk_update(batch, INDEXED, batch_size=1000)
+    _update_indexed(cooperative_model, batch)
     facet_model.objects.all().delete()
     facet_model.objects.bulk_create(facet_rows, batch_size=5000)
     facets.rebuild_counts(LIST_NAME, [item for item in counted if item[0]], pairs=pairs)
     _remember(vocabulary)
     if forget:
         page_cache.forget_directory()
+
+
+def _update_indexed(cooperative_model, cooperatives: list) -> None:
+    """Write the ``INDEXED`` fields of each cooperative with one plain ``executemany``:
+    ``bulk_update`` builds a CASE of every row for every field, 26 s for 10,000 cooperatives
+    where this takes one or two (the database's triggers run the same)."""
+    using = router.db_for_write(cooperative_model)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    meta = cooperative_model._meta
+    fields = [meta.get_field(name) for name in INDEXED]
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(meta.pk.column),
+    )
+    rows = [
+        (
+            *(field.get_db_prep_save(getattr(c, field.attname), connection) for field in fields),
+            c.pk,
+        )
+        for c in cooperatives
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def _remember(vocabulary: set[str]) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from itertools import combinations, product
 
-from django.db import connection, connections, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import BooleanField, F, Func, QuerySet, Value
 
 from observatoire.lib.prepared import Prepared
@@ -143,13 +143,39 @@ def rebuild_counts(
                     total[(scope, first + PAIR + second, other)] = n
     with transaction.atomic():
         FacetCount.objects.filter(list_name=list_name).delete()
-        FacetCount.objects.bulk_create(
-            [
-                FacetCount(list_name=list_name, scope=scope, among=among, token=token, count=n)
-                for (scope, among, token), n in total.items()
-            ],
-            batch_size=UPSERT_ROWS,
+        _insert_counts(
+            (list_name, scope, among, token, n) for (scope, among, token), n in total.items()
         )
+
+
+# Rows a rebuild sends in one executemany (memory bounded; the database takes them in turn).
+INSERT_ROWS = 20000
+
+
+def _insert_counts(rows: Iterable[tuple[str, str, str, str, int]]) -> None:
+    """Insert count rows with plain ``executemany``: a million of them (10,000 cooperatives
+    with pairs) took 120 s through ``bulk_create``, nearly all of it building a model object
+    and compiling its values for each row, for an insert the database does in seconds."""
+    using = router.db_for_write(FacetCount)
+    quote = connections[using].ops.quote_name
+    fields = [FacetCount._meta.get_field(name) for name in COUNT_COLUMNS]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(FacetCount._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connections[using].cursor() as cursor:
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == INSERT_ROWS:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+COUNT_COLUMNS = ("list_name", "scope", "among", "token", "count")
 
 
 # Read by every list page: compiled once per process (lib/prepared.py).
