@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import timezone
 
 from observatoire.accounts.models import STAFF_ROLES, AccessRequest, Invitation, User
 from observatoire.community.models import Adoption, Follow
-from observatoire.directory.editing import snapshot
-from observatoire.network.models import Cooperative, CooperativeVersion
+from observatoire.directory.editing import add_version, snapshot
+from observatoire.network.models import Cooperative
 from observatoire.practices.models import Practice
 
 # Words of a name that say its legal form, not who it is.
@@ -156,6 +156,7 @@ def merge(drop: Cooperative, keep: Cooperative, author) -> Moved:
         c.pk: c for c in Cooperative.objects.select_for_update().filter(pk__in=[drop.pk, keep.pk])
     }
     drop, keep = locked[drop.pk], locked[keep.pk]
+    before = {drop.pk: snapshot(drop), keep.pk: snapshot(keep)}
     moved = what_moves(drop, keep)
     # Its practices: carried by the one kept (their facets and search rows follow).
     through = Practice.cooperatives.through
@@ -181,22 +182,15 @@ def merge(drop: Cooperative, keep: Cooperative, author) -> Moved:
     keep.save()
     for practice in practices:
         practice.reindex()
-    _version(drop, author, {"merged_into": keep.name, "archived": True}, ["merged_into"])
-    _version(keep, author, {"merged_from": drop.name}, ["merged_from"])
-    return moved
-
-
-def _version(cooperative: Cooperative, author, data: dict, changed: list[str]) -> None:
-    number = cooperative.versions.aggregate(last=Max("number"))["last"] or 0
-    if number == 0:  # the page as it was before (see editing.save)
-        number = 1
-        CooperativeVersion.objects.create(
-            cooperative=cooperative, number=1, author=None, data=snapshot(cooperative), changed=[]
+    for cooperative, merged in (
+        (drop, {"merged_into": keep.name}),
+        (keep, {"merged_from": drop.name}),
+    ):
+        add_version(
+            cooperative,
+            author,
+            before=before[cooperative.pk],
+            data={**snapshot(cooperative), **merged},
+            changed=list(merged),
         )
-    CooperativeVersion.objects.create(
-        cooperative=cooperative,
-        number=number + 1,
-        author=author,
-        data={**snapshot(cooperative), **data},
-        changed=changed,
-    )
+    return moved

@@ -238,19 +238,23 @@ def save(form: CooperativeForm, author) -> CooperativeVersion | None:
     if replaced:  # the old file, once the new state is kept (a version keeps only its name)
         storage, name = cooperative.logo.storage, replaced
         transaction.on_commit(lambda: storage.delete(name))
+    form.instance = cooperative
+    return add_version(cooperative, author, before=before, data=after_values, changed=changed)
+
+
+def add_version(
+    cooperative: Cooperative, author, *, before: dict, data: dict, changed: list[str]
+) -> CooperativeVersion:
+    """The next version of ``cooperative``; its first one also keeps the page as it was
+    (``before``: imported, or written by staff) as version 1."""
     number = cooperative.versions.aggregate(last=Max("number"))["last"] or 0
-    if number == 0:  # the page as it was before its first edit (imported, or by staff)
+    if number == 0:
         number = 1
         CooperativeVersion.objects.create(
-            cooperative=cooperative, number=number, author=None, data=before, changed=[]
+            cooperative=cooperative, number=1, author=None, data=before, changed=[]
         )
-    form.instance = cooperative
     return CooperativeVersion.objects.create(
-        cooperative=cooperative,
-        number=number + 1,
-        author=author,
-        data=after_values,
-        changed=changed,
+        cooperative=cooperative, number=number + 1, author=author, data=data, changed=changed
     )
 
 

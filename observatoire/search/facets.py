@@ -158,11 +158,11 @@ def _insert_counts(rows: Iterable[tuple[str, str, str, str, int]]) -> None:
     and compiling its values for each row, for an insert the database does in seconds."""
     using = router.db_for_write(FacetCount)
     quote = connections[using].ops.quote_name
-    fields = [FacetCount._meta.get_field(name) for name in COUNT_COLUMNS]
+    columns = {field.name: str(field.column) for field in FacetCount._meta.concrete_fields}
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(FacetCount._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
+        ", ".join(quote(columns[name]) for name in COUNT_COLUMNS),
+        ", ".join(["%s"] * len(COUNT_COLUMNS)),
     )
     with connections[using].cursor() as cursor:
         batch: list[tuple] = []
