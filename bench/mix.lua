@@ -2,7 +2,9 @@
 -- BENCH_URLS (one path a line, written by bench/pages.py), sent with the Cookie header
 -- BENCH_COOKIE when it is set (a signed-in member's session). Any status other than 200 counts
 -- as an error (wrk itself only counts 4xx and 5xx: a redirect to the sign-in page would pass).
--- done() prints exact percentiles on one line that bench/report.py parses (microseconds).
+-- done() prints exact percentiles on one line that bench/report.py parses (microseconds), and
+-- the latency at every 0.1 % (quantiles=…), so that the report can merge the rounds of an
+-- interleaved measure (bench/run.sh, measure_pair) into exact percentiles of the whole.
 -- BENCH_STOP_AFTER: each thread stops after that many answers (a warm-up of a given number of
 -- requests rather than of a given time; -d stays the upper bound).
 local threads = {}
@@ -53,10 +55,13 @@ done = function(summary, latency, requests)
   local detail = {}
   for status, n in pairs(seen) do table.insert(detail, status .. ":" .. n) end
   local errors = summary.errors
+  local quantiles = {}
+  for step = 1, 1000 do quantiles[step] = latency:percentile(step / 10) end
   io.write(string.format("BENCH requests=%d duration_us=%d p50_us=%d p95_us=%d p99_us=%d "
-    .. "mean_us=%.0f max_us=%d non_200=%d statuses=%s socket_errors=%d\n",
+    .. "mean_us=%.0f max_us=%d non_200=%d statuses=%s socket_errors=%d quantiles=%s\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
     latency:percentile(99), latency.mean, latency.max, failed,
     #detail > 0 and table.concat(detail, ",") or "-",
-    errors.connect + errors.read + errors.write + errors.timeout))
+    errors.connect + errors.read + errors.write + errors.timeout,
+    table.concat(quantiles, ",")))
 end

@@ -58,13 +58,65 @@ def parse(line: str) -> Row:
 
 
 def read_results(path: Path) -> dict[str, dict[str, dict[str, Row]]]:
-    """{database: {cache mode: {"mix/who" or "writes": row}}}, in the order measured."""
-    results: dict[str, dict[str, dict[str, Row]]] = {}
+    """{database: {cache mode: {"mix/who" or "writes": row}}}, in the order measured; the rounds
+    of a mix measured in alternation (bench/run.sh, measure_pair) merged into one row."""
+    rounds: dict[str, dict[str, dict[str, list[Row]]]] = {}
     for line in path.read_text().splitlines():
         row = parse(line)
         key = "writes" if row["mix"] == "writes" else f"{row['mix']}/{row['who']}"
-        results.setdefault(row["db"], {}).setdefault(row["cache"], {})[key] = row
-    return results
+        rounds.setdefault(row["db"], {}).setdefault(row["cache"], {}).setdefault(key, [])
+        rounds[row["db"]][row["cache"]][key].append(row)
+    return {
+        db: {
+            cache: {key: merge(rows) for key, rows in mixes.items()}
+            for cache, mixes in modes.items()
+        }
+        for db, modes in rounds.items()
+    }
+
+
+def percentile(rounds: list[Row], share: float) -> int:
+    """The latency under which ``share`` of all the requests of these rounds answered, from each
+    round's latency at every 0.1 % (each point stands for a thousandth of its round's requests)."""
+    points = sorted(
+        (int(value), int(row["requests"]) / 1000)
+        for row in rounds
+        for value in row["quantiles"].split(",")
+    )
+    wanted, seen = share * sum(int(row["requests"]) for row in rounds), 0.0
+    for value, weight in points:
+        seen += weight
+        if seen >= wanted - 1e-9:
+            return value
+    return points[-1][0] if points else 0
+
+
+def merge(rounds: list[Row]) -> Row:
+    """The rounds of one mix as one measure: requests, time and errors added up, percentiles of
+    the whole, the load at the end of the last round. A round that did not answer makes the mix
+    not measured."""
+    failed = [row for row in rounds if "failed" in row]
+    if len(rounds) == 1 or failed:
+        return (failed or rounds)[0]
+    merged = dict(rounds[-1])
+    for key in ("requests", "duration_us", "non_200", "socket_errors"):
+        merged[key] = str(sum(int(row[key]) for row in rounds))
+    requests = int(merged["requests"])
+    weighted = sum(float(row["mean_us"]) * int(row["requests"]) for row in rounds)
+    merged["mean_us"] = f"{weighted / requests:.0f}" if requests else "0"
+    merged["max_us"] = str(max(int(row["max_us"]) for row in rounds))
+    statuses: dict[str, int] = {}
+    for row in rounds:
+        for item in row.get("statuses", "-").split(","):
+            if ":" in item:
+                status, count = item.split(":")
+                statuses[status] = statuses.get(status, 0) + int(count)
+    merged["statuses"] = ",".join(f"{key}:{value}" for key, value in statuses.items()) or "-"
+    if requests and all("quantiles" in row for row in rounds):
+        for name, share in (("p50_us", 0.5), ("p95_us", 0.95), ("p99_us", 0.99)):
+            merged[name] = str(percentile(rounds, share))
+    merged["rounds"] = str(len(rounds))
+    return merged
 
 
 def rate(row: Row | None) -> float:
@@ -334,7 +386,14 @@ def main(out: Path) -> None:
         "de requêtes que la chauffe du visiteur du même mélange, colonne « Chauffe ») puis "
         f"`wrk -t {info.get('threads')} -c {info.get('connections')} "
         f"-d {info.get('duration')}` (8 clients pour la recherche large) ; "
-        "chaque requête tire au hasard une URL du fichier du mélange "
+        + (
+            f"le visiteur et le membre d'une même page mesurés en alternance, en "
+            f"{info['rounds']} tours de {info.get('duration')} ÷ {info['rounds']} chacun, "
+            "les tours additionnés ; "
+            if int(info.get("rounds", "1")) > 1
+            else ""
+        )
+        + "chaque requête tire au hasard une URL du fichier du mélange "
         "(`bench/mix.lua`) ; toute réponse autre que 200 compte comme erreur.",
         f"- Écritures : {info.get('write_rate')}/s pendant toute la série de mesures "
         "(`bench/writes.py`).",

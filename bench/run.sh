@@ -16,6 +16,8 @@ COOPERATIVES=${BENCH_COOPERATIVES:-10000}
 PEOPLE=${BENCH_PEOPLE:-100000}
 DURATION=${BENCH_DURATION:-20s}
 WARMUP=${BENCH_WARMUP:-5s}
+# A visitor and a member of the same page are measured in alternating rounds (measure_pair).
+ROUNDS=${BENCH_ROUNDS:-4}
 CONNECTIONS=${BENCH_CONNECTIONS:-8}
 THREADS=${BENCH_THREADS:-2}
 DATABASES=${BENCH_DATABASES:-"sqlite postgres"}
@@ -171,29 +173,30 @@ drain() {
   done
 }
 
-# One mix: a URL file, a visitor or a member. Check its first URL answers 200 to that client,
-# warm up, then a bounded wrk run drawing URLs at random (bench/mix.lua); one line of results.
-# wrk's timeout is raised so that slow answers count in the percentiles instead of being dropped.
-measure() {
-  local mix=$1 who=$2 file=$3 connections=${4:-$CONNECTIONS} cookie="" code seconds line
-  local tag="$DB-$CACHE-$mix-$who" urls
+# A mix's first URL must answer 200 to that client, else the mix is noted as not measured and
+# the server restarted (a worker may still be busy with that request).
+check_first() {
+  local mix=$1 who=$2 file=$3 cookie="" code seconds
   [[ $who == member ]] && cookie=$MEMBER_COOKIE
-  urls=$(wc -l < "$file")
-  read -r code seconds < <(curl -s -o "$OUT/$tag.html" -w '%{http_code} %{time_total}\n' \
-    --max-time "$REQUEST_TIMEOUT" -H "Cookie: $cookie" "$BASE$(head -n 1 "$file")" \
-    || echo "000 $REQUEST_TIMEOUT")
-  if [[ $code != 200 ]]; then
-    echo "   $mix ($who) : $(head -n 1 "$file") répond $code après $seconds s, non mesuré" >&2
-    printf 'db=%s cache=%s backend=%s mix=%s who=%s urls=%s failed=%s\n' "$DB" "$CACHE" \
-      "$(cache_label)" "$mix" "$who" "$urls" "$code" >> "$OUT/results.txt"
-    stop_server  # a worker may still be busy with that request: start afresh
-    start_server "$DB"
-    return
-  fi
-  # The warm-up: the visitor's lasts WARMUP; a member's is as many requests as the visitor's
-  # of the same mix made (bench/README.md, « Échauffement »), within twice as long (wrk waits
-  # for -d even once its threads stopped).
-  local warm_key="$DB-$CACHE-$mix" warmed
+  read -r code seconds < <(curl -s -o "$OUT/$DB-$CACHE-$mix-$who.html" \
+    -w '%{http_code} %{time_total}\n' --max-time "$REQUEST_TIMEOUT" -H "Cookie: $cookie" \
+    "$BASE$(head -n 1 "$file")" || echo "000 $REQUEST_TIMEOUT")
+  [[ $code == 200 ]] && return 0
+  echo "   $mix ($who) : $(head -n 1 "$file") répond $code après $seconds s, non mesuré" >&2
+  printf 'db=%s cache=%s backend=%s mix=%s who=%s urls=%s failed=%s\n' "$DB" "$CACHE" \
+    "$(cache_label)" "$mix" "$who" "$(wc -l < "$file")" "$code" >> "$OUT/results.txt"
+  stop_server
+  start_server "$DB"
+  return 1
+}
+
+# The warm-up: the visitor's lasts WARMUP; a member's is as many requests as the visitor's of the
+# same page kind made (bench/README.md, « Échauffement »), within twice as long (wrk waits for -d
+# even once its threads stopped). Sets WARMED_NOW.
+warm_up() {
+  local mix=$1 who=$2 file=$3 kind=$4 cookie=""
+  local tag="$DB-$CACHE-$mix-$who" warm_key="$DB-$CACHE-$kind"
+  [[ $who == member ]] && cookie=$MEMBER_COOKIE
   if [[ $who == member && -n ${WARMED[$warm_key]:-} ]]; then
     BENCH_URLS=$file BENCH_COOKIE=$cookie BENCH_STOP_AFTER=${WARMED[$warm_key]} wrk -t 1 -c 2 \
       -d "$((2 * $(seconds_of "$WARMUP")))s" --timeout "${REQUEST_TIMEOUT}s" -s bench/mix.lua \
@@ -202,16 +205,62 @@ measure() {
     BENCH_URLS=$file BENCH_COOKIE=$cookie wrk -t 1 -c 2 -d "$WARMUP" \
       --timeout "${REQUEST_TIMEOUT}s" -s bench/mix.lua "$BASE" > "$OUT/$tag.warmup"
   fi
-  warmed=$(grep -o 'BENCH requests=[0-9]*' "$OUT/$tag.warmup" | cut -d= -f2 || true)
-  if [[ $who == visitor && -n $warmed ]]; then WARMED[$warm_key]=$warmed; fi
-  BENCH_URLS=$file BENCH_COOKIE=$cookie wrk -t "$THREADS" -c "$connections" -d "$DURATION" \
+  WARMED_NOW=$(grep -o 'BENCH requests=[0-9]*' "$OUT/$tag.warmup" | cut -d= -f2 || true)
+  if [[ $who == visitor && -n $WARMED_NOW ]]; then WARMED[$warm_key]=$WARMED_NOW; fi
+}
+
+# One bounded wrk run drawing URLs at random (bench/mix.lua); one line of results (a mix measured
+# in rounds has one line a round, merged by bench/report.py). wrk's timeout is raised so that slow
+# answers count in the percentiles instead of being dropped.
+run_wrk() {
+  local mix=$1 who=$2 file=$3 duration=$4 round=$5 warmed=$6 connections=${7:-$CONNECTIONS}
+  local tag="$DB-$CACHE-$mix-$who-$round" cookie="" line
+  [[ $who == member ]] && cookie=$MEMBER_COOKIE
+  BENCH_URLS=$file BENCH_COOKIE=$cookie wrk -t "$THREADS" -c "$connections" -d "$duration" \
     --timeout "${REQUEST_TIMEOUT}s" --latency -s bench/mix.lua "$BASE" > "$OUT/$tag.wrk"
   line="$(grep '^BENCH ' "$OUT/$tag.wrk") load=$(cut -d ' ' -f 1 /proc/loadavg)"
   drain
-  printf 'db=%s cache=%s backend=%s mix=%s who=%s urls=%s connections=%s warmup=%s %s\n' "$DB" \
-    "$CACHE" "$(cache_label)" "$mix" "$who" "$urls" "$connections" "${warmed:-0}" \
-    "${line#BENCH }" >> "$OUT/results.txt"
-  echo "   $mix ($who, $urls URL) ${line#BENCH }"
+  printf 'db=%s cache=%s backend=%s mix=%s who=%s urls=%s connections=%s warmup=%s round=%s %s\n' \
+    "$DB" "$CACHE" "$(cache_label)" "$mix" "$who" "$(wc -l < "$file")" "$connections" \
+    "${warmed:-0}" "$round" "${line#BENCH }" >> "$OUT/results.txt"
+  echo "   $mix ($who, round $round) ${line#BENCH }" | sed 's/ quantiles=[0-9,]*//'
+}
+
+# One client alone: check, warm up, DURATION of measure.
+measure() {
+  local mix=$1 who=$2 file=$3 connections=${4:-$CONNECTIONS}
+  check_first "$mix" "$who" "$file" || return 0
+  warm_up "$mix" "$who" "$file" "$mix"
+  run_wrk "$mix" "$who" "$file" "$DURATION" 1 "$WARMED_NOW" "$connections"
+}
+
+# A visitor and a member of the same page kind, measured in ROUNDS alternating runs (visitor,
+# member, visitor, member…) of DURATION / ROUNDS each, after their warm-ups: whatever drifts
+# during the measure — the cache filling up, the database's pages in memory, the writes, another
+# process — weighs on both alike, so that their comparison (members at least as fast as
+# visitors) is not decided by who came first (bench/README.md, « Visiteur et membre en
+# alternance »).
+measure_pair() {
+  local kind=$1 visitor_mix=$2 visitor_file=$3 member_mix=$4 member_file=$5
+  local visitor_ok=1 member_ok=1 visitor_warmed=0 member_warmed=0 slice round
+  check_first "$visitor_mix" visitor "$visitor_file" || visitor_ok=0
+  check_first "$member_mix" member "$member_file" || member_ok=0
+  if ((visitor_ok)); then
+    warm_up "$visitor_mix" visitor "$visitor_file" "$kind"
+    visitor_warmed=$WARMED_NOW
+  fi
+  if ((member_ok)); then
+    warm_up "$member_mix" member "$member_file" "$kind"
+    member_warmed=$WARMED_NOW
+  fi
+  slice=$(($(seconds_of "$DURATION") / ROUNDS))s
+  for round in $(seq 1 "$ROUNDS"); do
+    ((visitor_ok)) && run_wrk "$visitor_mix" visitor "$visitor_file" "$slice" "$round" \
+      "$visitor_warmed"
+    ((member_ok)) && run_wrk "$member_mix" member "$member_file" "$slice" "$round" \
+      "$member_warmed"
+  done
+  return 0
 }
 
 # The stream of writes, from before the first floor to after the last one. It signs in enough
@@ -219,7 +268,7 @@ measure() {
 start_writer() {
   local urls=$1 mixes per_mix planned members
   mixes=$((4 + 2 * $(wc -w <<< "$KINDS")))
-  per_mix=$(($(seconds_of "$WARMUP") + $(seconds_of "$DURATION") + 5))
+  per_mix=$(($(seconds_of "$WARMUP") + $(seconds_of "$DURATION") + 5 + ROUNDS))
   planned=$((mixes * per_mix))
   # One write in six is a comment, eight comments per member.
   members=$(( (planned * WRITE_RATE + 47) / 48 + 1 ))
@@ -256,6 +305,7 @@ mkdir -p "$OUT"
   echo "sizes=seed=$SEED practices=$PRACTICES cooperatives=$COOPERATIVES people=$PEOPLE"
   echo "databases=${DATABASES// /,} caches=${CACHE_MODES// /,} duration=$DURATION warmup=$WARMUP"
   echo "connections=$CONNECTIONS threads=$THREADS workers=$WORKERS write_rate=$WRITE_RATE"
+  echo "rounds=$ROUNDS"
 } > "$OUT/run-info.txt"
 DATABASE_URL=$(database_url sqlite) $PY manage.py collectstatic --no-input -v 0
 for DB in $DATABASES; do
@@ -276,13 +326,12 @@ for DB in $DATABASES; do
     tail -n +2 "$OUT/$DB-$CACHE-members.txt" > "$OUT/$DB-$CACHE-writers.txt"
     MEMBER_COOKIE=$($PY bench/writes.py login "$BASE" "$(head -n 1 "$OUT/$DB-$CACHE-members.txt")")
     start_writer "$URLS"
-    # The floor first and last: a difference shows the machine was busy meanwhile.
-    measure floor_first visitor "$URLS/floor.txt"
-    # The floor as a member: what their session (read, person, header) costs on every page.
-    measure floor_member member "$URLS/floor.txt"
+    # The floor first and last: a difference shows the machine was busy meanwhile. The floor as
+    # a member, in alternation with the first: what their session (read, person, header) costs
+    # on every page.
+    measure_pair floor floor_first "$URLS/floor.txt" floor_member "$URLS/floor.txt"
     for kind in $KINDS; do
-      measure "$kind" visitor "$URLS/$kind-visitor.txt"
-      measure "$kind" member "$URLS/$kind-member.txt"
+      measure_pair "$kind" "$kind" "$URLS/$kind-visitor.txt" "$kind" "$URLS/$kind-member.txt"
     done
     measure search_broad visitor "$URLS/search-broad.txt" 8
     measure floor visitor "$URLS/floor.txt"
