@@ -1,8 +1,12 @@
 """The directory and its map in Chromium, at desktop and phone width: points drawn and clustered,
 a popup leading to the cooperative, the overseas insets, the list as the way without JavaScript,
-axe-core, and no page wider than a phone."""
+axe-core, and no page wider than a phone; the basemap's tiles or PMTiles archive over the
+départements' outlines, which stay when the tiles fail."""
+
+import json
 
 import pytest
+from django.conf import settings as site_settings
 from playwright.sync_api import expect
 
 from observatoire.network.models import Cooperative, Departement
@@ -176,32 +180,18 @@ def pmtiles_archive(tile: bytes, max_zoom: int = 8) -> bytes:
     return header + directory + metadata + tile
 
 
-def test_an_operator_pmtiles_archive_is_the_basemap(browser, site, settings):  # noqa: F811
-    """Issue 9, point 3: MAP_TILE_URL may name a raster .pmtiles file, read by range requests
-    with the vendored pmtiles library; its tiles show under the points, the CSP allowing them."""
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (256, 256), (180, 210, 240)).save(out, "PNG")
-    archive = pmtiles_archive(out.getvalue())
-    settings.MAP_TILE_URL = "/tuiles/france.pmtiles"
-    settings.MAP_TILES_PMTILES = True
-    settings.MAP_TILE_ATTRIBUTION = "© Tuiles d'essai"
-    settings.SECURE_CSP = {
-        **settings.SECURE_CSP,
-        "img-src": [*settings.SECURE_CSP["img-src"], "blob:"],
-    }
-    make_directory()
-    page = new_page(browser)
-    errors = watch_errors(page)
+def serve_by_ranges(page, archive: bytes) -> list[tuple[int, int]]:
+    """Serves ``archive`` at /tuiles/france.pmtiles as a static server does: the bytes asked
+    for, 206, or 416 past its end; returns the ranges asked for, as they come."""
     ranges = []
 
-    def serve(route, request):  # as a static server does: the bytes asked for, 206
+    def serve(route, request):
         start, end = request.headers["range"].removeprefix("bytes=").split("-")
         start, end = int(start), min(int(end), len(archive) - 1)
         ranges.append((start, end))
+        if start >= len(archive):
+            route.fulfill(status=416, headers={"Content-Range": f"bytes */{len(archive)}"})
+            return
         route.fulfill(
             status=206,
             headers={
@@ -213,9 +203,130 @@ def test_an_operator_pmtiles_archive_is_the_basemap(browser, site, settings):  #
         )
 
     page.route("**/tuiles/france.pmtiles", serve)
+    return ranges
+
+
+def png_tile() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), (180, 210, 240)).save(out, "PNG")
+    return out.getvalue()
+
+
+def use_pmtiles(settings) -> None:  # noqa: F811
+    settings.MAP_TILE_URL = "/tuiles/france.pmtiles"
+    settings.MAP_TILES_PMTILES = True
+    settings.MAP_TILE_ATTRIBUTION = "© Tuiles d'essai"
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "img-src": [*settings.SECURE_CSP["img-src"], "blob:"],
+    }
+
+
+BASEMAP_FAILED = (
+    "Le fond de carte n’a pas pu être chargé ; les contours des départements restent affichés."
+)
+
+
+def expect_the_outlines(page) -> None:
+    """Every département's outline on the main map, under its tiles, and each overseas one in
+    its inset."""
+    basemap = site_settings.BASE_DIR / "static/geo/departements.geojson"
+    count = len(json.loads(basemap.read_text())["features"])
+    expect(page.locator("#carte .leaflet-outlines-pane path")).to_have_count(count)
+    for code in ("971", "972", "973", "974", "976"):
+        inset = page.locator(f".map-inset[data-code='{code}'] .leaflet-outlines-pane path")
+        expect(inset).to_have_count(1)
+    below, tiles = page.evaluate(
+        """() => ['outlines', 'tile'].map((name) => Number(getComputedStyle(
+            document.querySelector(`#carte .leaflet-${name}-pane`)).zIndex))"""
+    )
+    assert below < tiles
+
+
+def unexpected(errors: list[str]) -> list[str]:
+    """The page's errors but the failed loads a test provokes (the browser logs each)."""
+    return [error for error in errors if "Failed to load resource" not in error]
+
+
+def test_an_operator_pmtiles_archive_is_the_basemap(browser, site, settings):  # noqa: F811
+    """Issue 9, point 3: MAP_TILE_URL may name a raster .pmtiles file, read by range requests
+    with the vendored pmtiles library; its tiles show under the points, the CSP allowing them,
+    over the départements' outlines."""
+    use_pmtiles(settings)
+    make_directory()
+    page = new_page(browser)
+    errors = watch_errors(page)
+    ranges = serve_by_ranges(page, pmtiles_archive(png_tile()))
     open_map(page, site)
     expect(page.locator("#carte .leaflet-tile-pane img[src^='blob:']").first).to_be_visible()
     expect(page.locator("#carte .leaflet-control-attribution")).to_contain_text("Tuiles d'essai")
     assert ranges and ranges[0][0] == 0  # its header first, then only the parts it needs
     assert page.locator("#carte").get_attribute("data-loaded") == "14"  # the points, on top
+    expect_the_outlines(page)
+    expect(page.locator("#map-status")).to_have_text("")
     assert errors == []
+
+
+@pytest.mark.parametrize("archive", ["missing", "not an archive", "truncated"])
+def test_an_unreadable_pmtiles_archive_leaves_the_outlines_and_says_so(
+    browser,  # noqa: F811
+    site,  # noqa: F811
+    settings,
+    archive,
+):
+    """A self-hosted site's archive may be missing, another file or cut short: the map keeps the
+    départements' outlines and its points, and says once that the basemap could not be loaded."""
+    import random
+
+    use_pmtiles(settings)
+    make_directory()
+    page = new_page(browser)
+    errors = watch_errors(page)
+    if archive == "missing":
+        page.route("**/tuiles/france.pmtiles", lambda route: route.fulfill(status=404))
+    elif archive == "not an archive":
+        serve_by_ranges(page, random.Random(9).randbytes(40_000))
+    else:  # its header and directory, not its tiles
+        tile = png_tile()
+        serve_by_ranges(page, pmtiles_archive(tile)[: -len(tile)])
+    open_map(page, site)
+    assert page.locator("#carte").get_attribute("data-loaded") == "14"
+    expect(page.locator("#map-status")).to_have_text(BASEMAP_FAILED)
+    expect_the_outlines(page)
+    expect(page.locator("#carte .leaflet-tile-pane img[src^='blob:']")).to_have_count(0)
+    assert page.locator("#carte").get_attribute("data-basemap-error")
+    assert unexpected(errors) == []
+
+
+STATUS_CHANGES = """
+window.statusChanges = [];
+new MutationObserver((records) => {
+  for (const record of records) {
+    if (record.target.id === "map-status") window.statusChanges.push(record.target.textContent);
+  }
+}).observe(document, { childList: true, subtree: true, characterData: true });
+"""
+
+
+def test_a_tile_server_that_fails_leaves_the_outlines_and_says_so_once(browser, site, settings):  # noqa: F811
+    """The operator's tile server down: every tile fails, the message is said once (not once
+    per tile, which a screen reader would read each time), the outlines and points stay."""
+    settings.MAP_TILE_URL = "/tuiles/{z}/{x}/{y}.png"
+    make_directory()
+    page = new_page(browser)
+    errors = watch_errors(page)
+    failed = []
+    page.route("**/tuiles/**", lambda route: failed.append(route.request.url) or route.abort())
+    page.add_init_script(STATUS_CHANGES)
+    open_map(page, site)
+    expect(page.locator("#map-status")).to_have_text(BASEMAP_FAILED)
+    expect_the_outlines(page)
+    assert page.locator("#carte").get_attribute("data-loaded") == "14"
+    said = page.evaluate("window.statusChanges")
+    assert len(failed) > 5
+    assert sum(BASEMAP_FAILED in text for text in said) <= 2, said  # said, then kept as points load
+    assert unexpected(errors) == []
