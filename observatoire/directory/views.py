@@ -32,7 +32,7 @@ from observatoire.lib.prepared import Prepared
 from observatoire.network.models import Cooperative
 from observatoire.practices import uploads
 from observatoire.practices.listing import cut_query, limit_search_rate
-from observatoire.practices.models import Practice
+from observatoire.practices.models import CARD_FIELDS, Practice
 
 
 @require_safe
@@ -73,7 +73,12 @@ MOST_PRACTICES = 1000  # a cooperative's practices listed on its page, at most
 # A cooperative's page, its queries compiled once per process (lib/prepared.py): building them
 # (select_related, a hundred columns) cost the page more than running them.
 _cooperative_page = Prepared(
-    lambda slug: Cooperative.objects.with_card().filter(slug=slug), name="cooperative_page"
+    lambda slug: (
+        Cooperative.objects.with_card()
+        .defer("search_title", "search_head", "search_body", "tokens")
+        .filter(slug=slug)
+    ),
+    name="cooperative_page",
 )
 # Its practices, read by key from its own links (a few), each checked as its page would be:
 # asked for « published, visible and one of these », SQLite went through every published
@@ -85,7 +90,9 @@ _cooperative_practices = Prepared(
                 "practice_id", flat=True
             )[:MOST_PRACTICES]
         )
-        .without_index()
+        # What its cards show and is_discoverable_by reads: not the texts, nor the category's
+        # newest practices (JSON decoded for every card).
+        .only(*CARD_FIELDS, "deleted_at")
         .select_related("category")
         .order_by("-published_at", "-pk")
     ),

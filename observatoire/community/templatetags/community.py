@@ -212,7 +212,15 @@ _cooperative_adoptions = Prepared(
             cooperative=pk,
         )
         .select_related("practice__category")
-        .defer("practice__search_title", "practice__search_body")
+        .only(
+            "feedback",
+            "created_at",
+            "cooperative_id",
+            "practice__title",
+            "practice__slug",
+            "practice__category__name",
+            "practice__category__slug",
+        )
         .order_by("-created_at", "-pk")[:ADOPTIONS_SHOWN]
     ),
     name="cooperative_adoptions",
