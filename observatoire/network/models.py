@@ -261,15 +261,42 @@ class Cooperative(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        before = getattr(self, "_located_from", None)
+        if (
+            self.location_precision == LocationPrecision.COMMUNE
+            and before is not None
+            and before != self._location()
+        ):
+            # Moved to another commune: placed again, or unplaced if it cannot be found.
+            self.location_precision = ""
+            self.latitude = self.longitude = None
         if not self.location_precision:
             self.locate()
         super().save(*args, **kwargs)
+        self._located_from = self._location()
         # Not a normalisation: what the directory counts and finds changes with it, in the
         # same transaction.
         self.refresh_index()
 
     def get_absolute_url(self) -> str:
         return reverse("directory:cooperative_detail", kwargs={"slug": self.slug})
+
+    # Where it was placed from, as loaded: a commune changed since (in the admin, by hand) moves
+    # a cooperative placed at its commune's centre; a point placed by hand stays.
+    LOCATED_FROM = ("commune_code", "postcode", "commune")
+
+    @classmethod
+    def from_db(cls, *args, **kwargs):
+        instance = super().from_db(*args, **kwargs)
+        instance._located_from = instance._location()
+        return instance
+
+    def _location(self) -> tuple | None:
+        """Its commune fields, None when one of them was not loaded."""
+        loaded = self.__dict__
+        if any(name not in loaded for name in self.LOCATED_FROM):
+            return None
+        return tuple(loaded[name] for name in self.LOCATED_FROM)
 
     def refresh_index(self) -> None:
         """Keep its search stems, facet tokens and the directory's counts in step."""

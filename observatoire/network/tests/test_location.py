@@ -56,6 +56,40 @@ def test_a_point_placed_by_hand_stays_when_it_is_saved_again():
     assert (cooperative.latitude, cooperative.longitude) == (45.7485, 4.8467)
 
 
+def test_a_cooperative_whose_commune_changes_moves_to_the_new_one():
+    cooperative = make_cooperative(commune="Villeurbanne")
+    cooperative = Cooperative.objects.get(pk=cooperative.pk)  # as the admin loads it
+    cooperative.commune, cooperative.commune_code, cooperative.postcode = "Lyon", "", ""
+    cooperative.save()
+    cooperative.refresh_from_db()
+    assert cooperative.commune_code == "69123"
+    assert cooperative.location_precision == LocationPrecision.COMMUNE
+    assert 45.74 < cooperative.latitude < 45.78 and 4.82 < cooperative.longitude < 4.86
+
+
+def test_a_cooperative_moved_to_an_unknown_commune_leaves_the_map():
+    cooperative = Cooperative.objects.get(pk=make_cooperative(commune="Villeurbanne").pk)
+    cooperative.commune, cooperative.commune_code, cooperative.postcode = "Imaginaire", "", ""
+    cooperative.save()
+    cooperative.refresh_from_db()
+    assert cooperative.latitude is None and cooperative.location_precision == ""
+
+
+def test_saving_without_moving_keeps_its_place_and_a_hand_placed_point_stays_on_a_move():
+    cooperative = Cooperative.objects.get(pk=make_cooperative(commune="Villeurbanne").pk)
+    placed = (cooperative.latitude, cooperative.longitude)
+    cooperative.description = "Autre présentation"
+    cooperative.save()
+    assert (cooperative.latitude, cooperative.longitude) == placed
+    cooperative.place_exactly(latitude=45.7485, longitude=4.8467)
+    cooperative = Cooperative.objects.get(pk=cooperative.pk)
+    cooperative.commune, cooperative.commune_code = "Lyon", ""
+    cooperative.save()
+    cooperative.refresh_from_db()
+    assert cooperative.location_precision == LocationPrecision.EXACT
+    assert (cooperative.latitude, cooperative.longitude) == (45.7485, 4.8467)
+
+
 @pytest.mark.parametrize(
     ("latitude", "longitude"), [(40.4168, -3.7038), (0, 0), (48.8, 12.0), (-12.0, 44.0)]
 )
