@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from itertools import combinations, product
 
-from django.db import connection, connections, router, transaction
+from django.db import connection, connections, transaction
 from django.db.models import BooleanField, F, Func, QuerySet, Value
 
+from observatoire.lib import bulk
 from observatoire.lib.prepared import Prepared
 from observatoire.search.fulltext import compiled_sources
 from observatoire.search.models import FacetCount
@@ -48,25 +49,30 @@ def split_token(text: str) -> tuple[str, str]:
     return param, value
 
 
-def contributions(tokens: Iterable[str], *, public: bool, pairs: bool = False) -> Counter:
+def contributions(
+    tokens: Iterable[str], *, public: bool, pairs: bool = False, scopes: tuple[str, ...] = SCOPES
+) -> Counter:
     """What one published item adds to the counts: for every list it is in (the unfiltered one,
     one per token and, with ``pairs``, one per two tokens of different facets), each of its
     tokens and the total, in each scope that sees it.
 
     A practice has about ten tokens: 11 lists without pairs, some 45 with them, each counting
-    11 values."""
-    return Counter(_contribution_keys(tokens, public=public, pairs=pairs))
+    11 values. ``scopes``: those the list is read in (the directory, which every visitor sees
+    the same, only in « public »), the others not counted."""
+    return Counter(_contribution_keys(tokens, public=public, pairs=pairs, scopes=scopes))
 
 
-def _contribution_keys(tokens: Iterable[str], *, public: bool, pairs: bool):
+def _contribution_keys(
+    tokens: Iterable[str], *, public: bool, pairs: bool, scopes: tuple[str, ...] = SCOPES
+):
     """The (scope, among, token) ``contributions`` counts once each: an iterator, so that a
     rebuild counts those of every item at C speed (``Counter.update``)."""
     tokens = sorted(set(tokens))
     lists = ["", *tokens]
     if pairs:
         lists += [PAIR.join(two) for two in combinations(tokens, 2) if _two_facets(*two)]
-    scopes = SCOPES if public else ("members",)
-    return product(scopes, lists, (TOTAL, *tokens))
+    seen_in = [scope for scope in (SCOPES if public else ("members",)) if scope in scopes]
+    return product(seen_in, lists, (TOTAL, *tokens))
 
 
 def _two_facets(first: str, second: str) -> bool:
@@ -106,13 +112,18 @@ def adjust_counts(list_name: str, *, before: Counter, after: Counter) -> None:
 
 
 def rebuild_counts(
-    list_name: str, items: Iterable[tuple[Iterable[str], bool]], *, pairs: bool = False
+    list_name: str,
+    items: Iterable[tuple[Iterable[str], bool]],
+    *,
+    pairs: bool = False,
+    scopes: tuple[str, ...] = SCOPES,
 ) -> None:
     """Count everything again from (tokens, public) of every published item: after a bulk
     load (generatedata) or to mend counts by hand. The same counts as the sum of every item's
     ``contributions``, which would cost some 500 additions an item with pairs (35 s for 50,000
     practices): instead each scope counts how many items carry each token, each two and (with
-    pairs) each three tokens, and every stored count is one of those."""
+    pairs) each three tokens, and every stored count is one of those. ``scopes`` as for
+    ``contributions``."""
     numbers: Counter = Counter()  # items, by scope
     ones: dict[str, Counter] = {scope: Counter() for scope in SCOPES}
     twos: dict[str, Counter] = {scope: Counter() for scope in SCOPES}
@@ -120,6 +131,8 @@ def rebuild_counts(
     for tokens, public in items:
         tokens = sorted(set(tokens))
         for scope in SCOPES if public else ("members",):
+            if scope not in scopes:
+                continue
             numbers[scope] += 1
             ones[scope].update(tokens)
             twos[scope].update(combinations(tokens, 2))
@@ -148,31 +161,11 @@ def rebuild_counts(
         )
 
 
-# Rows a rebuild sends in one executemany (memory bounded; the database takes them in turn).
-INSERT_ROWS = 20000
-
-
 def _insert_counts(rows: Iterable[tuple[str, str, str, str, int]]) -> None:
-    """Insert count rows with plain ``executemany``: a million of them (10,000 cooperatives
-    with pairs) took 120 s through ``bulk_create``, nearly all of it building a model object
-    and compiling its values for each row, for an insert the database does in seconds."""
-    using = router.db_for_write(FacetCount)
-    quote = connections[using].ops.quote_name
-    columns = {field.name: str(field.column) for field in FacetCount._meta.concrete_fields}
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(FacetCount._meta.db_table),
-        ", ".join(quote(columns[name]) for name in COUNT_COLUMNS),
-        ", ".join(["%s"] * len(COUNT_COLUMNS)),
-    )
-    with connections[using].cursor() as cursor:
-        batch: list[tuple] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == INSERT_ROWS:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
+    """Insert count rows in bulk (lib/bulk.py): a million of them (10,000 cooperatives with
+    pairs) took 120 s through ``bulk_create``, nearly all of it building a model object and
+    compiling its values for each row, for an insert the database does in seconds."""
+    bulk.insert(FacetCount, COUNT_COLUMNS, rows)
 
 
 COUNT_COLUMNS = ("list_name", "scope", "among", "token", "count")
