@@ -4,7 +4,8 @@ The file is a CSV as INSEE publishes it (StockEtablissement, or an export of sir
 légale columns joined or not): comma or semicolon, UTF-8 (BOM or not) or Windows-1252, INSEE's
 column names. Every line is checked first; one error anywhere and nothing is written, and the
 report names each line (the header is line 1, as a spreadsheet shows) and column at fault.
-A clean file is written in one transaction, in bulk, and the directory's index rebuilt once.
+A clean file is written in one transaction, in batches, each cooperative with its indexed
+fields, facet rows and version; the directory's counts and vocabulary once at the end.
 
 - A cooperative is known by its SIREN: a new one is created, a known one updated. Only head
   offices are read (``etablissementSiege``); the other lines are counted and skipped.
@@ -39,6 +40,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from observatoire.lib import bulk
 from observatoire.lib.identifiers import luhn_is_valid, validate_siret
 from observatoire.lib.numbers import is_ascii_digits
 from observatoire.network import directory_index, geocoding, naf
@@ -47,6 +49,7 @@ from observatoire.network.models import (
     CooperativeVersion,
     Departement,
     LocationPrecision,
+    Organisation,
     Sector,
 )
 
@@ -55,7 +58,6 @@ MAX_BYTES = 200 * 1024 * 1024  # a StockEtablissement of 100 000 lines is about 
 MAX_CELL = 250  # no cell read here is longer (the longest field is the address)
 BATCH = 1000
 SOURCE = "sirene"  # in the data of the versions an import adds: who wrote them
-REFRESH_ONE_BY_ONE = 50  # up to this many cooperatives changed, no rebuild of the index
 
 # The columns read; for several, the first one with a value wins.
 SIREN = "siren"
@@ -223,6 +225,14 @@ REGISTER = (
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?|(\d{2})/(\d{2})/(\d{4})")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 TRUE, FALSE = {"true", "oui", "o", "1", "vrai"}, {"false", "non", "n", "0", "faux"}
+
+
+# Wraps the items of a long step (their number, what the step is) to show its progress.
+Progress = Callable[[Iterator, int, str], Iterable]
+
+
+def _unchanged(items: Iterator, total: int, label: str) -> Iterator:
+    return items
 
 
 class Refused(Exception):
@@ -691,8 +701,12 @@ class Importer:
         self.overwrite = overwrite
         self.default_family = family
         self.today = today
-        self.departements = {d.code: d for d in Departement.objects.all()}
+        self.departements = {
+            d.code: d for d in Departement.objects.select_related("region", "union")
+        }
         self.departement_codes = {d.pk: d.code for d in self.departements.values()}
+        self.departements_by_pk = {d.pk: d for d in self.departements.values()}
+        self.organisations = Organisation.objects.in_bulk()
         self.sectors = list(Sector.objects.all())
         self.sector_codes = {s.pk: s.code for s in self.sectors}
         self.existing = {c.siren: c for c in Cooperative.objects.all()}
@@ -768,7 +782,7 @@ class Importer:
             "commune_code": line.commune.code,
             "postcode": line.postcode,
             "departement": departement,
-            "union_id": departement.union_id,
+            "union": departement.union,
         }
         if line.siret:
             values["siret"] = line.siret
@@ -805,8 +819,7 @@ class Importer:
             self.created.append(cooperative)
             report.created += 1
             report.closed += line.closed
-            given = {"union" if name == "union_id" else name for name, v in values.items() if v}
-            changed = [name for name in IMPORTED if name in given]
+            changed = [name for name in IMPORTED if values.get(name)]
             self.changed.append((cooperative, changed, None))
             return
 
@@ -828,16 +841,11 @@ class Importer:
         was_closed = cooperative.closed_on is not None
         changed = []
         for name, value in values.items():
-            attribute = "union" if name == "union_id" else name
-            current = (
-                getattr(cooperative, f"{attribute}_id")
-                if attribute in ("departement", "sector", "union")
-                else getattr(cooperative, attribute)
-            )
-            wanted = value.pk if isinstance(value, Departement | Sector) else value
-            if current != wanted:
+            related = name in ("departement", "sector", "union")
+            current = getattr(cooperative, f"{name}_id" if related else name)
+            if current != (value.pk if related and value is not None else value):
                 setattr(cooperative, name, value)
-                changed.append(attribute)
+                changed.append(name)
         if not changed:
             report.unchanged += 1
             return
@@ -846,48 +854,78 @@ class Importer:
         report.reopened += was_closed and not line.closed
         self.changed.append((cooperative, [n for n in IMPORTED if n in changed], before))
 
-    def write(self) -> None:
-        Cooperative.objects.bulk_create(self.created, batch_size=BATCH)
-        updated = [c for c, _changed, before in self.changed if before is not None]
-        fields = sorted(
-            {n for _c, changed, before in self.changed if before is not None for n in changed}
-        )
+    def write(self, progress: Progress) -> None:
+        """Write the cooperatives created and changed, their versions and the directory's
+        index, a batch at a time: a number of queries that does not grow with them."""
+        index = directory_index.BulkIndex(Cooperative)
+        batch = []
+        for item in progress(iter(self.changed), len(self.changed), _("Écriture des coopératives")):
+            batch.append(item)
+            if len(batch) == BATCH:
+                self.write_batch(batch, index)
+                batch = []
+        if batch:
+            self.write_batch(batch, index)
+        index.finish()
+
+    def write_batch(self, batch: list[tuple[Cooperative, list[str], dict | None]], index) -> None:
+        created, updated = [], []
+        fields: set[str] = set()
+        for cooperative, changed, before in batch:
+            self.attach(cooperative)
+            indexed = index.fill(cooperative, new=before is None)
+            if before is None:
+                created.append(cooperative)
+            else:
+                updated.append(cooperative)
+                fields.update(changed, indexed)
+        if created:
+            self.insert(created)
         if updated:
-            Cooperative.objects.bulk_update(updated, fields, batch_size=BATCH)
+            bulk.update(Cooperative, updated, sorted(fields))
+        bulk.insert(
+            CooperativeVersion,
+            ("cooperative", "number", "author", "created_at", "data", "changed"),
+            self.versions(batch),
+        )
+        index.write_facets()
+
+    def insert(self, created: list[Cooperative]) -> None:
+        """Insert new cooperatives, then read their ids back by SIREN: ``bulk_create`` spent
+        more time compiling each value than the database inserting the rows."""
+        fields = [f for f in Cooperative._meta.concrete_fields if not f.primary_key]
+        bulk.insert(
+            Cooperative,
+            [f.name for f in fields],
+            ([getattr(c, f.attname) for f in fields] for c in created),
+        )
+        ids = dict(
+            Cooperative.objects.filter(siren__in=[c.siren for c in created]).values_list(
+                "siren", "pk"
+            )
+        )
+        for cooperative in created:
+            cooperative.pk = ids[cooperative.siren]
+            cooperative._state.adding = False
+
+    def attach(self, cooperative: Cooperative) -> None:
+        """Its département (and région), union and federation, from those loaded: what the
+        directory's index reads of it, without a query."""
+        cooperative.departement = self.departements_by_pk[cooperative.departement_id]
+        cooperative.union = self.organisations[cooperative.union_id]
+        cooperative.federation = self.organisations.get(cooperative.federation_id)
+
+    def versions(self, batch: list[tuple[Cooperative, list[str], dict | None]]) -> Iterator[tuple]:
+        """Each written cooperative's new version (and, the first time the import changes a
+        cooperative without one, the page before as version 1), as rows."""
         now = timezone.now()
-        versions = []
-        for cooperative, changed, before in self.changed:
+        for cooperative, changed, before in batch:
             number = self.last_number.get(cooperative.pk, 0)
             if before is not None and number == 0:  # the page before the import changed it
                 number = 1
-                versions.append(
-                    CooperativeVersion(
-                        cooperative=cooperative,
-                        number=1,
-                        author=None,
-                        created_at=now,
-                        data=before,
-                        changed=[],
-                    )
-                )
-            versions.append(
-                CooperativeVersion(
-                    cooperative=cooperative,
-                    number=number + 1,
-                    author=None,
-                    created_at=now,
-                    data={**self.snapshot(cooperative), "source": SOURCE},
-                    changed=changed,
-                )
-            )
-        CooperativeVersion.objects.bulk_create(versions, batch_size=BATCH)
-        # The directory's index: rebuilt once after many changes; after a few, each one's
-        # kept in step as a save does (a file imported again mostly changes nothing).
-        if len(self.changed) > REFRESH_ONE_BY_ONE:
-            directory_index.rebuild_all(Cooperative)
-        else:
-            for cooperative, _changed, _before in self.changed:
-                directory_index.refresh(cooperative)
+                yield (cooperative.pk, 1, None, now, before, [])
+            data = {**self.snapshot(cooperative), "source": SOURCE}
+            yield (cooperative.pk, number + 1, None, now, data, changed)
 
 
 def import_cooperatives(
@@ -897,11 +935,12 @@ def import_cooperatives(
     overwrite: bool = False,
     family: str = "",
     today: datetime.date | None = None,
-    progress: Callable[[Iterator, int], Iterable] | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Check every line of a SIRENE extract, then write all of it or nothing (the module's
     docstring says how). ``family``: the family of new cooperatives nothing else tells;
-    ``progress(lines, total)`` may wrap the lines (a progress bar)."""
+    ``progress(items, total, label)`` may wrap the lines checked, then the cooperatives
+    written (a progress bar; ``label`` says which, in French)."""
     report = Report(dry_run=dry_run)
     try:
         text = decode(data)
@@ -911,10 +950,9 @@ def import_cooperatives(
             raise Refused(_("Colonnes obligatoires absentes : %s.") % ", ".join(missing))
         checker = Checker(positions)
         checked = []
-        numbered: Iterable = lines
-        if progress is not None:
-            numbered = progress(lines, max(text.count("\n") - 1, 1))
-        for number, row in numbered:
+        progress = progress or _unchanged
+        total = max(text.count("\n") - 1, 1)
+        for number, row in progress(lines, total, _("Vérification des lignes")):
             report.lines += 1
             line = checker.check(number, row)
             if line is not None:
@@ -937,7 +975,8 @@ def import_cooperatives(
                 importer.apply(line, report)
             if report.errors or dry_run:
                 return report
-            importer.write()
+            with bulk.roomy_cache(Cooperative):
+                importer.write(progress)
     except IntegrityError as error:  # a cooperative written meanwhile by someone else
         report.errors.append(_("Conflit à l'écriture, rien n'a été écrit : %s") % error)
     return report

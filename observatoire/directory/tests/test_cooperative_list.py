@@ -1,12 +1,15 @@
 """The directory (/annuaire/): search, facets with counts, sorts, « près de », pages, bad input."""
 
+import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from observatoire.network import directory_index
 from observatoire.network.models import Cooperative, CooperativeFacet, Departement
+from observatoire.network.sirene import import_cooperatives
 from observatoire.network.tests.factories import make_cooperative
 from observatoire.practices.models import Practice
 from observatoire.practices.tests.factories import make_practice
@@ -254,3 +257,68 @@ def test_departements_and_naf_divisions_are_offered_within_a_region_or_a_section
     assert facet(response, "division") == {"43": 1}
     response = client.get(URL, {"departement": "35"})
     assert facet(response, "departement") == {"35": 1, "44": 1}
+
+
+# After an import of the SIRENE register, which writes the directory's index itself, in bulk.
+
+SIRENE_SAMPLE = Path(__file__).parents[2] / "network" / "tests" / "data" / "sirene_extrait.csv"
+
+
+def index_state() -> tuple[dict, set, dict]:
+    """Every count, facet row and indexed field of the directory, to compare with a rebuild."""
+    counts = FacetCount.objects.filter(list_name="cooperatives").exclude(count=0)
+    rows = CooperativeFacet.objects.values_list("cooperative", "token", "sort_name", "tokens")
+    indexed = {c["pk"]: c for c in Cooperative.objects.values("pk", *directory_index.INDEXED)}
+    return (
+        {(row.scope, row.among, row.token): row.count for row in counts},
+        {(pk, token, name, tuple(tokens)) for pk, token, name, tokens in rows},
+        indexed,
+    )
+
+
+@pytest.mark.parametrize("recount_past", [1000, 0])  # counts adjusted, or counted again
+def test_imported_cooperatives_are_found_and_counted(client, monkeypatch, recount_past):
+    monkeypatch.setattr(directory_index, "RECOUNT_PAST", recount_past)
+    make_cooperative(name="Déjà là", siren="500033337")  # the import updates it
+    make_cooperative(name="Pas dans le fichier")
+    today = datetime.date(2026, 3, 1)
+    report = import_cooperatives(SIRENE_SAMPLE.read_bytes(), today=today)
+    assert (report.created, report.updated) == (8, 1)
+
+    assert names(client.get(URL, {"q": "canuts"})) == ["MENUISERIE DES CANUTS"]
+    assert names(client.get(URL, {"q": "Strasbourg"})) == ["VIGNERONS ASSOCIES D'ALSACE"]
+    assert names(client.get(URL, {"q": "briqueterie batisseurs"})) == []  # not the address
+    assert names(client.get(URL, {"q": "batisseurs"})) == ["BATISSEURS D'OCCITANIE"]
+    assert names(client.get(URL, {"q": "Déjà"})) == []  # its register name now
+    response = client.get(URL)
+    assert facet(response, "forme") == {"scop": 7, "scic": 2, "cae": 1}
+    assert facet(response, "region") == {
+        "84": 3,  # Lyon ×2, Grenoble
+        "52": 1,
+        "53": 1,
+        "76": 1,
+        "32": 1,
+        "75": 1,
+        "11": 1,
+        "44": 1,
+    }
+    response = client.get(URL, {"forme": "scop", "region": "84"})
+    assert names(response) == ["MENUISERIE DES CANUTS", "Pas dans le fichier"]
+    assert facet(response, "effectif") == {"10-19": 2}
+    imported = index_state()
+    directory_index.rebuild_all(Cooperative)
+    assert index_state() == imported
+
+    # Imported again, a cooperative moved and renamed: found under its new name and place.
+    text = SIRENE_SAMPLE.read_text(encoding="utf-8").replace(
+        "MENUISERIE DES CANUTS", "ATELIER DES MOUETTES"
+    )
+    text = text.replace("69004,LYON 4EME,69384", "67000,STRASBOURG,67482")
+    report = import_cooperatives(text.encode(), today=today)
+    assert (report.created, report.updated) == (0, 1)
+    assert names(client.get(URL, {"q": "canuts"})) == []
+    assert names(client.get(URL, {"q": "mouettes"})) == ["ATELIER DES MOUETTES"]
+    assert facet(client.get(URL), "region")["84"] == 2
+    updated = index_state()
+    directory_index.rebuild_all(Cooperative)
+    assert index_state() == updated

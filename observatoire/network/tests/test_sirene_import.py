@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from observatoire.accounts.models import Role
@@ -275,15 +277,15 @@ def test_the_command_prints_the_report_and_fails_on_errors(tmp_path, capsys):
     assert Cooperative.objects.count() == 9
 
 
-def generated(count: int) -> bytes:
-    """A clean extract of ``count`` head offices in real communes."""
+def generated(count: int, *, first: int = 0) -> bytes:
+    """A clean extract of ``count`` head offices in real communes (SIREN from ``first``)."""
     communes = [c for c in geocoding._index().by_code.values() if c.placed][:2000]
     departements = set(Departement.objects.values_list("code", flat=True))
     communes = [c for c in communes if c.departement in departements]
     header = SAMPLE.read_text(encoding="utf-8").split("\n")[0]
     lines = [header]
     template = sample_rows()[0]
-    for number in range(count):
+    for number in range(first, first + count):
         siren = siren_with_checksum(f"{70000000 + number:08d}")
         commune = communes[number % len(communes)]
         row = {
@@ -310,6 +312,50 @@ def test_a_few_thousand_lines_are_imported_quickly():
     assert elapsed < 25, elapsed
     # Many changed: the directory's index rebuilt at once, every one listed.
     assert CooperativeFacet.objects.values("cooperative").distinct().count() == 2000
+
+
+def queries_of(data: bytes) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        report = run(data)
+    assert report.errors == []
+    return len(queries)
+
+
+def test_the_queries_do_not_grow_with_the_lines():
+    """Written in batches, each cooperative's index with it: no query a line, new or known."""
+    ten, fifty = queries_of(generated(10)), queries_of(generated(50, first=100))
+    # Only the counts' upserts may take a statement more (2,000 rows each, search/facets.py).
+    assert ten <= fifty <= ten + 3, (ten, fifty)
+    renamed = {
+        first: generated(count, first=first).replace(b"COOPERATIVE NUMERO", b"SCOP NUMERO")
+        for first, count in ((0, 10), (100, 50))
+    }
+    ten, fifty = queries_of(renamed[0]), queries_of(renamed[100])
+    assert ten <= fifty <= ten + 3, (ten, fifty)
+    assert Cooperative.objects.filter(name__startswith="SCOP NUMERO").count() == 60
+
+
+def test_progress_is_shown_while_checking_and_while_writing(tmp_path, capsys):
+    shown = []
+
+    def progress(items, total, label):
+        done = 0
+        for item in items:
+            done += 1
+            yield item
+        shown.append((label, done, total))
+
+    run(SAMPLE.read_bytes(), dry_run=True, progress=progress)
+    assert shown == [("Vérification des lignes", 10, 10)]
+    shown.clear()
+    run(SAMPLE.read_bytes(), progress=progress)
+    assert shown == [("Vérification des lignes", 10, 10), ("Écriture des coopératives", 9, 9)]
+    # In a log rather than a terminal, plain lines at every tenth of each step.
+    Cooperative.objects.all().delete()
+    call_command("importcooperatives", str(SAMPLE), verbosity=2)
+    out = capsys.readouterr().out
+    assert "Vérification des lignes : 10 / 10" in out
+    assert "Écriture des coopératives : 9 / 9" in out
 
 
 # The admin page

@@ -42,10 +42,14 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
-        show = options["verbosity"] > 0 and sys.stderr.isatty()
+        verbosity = options["verbosity"]
 
-        def progress(lines: Iterator, total: int) -> Iterator:
-            return iter(tqdm(lines, total=total, unit=" lignes", disable=not show, mininterval=1))
+        def progress(items: Iterator, total: int, label: str) -> Iterator:
+            if verbosity > 0 and sys.stderr.isatty():
+                return iter(tqdm(items, total=total, desc=label, unit="", mininterval=1))
+            if verbosity > 1:
+                return self.plain_progress(items, total, label)
+            return items
 
         report = import_cooperatives(
             file.read_bytes(),
@@ -60,3 +64,11 @@ class Command(BaseCommand):
             raise CommandError(report.summary()[0])
         for line in report.summary():
             self.stdout.write(line)
+
+    def plain_progress(self, items: Iterator, total: int, label: str) -> Iterator:
+        """A line at every tenth of the step, for a log rather than a terminal."""
+        step = max(total // 10, 1)
+        for done, item in enumerate(items, start=1):
+            yield item
+            if done % step == 0 or done == total:
+                self.stdout.write(f"{label} : {done} / {total}")
