@@ -101,3 +101,22 @@ def roomy_cache(model, megabytes: int = 256) -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+@contextmanager
+def through_indexes(model) -> Iterator[None]:
+    """On PostgreSQL, no sequential scan while it lasts (in a transaction): right after a bulk
+    insert the table's statistics are still those of a smaller one, and a delete of some
+    thousand rows by an indexed column read the whole table (0.6 s each, 41 s to write again
+    the facet rows of 92,000 cooperatives). Nothing on SQLite."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = DEFAULT")

@@ -283,8 +283,11 @@ class BulkIndex:
     def write_facets(self) -> None:
         """The facet rows of the cooperatives filled since the last call, now written."""
         known = [cooperative.pk for cooperative, before in self.due if before is not None]
-        for start in range(0, len(known), 500):
-            self.facet_model.objects.filter(cooperative_id__in=known[start : start + 500]).delete()
+        if known:
+            rows = self.facet_model.objects
+            with bulk.through_indexes(self.facet_model):
+                for start in range(0, len(known), 500):
+                    rows.filter(cooperative_id__in=known[start : start + 500]).delete()
         bulk.insert(self.facet_model, FACET_COLUMNS, facet_rows(c for c, _before in self.due))
         self.moved += [(before or [], c.tokens) for c, before in self.due if before != c.tokens]
         self.due = []
