@@ -16,14 +16,18 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from observatoire.directory import duplicates, editing, exports, listing
 from observatoire.lib.cache import (
+    COOPERATIVES,
     DIRECTORY,
     LISTING,
     cache_page_for_visitors,
+    cached_fragment,
     cooperative_version,
     depends_on,
 )
@@ -99,6 +103,17 @@ _cooperative_practices = Prepared(
     name="cooperative_practices",
 )
 
+
+def _page_number(raw: str) -> int:
+    """The page of a cooperative's practices an address asks for, from 1 to the last there can
+    be (beyond its own last, the paginator shows that one)."""
+    try:
+        number = int(raw)
+    except ValueError:
+        return 1
+    return min(max(number, 1), -(-MOST_PRACTICES // settings.PRACTICES_PER_PAGE))
+
+
 # The overseas départements, drawn each in its own small map beside France's.
 OVERSEAS = [
     ("971", "Guadeloupe"),
@@ -149,19 +164,44 @@ def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not found:
         raise Http404
     cooperative = found[0]
+    raw = request.GET.get("page", "")
+    number = _page_number(raw)
+    if raw and raw != str(number):  # one address, and one cache entry, a page
+        return redirect(f"{request.path}?page={number}" if number > 1 else request.path)
     # Its practices (as lists show them) and its adoptions.
-    depends_on(request, LISTING, cooperative_version(cooperative.pk))
-    linked = _cooperative_practices(cooperative.pk)
-    practices = [practice for practice in linked if practice.is_discoverable_by(request.user)]
+    depends = (LISTING, COOPERATIVES, cooperative_version(cooperative.pk))
+    depends_on(request, *depends)
+    signed_in = request.user.is_authenticated
+
+    def render_sheet() -> str:
+        linked = _cooperative_practices(cooperative.pk)
+        practices = [practice for practice in linked if practice.is_discoverable_by(request.user)]
+        context = {
+            "cooperative": cooperative,
+            # Signed-in people see the contact; visitors only when the cooperative chose to.
+            "show_contact": cooperative.contact_public or signed_in,
+            **paginate(request, practices),
+        }
+        return render_to_string("directory/_cooperative_sheet.html", context, request=request)
+
+    # All but the buttons of this person (follow, edit): the same for everyone who sees what
+    # they see, and whether they are signed in (the contact), so a signed-in person's page
+    # reads it from the cache as a visitor's whole page is.
+    sheet = cached_fragment(
+        request,
+        "cooperative",
+        (cooperative.pk, number, signed_in),
+        render_sheet,
+        depends=depends,
+        one_page=True,
+    )
     return render(
         request,
         "directory/cooperative_detail.html",
         {
             "cooperative": cooperative,
-            # Members see the contact; visitors only when the cooperative chose to show it.
-            "show_contact": cooperative.contact_public or request.user.is_authenticated,
+            "sheet": mark_safe(sheet),  # rendered by a template, escaped there
             "may_edit": editing.may_edit(request.user, cooperative),
-            **paginate(request, practices),
         },
     )
 

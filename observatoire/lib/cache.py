@@ -41,6 +41,7 @@ from observatoire.lib.personal import cut_at_personal_parts, fill_personal_parts
 
 LISTING = "listing"
 DIRECTORY = "directory"  # what the directory's lists, counts and map show
+COOPERATIVES = "cooperatives"  # every cooperative's page, when many changed at once (an import)
 TAXONOMY = "taxonomy"
 FRAGMENT_SECONDS = 600
 # How long a reverse proxy or a browser may reuse a visitor's page without asking again.
@@ -122,9 +123,9 @@ def forget_listings() -> None:
 
 
 def forget_directory(cooperative_pk: int | None = None) -> None:
-    """The directory changed (a cooperative saved, or all of them rebuilt): its lists and
-    map, and the cooperative's page."""
-    bump(DIRECTORY, *([cooperative_version(cooperative_pk)] if cooperative_pk else []))
+    """The directory changed (a cooperative saved, or many of them, or all rebuilt): its lists
+    and map, and that cooperative's page, or every cooperative's page."""
+    bump(DIRECTORY, cooperative_version(cooperative_pk) if cooperative_pk else COOPERATIVES)
 
 
 def forget_taxonomy() -> None:

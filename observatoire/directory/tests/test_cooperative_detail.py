@@ -30,7 +30,58 @@ def test_practices_are_paginated(client, settings):
         make_practice(title=f"Pratique {number}", cooperatives=[cooperative])
     response = client.get(cooperative.get_absolute_url(), {"page": 3})
     assert len(response.context["page"].object_list) == 1
-    assert client.get(cooperative.get_absolute_url(), {"page": "abc"}).status_code == 200
+    (last_title,) = [practice.title for practice in response.context["page"].object_list]
+    # One address a page, so one cache entry: odd numbers lead to the page they show.
+    url = cooperative.get_absolute_url()
+    assert client.get(url, {"page": "abc"})["Location"] == url
+    assert client.get(url, {"page": "-3"})["Location"] == url
+    assert client.get(url, {"page": "02"})["Location"] == f"{url}?page=2"
+    assert client.get(url, {"page": "99999"})["Location"] == f"{url}?page=500"  # 1,000 ÷ 2
+    last = client.get(url, {"page": 500})  # beyond its own last page: that one
+    assert last.status_code == 200 and last_title in last.content.decode()
+
+
+def test_signed_in_people_share_the_sheet_but_each_has_their_own_buttons(
+    client, client_as, member, settings
+):
+    """The page but its buttons is cached for signed-in people of a scope (a fragment): the
+    contact, the members-only practices and each person's follow and edit buttons stay theirs,
+    whoever came first, and an edit shows at once."""
+    from observatoire.accounts.models import Role
+    from observatoire.accounts.tests.factories import make_user
+    from observatoire.community.models import Follow
+
+    cooperative = make_cooperative(name="Scop Partagée")
+    cooperative.contact_email = "contact@partagee.coop"
+    cooperative.save()
+    make_practice(
+        title="Réservée aux membres",
+        cooperatives=[cooperative],
+        visibility=Practice.Visibility.MEMBERS,
+    )
+    admin = make_user(role=Role.COOPERATIVE_ADMIN, cooperative=cooperative)
+    Follow.objects.create(user=admin, cooperative=cooperative)
+    url = cooperative.get_absolute_url()
+
+    page = client_as(admin).get(url).content.decode()  # computes the shared sheet
+    assert "contact@partagee.coop" in page and "Réservée aux membres" in page
+    assert "Modifier la fiche" in page and "Ne plus suivre" in page
+    client.logout()
+
+    page = client_as(member).get(url).content.decode()  # reads it
+    assert "contact@partagee.coop" in page and "Réservée aux membres" in page
+    assert "Modifier la fiche" not in page and "Ne plus suivre" not in page
+    assert "Suivre" in page
+    client.logout()
+
+    page = client.get(url).content.decode()  # a visitor: neither the contact nor the practice
+    assert "contact@partagee.coop" not in page and "Réservée aux membres" not in page
+    assert "réservé aux membres" in page
+
+    cooperative.description = "Nouvelle présentation de la coopérative"
+    cooperative.save()
+    page = client_as(member).get(url).content.decode()
+    assert "Nouvelle présentation de la coopérative" in page
 
 
 def test_the_identity_names_the_activity_the_place_and_the_register(client):
@@ -84,3 +135,18 @@ def test_the_page_shows_the_network_flags_and_an_archived_cooperative_says_so(cl
     cooperative.save()
     html = client.get(cooperative.get_absolute_url()).content.decode()
     assert "Cette coopérative a quitté le réseau" in html
+
+
+def test_a_cooperatives_page_is_not_kept_once_many_cooperatives_changed_at_once(client):
+    """An import forgets the directory as a whole, not each of its cooperatives: their pages,
+    kept for visitors, are computed again."""
+    from observatoire.lib.cache import forget_directory
+    from observatoire.network.models import Cooperative
+
+    cooperative = make_cooperative(name="Ancien nom")
+    url = cooperative.get_absolute_url()
+    assert "Ancien nom" in client.get(url).content.decode()
+    Cooperative.objects.filter(pk=cooperative.pk).update(name="Nouveau nom")  # as in bulk
+    assert "Ancien nom" in client.get(url).content.decode()  # kept: nothing said it changed
+    forget_directory()
+    assert "Nouveau nom" in client.get(url).content.decode()
