@@ -7,8 +7,10 @@ cooperatives where an ``executemany`` takes one or two); the database does the s
 way, triggers included. Values go through each field's ``get_db_prep_save``, as the ORM sends them.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import batched
+from typing import Any
 
 from django.db import connections, router
 
@@ -73,13 +75,7 @@ def update(model, objects: Iterable, names: Sequence[str]) -> None:
 
 def _execute(connection, sql: str, rows: Iterable[tuple]) -> None:
     with connection.cursor() as cursor:
-        batch: list[tuple] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == ROWS:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
+        for batch in batched(rows, ROWS):
             cursor.executemany(sql, batch)
 
 
@@ -88,19 +84,15 @@ def roomy_cache(model, megabytes: int = 256) -> Iterator[None]:
     """On SQLite, a page cache of ``megabytes`` for the connection while a bulk write lasts:
     rows inserted in no order of an index (SIREN, slug, name, token) miss SQLite's default 2 MB
     page after page. Nothing on PostgreSQL, whose shared buffers are the server's."""
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
+
+    def set_size(cursor) -> str:
         cursor.execute("PRAGMA cache_size")
         (before,) = cursor.fetchone()
         cursor.execute(f"PRAGMA cache_size = {-1024 * int(megabytes)}")
-    try:
+        return f"PRAGMA cache_size = {int(before)}"
+
+    with _for_a_while(model, "sqlite", set_size):
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 @contextmanager
@@ -109,14 +101,27 @@ def through_indexes(model) -> Iterator[None]:
     insert the table's statistics are still those of a smaller one, and a delete of some
     thousand rows by an indexed column read the whole table (0.6 s each, 41 s to write again
     the facet rows of 92,000 cooperatives). Nothing on SQLite."""
+
+    def no_scan(cursor) -> str:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return "SET LOCAL enable_seqscan = DEFAULT"
+
+    with _for_a_while(model, "postgresql", no_scan):
+        yield
+
+
+@contextmanager
+def _for_a_while(model, vendor: str, change: Callable[[Any], str]) -> Iterator[None]:
+    """A setting of ``model``'s connection changed while the block lasts, on ``vendor`` only:
+    ``change(cursor)`` makes it and returns the statement that puts it back."""
     connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
+    if connection.vendor != vendor:
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        restore = change(cursor)
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
+            cursor.execute(restore)

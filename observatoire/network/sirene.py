@@ -31,6 +31,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import batched
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -858,14 +859,9 @@ class Importer:
         """Write the cooperatives created and changed, their versions and the directory's
         index, a batch at a time: a number of queries that does not grow with them."""
         index = directory_index.BulkIndex(Cooperative)
-        batch = []
-        for item in progress(iter(self.changed), len(self.changed), _("Écriture des coopératives")):
-            batch.append(item)
-            if len(batch) == BATCH:
-                self.write_batch(batch, index)
-                batch = []
-        if batch:
-            self.write_batch(batch, index)
+        items = progress(iter(self.changed), len(self.changed), _("Écriture des coopératives"))
+        for batch in batched(items, BATCH):
+            self.write_batch(list(batch), index)
         index.finish()
 
     def write_batch(self, batch: list[tuple[Cooperative, list[str], dict | None]], index) -> None:
