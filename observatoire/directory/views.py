@@ -169,8 +169,8 @@ def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if raw and raw != str(number):  # one address, and one cache entry, a page
         return redirect(f"{request.path}?page={number}" if number > 1 else request.path)
     # Its practices (as lists show them) and its adoptions.
-    depends = (LISTING, COOPERATIVES, cooperative_version(cooperative.pk))
-    depends_on(request, *depends)
+    depends = (LISTING, COOPERATIVES, cooperative_version(cooperative.pk))  # the fragment's,
+    # and so the page's (a fragment records what it depends on in the request)
     signed_in = request.user.is_authenticated
 
     def render_sheet() -> str:

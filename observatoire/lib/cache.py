@@ -122,10 +122,11 @@ def forget_listings() -> None:
     bump(LISTING)
 
 
-def forget_directory(cooperative_pk: int | None = None) -> None:
-    """The directory changed (a cooperative saved, or many of them, or all rebuilt): its lists
-    and map, and that cooperative's page, or every cooperative's page."""
-    bump(DIRECTORY, cooperative_version(cooperative_pk) if cooperative_pk else COOPERATIVES)
+def forget_directory(*cooperative_pks: int) -> None:
+    """The directory changed (some cooperatives saved, or many of them, or all rebuilt): its
+    lists and map, and those cooperatives' pages, or every cooperative's page without any."""
+    pages = [cooperative_version(pk) for pk in cooperative_pks] or [COOPERATIVES]
+    bump(DIRECTORY, *pages)
 
 
 def forget_taxonomy() -> None:

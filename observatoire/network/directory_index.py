@@ -16,6 +16,7 @@ values of one facet never hold a cooperative twice.
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import batched
 
 from django.db import transaction
 
@@ -286,8 +287,8 @@ class BulkIndex:
         if known:
             rows = self.facet_model.objects
             with bulk.through_indexes(self.facet_model):
-                for start in range(0, len(known), 500):
-                    rows.filter(cooperative_id__in=known[start : start + 500]).delete()
+                for some in batched(known, 500):
+                    rows.filter(cooperative_id__in=some).delete()
         bulk.insert(self.facet_model, FACET_COLUMNS, facet_rows(c for c, _before in self.due))
         self.moved += [(before or [], c.tokens) for c, before in self.due if before != c.tokens]
         self.due = []
@@ -311,8 +312,7 @@ class BulkIndex:
         if len(self.filled) > FORGET_ONE_BY_ONE:
             page_cache.forget_directory()
         else:
-            for cooperative in self.filled:
-                page_cache.forget_directory(cooperative.pk)
+            page_cache.forget_directory(*(cooperative.pk for cooperative in self.filled))
 
 
 def _remember(texts: set[str]) -> None:
