@@ -158,7 +158,8 @@ def cooperative_points(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cache_page_for_visitors(params=("page",))
+# Signed-in people of a scope share one page too: their buttons are theirs (directory/actions.py).
+@cache_page_for_visitors(params=("page",), members=True)
 def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     found = _cooperative_page(slug)
     if not found:
@@ -184,9 +185,8 @@ def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         }
         return render_to_string("directory/_cooperative_sheet.html", context, request=request)
 
-    # All but the buttons of this person (follow, edit): the same for everyone who sees what
-    # they see, and whether they are signed in (the contact), so a signed-in person's page
-    # reads it from the cache as a visitor's whole page is.
+    # The same for everyone who sees what they see, and whether they are signed in (the
+    # contact): kept apart for a page that is not kept whole (a notice waiting, say).
     sheet = cached_fragment(
         request,
         "cooperative",
@@ -201,7 +201,6 @@ def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "cooperative": cooperative,
             "sheet": mark_safe(sheet),  # rendered by a template, escaped there
-            "may_edit": editing.may_edit(request.user, cooperative),
         },
     )
 

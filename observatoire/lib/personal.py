@@ -30,8 +30,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 # (shape, stencil context, values) for a request.
 Provider = Callable[[Any], tuple[tuple, dict[str, Any], dict[str, str]]]
+# The part's markup for a request, safe (made of lib/stencil.py's stencils, say).
+Renderer = Callable[[Any], str]
 
 _providers: dict[str, Provider] = {}
+_renderers: dict[str, Renderer] = {}
 _stencils: dict[tuple, tuple[str, ...]] = {}
 # Slots: letters and digits only, so that escaping or URL-encoding leaves them as they are; a
 # random part per process, so that no text of a template or of the site makes one.
@@ -44,6 +47,13 @@ def register(template_name: str, provider: Provider) -> None:
     _providers[template_name] = provider
 
 
+def register_renderer(name: str, renderer: Renderer) -> None:
+    """Render the part ``name``, wherever ``{% personal %}`` names it, with ``renderer(request)``:
+    for a part whose markup varies by more than slots can hold (an address with a number), made
+    of stencils of its own (lib/stencil.py). Its markup must be safe: escaped or stencilled."""
+    _renderers[name] = renderer
+
+
 def slot(name: str) -> SafeString:
     """Where the value ``name`` goes in a stencil (lowercase letters only)."""
     if not name.isalpha() or not name.islower():
@@ -53,6 +63,9 @@ def slot(name: str) -> SafeString:
 
 def render_part(request, template_name: str, context=None) -> str:
     """The part for this request: filled from its stencil, or rendered from its template."""
+    renderer = _renderers.get(template_name)
+    if renderer is not None and request is not None:
+        return mark_safe(renderer(request))
     provider = _providers.get(template_name)
     if provider is None or request is None:
         if context is not None:
@@ -94,7 +107,7 @@ def personal_part(context, template_name: str) -> str:
 
 def cut_at_personal_parts(content: bytes) -> tuple[bytes, ...]:
     """A shared page cut where its personal parts go: its text, a part's template name, its
-    text… (the first mark of each part: the marks stand in the header, before anything else).
+    text… (the first mark of each part: a page holds each part once).
     Cut once when the page is kept, so that filling it is a join."""
     found: list[tuple[int, int, bytes]] = []
     for name in PERSONAL_TEMPLATES:
@@ -133,5 +146,6 @@ def _personal_mark(name: str) -> str:
     return mark
 
 
-# The templates a shared page may leave to each person ({% personal %} in base.html).
-PERSONAL_TEMPLATES = ("includes/main_nav.html",)
+# The parts a shared page may leave to each person: the menu ({% personal %} in base.html), a
+# cooperative's « Suivre » and « Modifier la fiche » (directory/actions.py).
+PERSONAL_TEMPLATES = ("includes/main_nav.html", "directory/cooperative_actions")

@@ -44,9 +44,9 @@ def test_practices_are_paginated(client, settings):
 def test_signed_in_people_share_the_sheet_but_each_has_their_own_buttons(
     client, client_as, member, settings
 ):
-    """The page but its buttons is cached for signed-in people of a scope (a fragment): the
-    contact, the members-only practices and each person's follow and edit buttons stay theirs,
-    whoever came first, and an edit shows at once."""
+    """The page but its buttons is kept once for signed-in people of a scope: the contact, the
+    members-only practices and each person's follow and edit buttons stay theirs, whoever came
+    first, and an edit shows at once."""
     from observatoire.accounts.models import Role
     from observatoire.accounts.tests.factories import make_user
     from observatoire.community.models import Follow
@@ -150,3 +150,40 @@ def test_a_cooperatives_page_is_not_kept_once_many_cooperatives_changed_at_once(
     assert "Ancien nom" in client.get(url).content.decode()  # kept: nothing said it changed
     forget_directory()
     assert "Nouveau nom" in client.get(url).content.decode()
+
+
+def test_a_signed_in_persons_page_is_read_whole_and_their_buttons_follow_what_they_do(
+    client, client_as, member
+):
+    """Kept whole for members, the page costs a member only their session and one query for
+    their buttons; following or unfollowing shows at once, on their page only, and
+    the cooperative's name is escaped in the buttons as in the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from observatoire.accounts.tests.factories import make_user
+    from observatoire.community.models import Follow
+
+    cooperative = make_cooperative(name="Scop <b>Gras</b> & Fils")
+    url = cooperative.get_absolute_url()
+    other = make_user(email="autre@exemple.coop")
+    client_as(other).get(url)  # computes the page shared by members
+    client.logout()
+
+    member_client = client_as(member)
+    with CaptureQueriesContext(connection) as queries:
+        page = member_client.get(url).content.decode()
+    # The session with its person, then the buttons: nothing of the page itself.
+    assert len(queries) == 2, [query["sql"] for query in queries]
+    assert "Suivre<span" in page and "Ne plus suivre" not in page
+    assert "<b>Gras</b>" not in page and "Scop &lt;b&gt;Gras&lt;/b&gt; &amp; Fils" in page
+    assert member.full_name in page and other.full_name not in page
+
+    Follow.objects.create(user=member, cooperative=cooperative)
+    assert "Ne plus suivre" in member_client.get(url).content.decode()
+    client.logout()
+    assert "Ne plus suivre" not in client_as(other).get(url).content.decode()
+    client.logout()
+    visitor = client.get(url).content.decode()  # a link to sign in, the name escaped
+    assert "Ne plus suivre" not in visitor and "/connexion/?next=" in visitor
+    assert "<b>Gras</b>" not in visitor
