@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from observatoire.network import sirene
+from observatoire.network import sirene, sirene_file
 from observatoire.network.models import Cooperative, Departement, Organisation, Region, Sector
 
 
@@ -65,11 +65,11 @@ class CooperativeAdmin(admin.ModelAdmin):
             form = SireneImportForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
-                if upload.size > sirene.MAX_BYTES:
+                if upload.size > sirene_file.MAX_BYTES:
                     form.add_error(
                         "file",
                         _("Le fichier est trop gros (%(max)s Mo au plus).")
-                        % {"max": sirene.MAX_BYTES // 2**20},
+                        % {"max": sirene_file.MAX_BYTES // 2**20},
                     )
                 else:
                     report = sirene.import_cooperatives(

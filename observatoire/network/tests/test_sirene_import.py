@@ -24,7 +24,8 @@ from observatoire.network.models import (
     Departement,
     LocationPrecision,
 )
-from observatoire.network.sirene import COMMUNE_CODE, POINT, POSTCODE, import_cooperatives
+from observatoire.network.sirene import POINT, import_cooperatives
+from observatoire.network.sirene_file import COMMUNE_CODE, POSTCODE
 from observatoire.network.tests.factories import make_cooperative
 
 pytestmark = pytest.mark.django_db
