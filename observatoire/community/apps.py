@@ -12,6 +12,7 @@ class CommunityConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import Exists, OuterRef
 
+        from observatoire.accounts.backends import PERSON_ANNOTATIONS
         from observatoire.community import digest, personal_data, receivers
         from observatoire.community.models import Adoption, Bookmark, Comment, Follow
         from observatoire.practices.views import PAGE_FLAGS
@@ -34,6 +35,12 @@ class CommunityConfig(AppConfig):
             None
             if person is None
             else Exists(Follow.objects.filter(user_id=person, practice_id=OuterRef("pk")))
+        )
+        # Whether the person follows any cooperative, read with their session: a cooperative's
+        # page, kept whole for members, then shows them « Suivre » without a query when they
+        # follow none (directory/actions.py).
+        PERSON_ANNOTATIONS["follows_cooperatives"] = lambda person: Exists(
+            Follow.objects.filter(user=OuterRef(person), cooperative__isnull=False)
         )
         receivers.connect()
         digest.register()

@@ -2,11 +2,11 @@
 those who may, « Modifier la fiche ». Everything else on its page is the same for every signed-in
 person of a scope, so that page is kept once for them (lib/cache.py,
 ``cache_page_for_visitors(members=True)``) with these buttons left out
-(``{% personal "directory/cooperative_actions" %}``), rendered here for each request: one query
-and two stencils (lib/stencil.py), instead of the page's template and its fragments.
+(``{% personal "directory/cooperative_actions" … %}``), rendered here for each request from two
+stencils (lib/stencil.py) and what the page said of the cooperative, instead of the page's
+template and its fragments.
 """
 
-from django.db.models import Exists, OuterRef, Value
 from django.template.loader import render_to_string
 
 from observatoire.community.models import Follow
@@ -24,37 +24,24 @@ edit_links = Stencil(
     "directory/_cooperative_edit_links.html", lambda *, slug: {"slug": slug}, {"slug": str}
 )
 
-# The cooperative of the page's address, and whether this person follows it (None: a visitor).
-_shown = Prepared(
-    lambda slug, person: (
-        Cooperative.objects.filter(slug=slug)
-        .annotate(
-            following=Exists(Follow.objects.filter(user=person, cooperative=OuterRef("pk")))
-            if person is not None
-            else Value(False)
-        )
-        .order_by()
-        .values_list("pk", "name", "union_id", "following")
-    ),
-    name="cooperative_actions",
+# Whether this person follows the cooperative.
+_following = Prepared(
+    lambda person, pk: Follow.objects.filter(user=person, cooperative=pk).values_list("pk")[:1],
+    name="cooperative_followed",
 )
 
 
-def render(request) -> str:
-    """The buttons for this request's person, on the page of the cooperative its address names."""
-    match = getattr(request, "resolver_match", None)
-    slug = match.kwargs.get("slug") if match is not None else None
+def render(request, pk: int, name: str, slug: str, union_id: int | None) -> str:
+    """The buttons for this request's person on the page of the cooperative ``pk`` (what the
+    page knows of it, kept in its mark: lib/personal.py). Most members follow no cooperative,
+    which their session says (community/apps.py): they cost no query."""
     user = request.user
-    signed_in = user.is_authenticated
-    found = _shown(slug, user.pk if signed_in else None) if slug else []
-    if not found:
-        return ""
-    pk, name, union_id, following = found[0]
-    if not signed_in:  # a link to sign in, in a visitor's page kept whole
+    if not user.is_authenticated:  # a link to sign in, in a visitor's page kept whole
         context = {"user": user, "target": name, "kind": KIND, "request": request}
         return render_to_string("community/follow_button.html", context)
+    following = getattr(user, "follows_cooperatives", True) and bool(_following(user.pk, pk))
     html = signed_in_follow_button.render(
-        bool(following),
+        following,
         KIND,
         pk=pk,
         name=name,

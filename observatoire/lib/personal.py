@@ -16,10 +16,12 @@ is rendered from its template and the page's context, as an ``{% include %}`` wo
 """
 
 import hashlib
+import json
 import re
 import secrets
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.template import Context
@@ -30,8 +32,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 # (shape, stencil context, values) for a request.
 Provider = Callable[[Any], tuple[tuple, dict[str, Any], dict[str, str]]]
-# The part's markup for a request, safe (made of lib/stencil.py's stencils, say).
-Renderer = Callable[[Any], str]
+# The part's markup for a request and the values the page gave it, safe (made of
+# lib/stencil.py's stencils, say).
+Renderer = Callable[..., str]
 
 _providers: dict[str, Provider] = {}
 _renderers: dict[str, Renderer] = {}
@@ -48,9 +51,12 @@ def register(template_name: str, provider: Provider) -> None:
 
 
 def register_renderer(name: str, renderer: Renderer) -> None:
-    """Render the part ``name``, wherever ``{% personal %}`` names it, with ``renderer(request)``:
-    for a part whose markup varies by more than slots can hold (an address with a number), made
-    of stencils of its own (lib/stencil.py). Its markup must be safe: escaped or stencilled."""
+    """Render the part ``name``, wherever ``{% personal name value… %}`` names it, with
+    ``renderer(request, value…)``: for a part whose markup varies by more than slots can hold
+    (an address with a number), made of stencils of its own (lib/stencil.py). Its markup must
+    be safe: escaped or stencilled. The values (numbers, texts, None) are what the page knows
+    of what the part is about, kept in the shared page's mark, so that filling it need not
+    read them again."""
     _renderers[name] = renderer
 
 
@@ -61,11 +67,12 @@ def slot(name: str) -> SafeString:
     return mark_safe(f"{_SLOT_TAG}{name}x")
 
 
-def render_part(request, template_name: str, context=None) -> str:
-    """The part for this request: filled from its stencil, or rendered from its template."""
+def render_part(request, template_name: str, context=None, values: tuple = ()) -> str:
+    """The part for this request: filled from its stencil, or rendered from its template (or
+    by its renderer, given the ``values`` of the tag)."""
     renderer = _renderers.get(template_name)
     if renderer is not None and request is not None:
-        return mark_safe(renderer(request))
+        return mark_safe(renderer(request, *values))
     provider = _providers.get(template_name)
     if provider is None or request is None:
         if context is not None:
@@ -94,27 +101,33 @@ def _stencil(template_name: str, shape: tuple, context: dict[str, Any]) -> tuple
     return pieces
 
 
-def personal_part(context, template_name: str) -> str:
-    """``{% personal "template" %}``: the part for this request, or, while a page shared by
-    signed-in people is computed, its mark (``cut_at_personal_parts``)."""
+def personal_part(context, template_name: str, *values) -> str:
+    """``{% personal "template" value… %}``: the part for this request, or, while a page shared
+    by signed-in people is computed, its mark (``cut_at_personal_parts``), which keeps the
+    ``values`` (for a renderer: ``register_renderer``)."""
     request = context.get("request")
     if request is not None and getattr(request, "_sharing_page", False):
         if template_name not in PERSONAL_TEMPLATES:
             raise ValueError(f"{template_name} is not in PERSONAL_TEMPLATES")
-        return mark_safe(_personal_mark(template_name))  # a comment of our own
-    return render_part(request, template_name, context)
+        mark = _personal_mark(template_name)
+        if values:  # quoted: letters, digits, « %_.-~ », never the comment's end
+            mark = mark[: -len(_MARK_END)] + ":" + quote(json.dumps(values), safe="") + _MARK_END
+        return mark_safe(mark)  # a comment of our own
+    return render_part(request, template_name, context, values)
 
 
 def cut_at_personal_parts(content: bytes) -> tuple[bytes, ...]:
-    """A shared page cut where its personal parts go: its text, a part's template name, its
-    text… (the first mark of each part: a page holds each part once).
+    """A shared page cut where its personal parts go: its text, a part's template name (and
+    its quoted values), its text… (the first mark of each part: a page holds each part once).
     Cut once when the page is kept, so that filling it is a join."""
     found: list[tuple[int, int, bytes]] = []
     for name in PERSONAL_TEMPLATES:
-        mark = _personal_mark(name).encode()
+        mark = _personal_mark(name)[: -len(_MARK_END)].encode()
         start = content.find(mark)
         if start >= 0:
-            found.append((start, start + len(mark), name.encode()))
+            stop = content.index(_MARK_END.encode(), start) + len(_MARK_END)
+            values = content[start + len(mark) : stop - len(_MARK_END)]  # b"" or b":…"
+            found.append((start, stop, name.encode() + values))
     pieces: list[bytes] = []
     end = 0
     for start, stop, encoded_name in sorted(found):
@@ -127,9 +140,14 @@ def cut_at_personal_parts(content: bytes) -> tuple[bytes, ...]:
 def fill_personal_parts(request, pieces: tuple[bytes, ...]) -> bytes:
     """A page cut by ``cut_at_personal_parts`` with each part rendered for this request."""
     return b"".join(
-        piece if index % 2 == 0 else render_part(request, piece.decode()).encode()
+        piece if index % 2 == 0 else _filled(request, piece.decode()).encode()
         for index, piece in enumerate(pieces)
     )
+
+
+def _filled(request, piece: str) -> str:
+    name, _sep, values = piece.partition(":")
+    return render_part(request, name, values=tuple(json.loads(unquote(values))) if values else ())
 
 
 _marks: dict[str, str] = {}
@@ -142,8 +160,11 @@ def _personal_mark(name: str) -> str:
     mark = _marks.get(settings.SECRET_KEY + name)
     if mark is None:
         secret = hashlib.sha256(f"personal:{settings.SECRET_KEY}".encode()).hexdigest()[:24]
-        mark = _marks[settings.SECRET_KEY + name] = f"<!--personal:{secret}:{name}-->"
+        mark = _marks[settings.SECRET_KEY + name] = f"<!--personal:{secret}:{name}{_MARK_END}"
     return mark
+
+
+_MARK_END = "-->"
 
 
 # The parts a shared page may leave to each person: the menu ({% personal %} in base.html), a

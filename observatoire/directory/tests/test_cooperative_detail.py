@@ -155,8 +155,8 @@ def test_a_cooperatives_page_is_not_kept_once_many_cooperatives_changed_at_once(
 def test_a_signed_in_persons_page_is_read_whole_and_their_buttons_follow_what_they_do(
     client, client_as, member
 ):
-    """Kept whole for members, the page costs a member only their session and one query for
-    their buttons; following or unfollowing shows at once, on their page only, and
+    """Kept whole for members, the page costs a member only their session (and whether they
+    follow it, when they follow some cooperative); following or unfollowing shows at once, on their page only, and
     the cooperative's name is escaped in the buttons as in the page."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -173,17 +173,44 @@ def test_a_signed_in_persons_page_is_read_whole_and_their_buttons_follow_what_th
     member_client = client_as(member)
     with CaptureQueriesContext(connection) as queries:
         page = member_client.get(url).content.decode()
-    # The session with its person, then the buttons: nothing of the page itself.
-    assert len(queries) == 2, [query["sql"] for query in queries]
+    # The session with its person, which says they follow no cooperative: nothing else.
+    assert len(queries) == 1, [query["sql"] for query in queries]
     assert "Suivre<span" in page and "Ne plus suivre" not in page
     assert "<b>Gras</b>" not in page and "Scop &lt;b&gt;Gras&lt;/b&gt; &amp; Fils" in page
     assert member.full_name in page and other.full_name not in page
 
     Follow.objects.create(user=member, cooperative=cooperative)
-    assert "Ne plus suivre" in member_client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "Ne plus suivre" in member_client.get(url).content.decode()
+    assert len(queries) == 2  # the session, then whether they follow this one
+    other_cooperative = make_cooperative(name="Scop Voisine")
+    assert (
+        "Ne plus suivre"
+        not in member_client.get(other_cooperative.get_absolute_url()).content.decode()
+    )
     client.logout()
     assert "Ne plus suivre" not in client_as(other).get(url).content.decode()
     client.logout()
     visitor = client.get(url).content.decode()  # a link to sign in, the name escaped
     assert "Ne plus suivre" not in visitor and "/connexion/?next=" in visitor
     assert "<b>Gras</b>" not in visitor
+
+
+def test_a_name_that_would_end_a_comment_cannot_break_the_shared_pages_mark(client, client_as):
+    """The buttons' values are kept quoted in the shared page's mark (lib/personal.py): a name
+    holding « --> », quotes or a colon comes back whole, escaped, for every member."""
+    from observatoire.accounts.tests.factories import make_user
+    from observatoire.lib import personal
+
+    name = 'Scop "A" --> <!--personal: x : y'
+    cooperative = make_cooperative(name=name)
+    url = cooperative.get_absolute_url()
+    first, second = make_user(email="un@exemple.coop"), make_user(email="deux@exemple.coop")
+    pages = []
+    for person in (first, second):  # the second reads the page the first computed
+        pages.append(client_as(person).get(url).content.decode())
+        client.logout()
+    for page in pages:
+        assert 'Scop &quot;A&quot; --&gt; &lt;!--personal: x : y' in page
+        assert "<!--personal" not in page and "Suivre<span" in page
+    assert "<!--personal" in personal._personal_mark(personal.PERSONAL_TEMPLATES[1])
