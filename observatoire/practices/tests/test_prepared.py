@@ -124,7 +124,8 @@ def test_lists_of_every_length_and_an_empty_one(practices):
 def test_values_and_a_person(practices, member):
     found = user_by_pk(member.pk)
     assert found[0].unread_notification_count == 0  # notifications' PERSON_ANNOTATIONS
-    del found[0].unread_notification_count
+    assert found[0].follows_cooperatives is False  # community's
+    del found[0].unread_notification_count, found[0].follows_cooperatives
     assert [state(o) for o in found] == [state(member.__class__.objects.get(pk=member.pk))]
     counts = Prepared(
         lambda pk: (
