@@ -31,7 +31,7 @@ _following = Prepared(
 )
 
 
-def render(request, pk: int, name: str, slug: str, union_id: int | None) -> str:
+def render(request, pk: int, name: str, slug: str, union_id: int) -> str:
     """The buttons for this request's person on the page of the cooperative ``pk`` (what the
     page knows of it, kept in its mark: lib/personal.py). Most members follow no cooperative,
     which their session says (community/apps.py): they cost no query."""

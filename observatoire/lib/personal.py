@@ -78,12 +78,12 @@ def render_part(request, template_name: str, context=None, values: tuple = ()) -
         if context is not None:
             return context.template.engine.get_template(template_name).render(context)
         return render_to_string(template_name, request=request)
-    shape, stencil_context, values = provider(request)
+    shape, stencil_context, slotted = provider(request)
     pieces = _stencil(template_name, shape, stencil_context)
     # Even pieces are the template's text, odd ones the names of slots.
     return mark_safe(
         "".join(
-            piece if index % 2 == 0 else conditional_escape(values[piece])
+            piece if index % 2 == 0 else conditional_escape(slotted[piece])
             for index, piece in enumerate(pieces)
         )
     )

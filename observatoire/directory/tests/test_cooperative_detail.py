@@ -156,8 +156,8 @@ def test_a_signed_in_persons_page_is_read_whole_and_their_buttons_follow_what_th
     client, client_as, member
 ):
     """Kept whole for members, the page costs a member only their session (and whether they
-    follow it, when they follow some cooperative); following or unfollowing shows at once, on their page only, and
-    the cooperative's name is escaped in the buttons as in the page."""
+    follow it, when they follow some cooperative); following or unfollowing shows at once, on
+    their page only, and the cooperative's name is escaped in the buttons as in the page."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -211,6 +211,6 @@ def test_a_name_that_would_end_a_comment_cannot_break_the_shared_pages_mark(clie
         pages.append(client_as(person).get(url).content.decode())
         client.logout()
     for page in pages:
-        assert 'Scop &quot;A&quot; --&gt; &lt;!--personal: x : y' in page
+        assert "Scop &quot;A&quot; --&gt; &lt;!--personal: x : y" in page
         assert "<!--personal" not in page and "Suivre<span" in page
     assert "<!--personal" in personal._personal_mark(personal.PERSONAL_TEMPLATES[1])
