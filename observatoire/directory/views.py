@@ -16,8 +16,6 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -27,7 +25,6 @@ from observatoire.lib.cache import (
     DIRECTORY,
     LISTING,
     cache_page_for_visitors,
-    cached_fragment,
     cooperative_version,
     depends_on,
 )
@@ -170,37 +167,17 @@ def cooperative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if raw and raw != str(number):  # one address, and one cache entry, a page
         return redirect(f"{request.path}?page={number}" if number > 1 else request.path)
     # Its practices (as lists show them) and its adoptions.
-    depends = (LISTING, COOPERATIVES, cooperative_version(cooperative.pk))  # the fragment's,
-    # and so the page's (a fragment records what it depends on in the request)
-    signed_in = request.user.is_authenticated
-
-    def render_sheet() -> str:
-        linked = _cooperative_practices(cooperative.pk)
-        practices = [practice for practice in linked if practice.is_discoverable_by(request.user)]
-        context = {
-            "cooperative": cooperative,
-            # Signed-in people see the contact; visitors only when the cooperative chose to.
-            "show_contact": cooperative.contact_public or signed_in,
-            **paginate(request, practices),
-        }
-        return render_to_string("directory/_cooperative_sheet.html", context, request=request)
-
-    # The same for everyone who sees what they see, and whether they are signed in (the
-    # contact): kept apart for a page that is not kept whole (a notice waiting, say).
-    sheet = cached_fragment(
-        request,
-        "cooperative",
-        (cooperative.pk, number, signed_in),
-        render_sheet,
-        depends=depends,
-        one_page=True,
-    )
+    depends_on(request, LISTING, COOPERATIVES, cooperative_version(cooperative.pk))
+    linked = _cooperative_practices(cooperative.pk)
+    practices = [practice for practice in linked if practice.is_discoverable_by(request.user)]
     return render(
         request,
         "directory/cooperative_detail.html",
         {
             "cooperative": cooperative,
-            "sheet": mark_safe(sheet),  # rendered by a template, escaped there
+            # Signed-in people see the contact; visitors only when the cooperative chose to.
+            "show_contact": cooperative.contact_public or request.user.is_authenticated,
+            **paginate(request, practices),
         },
     )
 
